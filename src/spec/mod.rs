@@ -1,0 +1,9 @@
+//! spec: the serde model of wfgen.yaml, loading and validation with spans.
+
+pub mod load;
+mod model;
+pub mod names;
+pub mod validate;
+
+pub use load::{LoadError, LoadedSpec, find_spec, load, parse, schema_json};
+pub use model::*;

@@ -1,0 +1,421 @@
+//! The serde model of `wfgen.yaml`, spec format 1 (see DESIGN.md).
+//!
+//! Every struct denies unknown keys in its JSON Schema; the loader reports
+//! unknown keys itself (all of them, with a did-you-mean), so serde never has to.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A wfgen release spec.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+#[schemars(title = "wfgen release spec, format 1")]
+pub struct Spec {
+    /// Format version of the spec. Must be 1.
+    pub wfgen: u32,
+    pub project: Project,
+    #[serde(default)]
+    pub versioning: Versioning,
+    #[serde(default)]
+    pub triggers: Triggers,
+    /// Quality gates, run before anything is published.
+    #[serde(default)]
+    pub gates: Vec<Gate>,
+    /// Binaries built for each target (build-assets.yml).
+    #[serde(default)]
+    pub binaries: Vec<Binary>,
+    /// Python distributions, one workflow per distinct `workflow` value.
+    #[serde(default)]
+    pub python: Vec<PythonPackage>,
+    /// Container images (docker.yml).
+    #[serde(default)]
+    pub docker: Vec<DockerImage>,
+    /// Helm charts pushed to an OCI registry (helm-publish.yml).
+    #[serde(default)]
+    pub helm: Vec<HelmChart>,
+    #[serde(default)]
+    pub release: Release,
+    /// Overrides of the runner table: target or platform -> runner label.
+    #[serde(default)]
+    pub runners: BTreeMap<String, String>,
+    /// Overrides of the built-in action pins: `owner/repo[/path]` -> pin.
+    #[serde(default)]
+    pub pins: BTreeMap<String, Pin>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Project {
+    /// Project name, used in artifact names.
+    pub name: String,
+    /// GitHub repository as `owner/name`; needed for ghcr defaults.
+    #[serde(default)]
+    pub repository: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    #[default]
+    Semver,
+    Pep440,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Versioning {
+    #[serde(default)]
+    pub scheme: Scheme,
+    /// Prefix of release tags; "" allows bare `1.2.0` tags.
+    #[serde(default = "default_tag_prefix")]
+    pub tag_prefix: String,
+    /// Accepted pre-release labels. pep440 maps alpha/a, beta/b, rc and dev.
+    #[serde(default = "default_prereleases")]
+    pub prereleases: Vec<String>,
+    /// Suffix of promotion tags, e.g. `-stable` for `v1.2.3-stable`.
+    #[serde(default)]
+    pub stable_suffix: Option<String>,
+    /// Files whose version must equal the tag's version.
+    #[serde(default)]
+    pub version_files: Vec<String>,
+}
+
+impl Default for Versioning {
+    fn default() -> Self {
+        Versioning {
+            scheme: Scheme::Semver,
+            tag_prefix: default_tag_prefix(),
+            prereleases: default_prereleases(),
+            stable_suffix: None,
+            version_files: Vec::new(),
+        }
+    }
+}
+
+fn default_tag_prefix() -> String {
+    "v".into()
+}
+fn default_prereleases() -> Vec<String> {
+    vec!["rc".into(), "alpha".into(), "beta".into()]
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Triggers {
+    /// Run on pushed tags that look like versions.
+    #[serde(default = "yes")]
+    pub tags: bool,
+    /// workflow_dispatch with a `tag` input, to re-run a release of an existing tag.
+    #[serde(default = "yes")]
+    pub dispatch: bool,
+}
+
+impl Default for Triggers {
+    fn default() -> Self {
+        Triggers { tags: true, dispatch: true }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Gate {
+    /// Job id of the gate (letters, digits, `-`, `_`).
+    pub name: String,
+    /// Shell command run by the gate.
+    pub run: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BinaryKind {
+    Rust,
+    Go,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+pub enum ArchiveFormat {
+    #[default]
+    #[serde(rename = "auto")]
+    Auto,
+    #[serde(rename = "tar.gz")]
+    TarGz,
+    #[serde(rename = "zip")]
+    Zip,
+    #[serde(rename = "none")]
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Binary {
+    /// Name of the binary (and of its archives).
+    pub name: String,
+    pub kind: BinaryKind,
+    /// Cargo package, or Go main package path (`./cmd/x`). Defaults to the name
+    /// (Rust) or `.` (Go).
+    #[serde(default)]
+    pub package: Option<String>,
+    /// Cargo features.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Rust target triples, or Go `goos/goarch` pairs.
+    pub targets: Vec<String>,
+    #[serde(default)]
+    pub archive: ArchiveFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PythonBuild {
+    /// Platform wheels built with maturin.
+    #[default]
+    Maturin,
+    /// One pure-Python wheel.
+    Pure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Publish {
+    #[default]
+    Pypi,
+    Testpypi,
+    None,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct PythonPackage {
+    /// Distribution name on PyPI.
+    pub name: String,
+    /// Workflow file name without `.yml` [release-<name>].
+    #[serde(default)]
+    pub workflow: Option<String>,
+    /// Directory holding pyproject.toml.
+    #[serde(default = "dot")]
+    pub path: String,
+    #[serde(default)]
+    pub build: PythonBuild,
+    /// maturin features.
+    #[serde(default)]
+    pub features: Vec<String>,
+    /// Wheel platforms (maturin only).
+    #[serde(default)]
+    pub platforms: Vec<String>,
+    /// CPython versions to build wheels for (maturin without abi3).
+    #[serde(default)]
+    pub python: Vec<String>,
+    /// Build one abi3 wheel per platform instead of one per Python version.
+    #[serde(default)]
+    pub abi3: bool,
+    #[serde(default = "yes")]
+    pub sdist: bool,
+    #[serde(default)]
+    pub publish: Publish,
+    /// GitHub environment of the publish job.
+    #[serde(default = "pypi_env")]
+    pub environment: String,
+}
+
+fn dot() -> String {
+    ".".into()
+}
+fn pypi_env() -> String {
+    "pypi".into()
+}
+fn dockerfile() -> String {
+    "Dockerfile".into()
+}
+fn default_docker_platforms() -> Vec<String> {
+    vec!["linux/amd64".into()]
+}
+fn default_docker_tags() -> Vec<String> {
+    vec!["{version}".into()]
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct DockerImage {
+    /// Image name; no registry host means docker.io.
+    pub image: String,
+    #[serde(default = "dot")]
+    pub context: String,
+    /// Dockerfile path; may use `{variant}`.
+    #[serde(default = "dockerfile")]
+    pub dockerfile: String,
+    /// Build arguments; values may use `{version}` and `{variant}`.
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    #[serde(default = "default_docker_platforms")]
+    pub platforms: Vec<String>,
+    /// Tag templates, e.g. `{version}`, `{major}.{minor}`, `sha-{sha7}`, `latest`.
+    #[serde(default = "default_docker_tags")]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub variants: Variants,
+    /// Push `{arch}` tags per platform instead of a multi-arch manifest.
+    #[serde(default)]
+    pub per_arch: bool,
+    /// More image names that get the same tags.
+    #[serde(default)]
+    pub mirrors: Vec<String>,
+    /// Registry login; ghcr.io uses GITHUB_TOKEN and needs none.
+    #[serde(default)]
+    pub login: Option<Login>,
+}
+
+/// Image variants: a map of name -> settings, or a list of names.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Variants {
+    Map(BTreeMap<String, Variant>),
+    List(Vec<String>),
+}
+
+impl Default for Variants {
+    fn default() -> Self {
+        Variants::Map(BTreeMap::new())
+    }
+}
+
+impl Variants {
+    /// Variants in spec order (a map is in key order), with their settings.
+    pub fn entries(&self) -> Vec<(String, Variant)> {
+        match self {
+            Variants::Map(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Variants::List(l) => l.iter().map(|k| (k.clone(), Variant::default())).collect(),
+        }
+    }
+    pub fn is_empty(&self) -> bool {
+        match self {
+            Variants::Map(m) => m.is_empty(),
+            Variants::List(l) => l.is_empty(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Variant {
+    /// Dockerfile of this variant [the image's].
+    #[serde(default)]
+    pub dockerfile: Option<String>,
+    /// Build arguments added to the image's.
+    #[serde(default)]
+    pub build_args: BTreeMap<String, String>,
+    /// Tag templates of this variant [the image's].
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Login {
+    /// Name of the secret holding the registry user name.
+    pub username_secret: String,
+    /// Name of the secret holding the registry password or token.
+    pub password_secret: String,
+}
+
+fn app_version() -> String {
+    "{version}".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct HelmChart {
+    /// Chart directory.
+    pub chart: String,
+    /// OCI registry, e.g. `oci://ghcr.io/owner/charts`.
+    pub registry: String,
+    /// appVersion, set together with the chart version.
+    #[serde(default = "app_version")]
+    pub app_version: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum GithubRelease {
+    Always,
+    #[default]
+    Stable,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Latest {
+    #[default]
+    Auto,
+    Never,
+}
+
+fn generated() -> String {
+    "generated".into()
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Release {
+    #[serde(default)]
+    pub github_release: GithubRelease,
+    /// Leave the release as a draft for a person.
+    #[serde(default)]
+    pub draft: bool,
+    /// `generated`, `none`, or the path of a notes file.
+    #[serde(default = "generated")]
+    pub notes: String,
+    #[serde(default)]
+    pub latest: Latest,
+    /// SHA256SUMS over every attached file.
+    #[serde(default = "yes")]
+    pub checksums: bool,
+    /// cosign keyless signatures of files and images.
+    #[serde(default)]
+    pub sign: bool,
+    /// Build provenance attestations.
+    #[serde(default = "yes")]
+    pub provenance: bool,
+    /// SPDX SBOM per binary and image.
+    #[serde(default)]
+    pub sbom: bool,
+    #[serde(default)]
+    pub notify: Option<Notify>,
+}
+
+impl Default for Release {
+    fn default() -> Self {
+        Release {
+            github_release: GithubRelease::Stable,
+            draft: false,
+            notes: generated(),
+            latest: Latest::Auto,
+            checksums: true,
+            sign: false,
+            provenance: true,
+            sbom: false,
+            notify: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Notify {
+    /// Name of the secret holding a Slack incoming-webhook URL.
+    pub slack_webhook_secret: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Pin {
+    /// Version named in the `# vX.Y.Z` comment.
+    pub version: String,
+    /// Full 40-hex commit SHA.
+    pub sha: String,
+}
