@@ -15,7 +15,12 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(message: impl Into<String>) -> Self {
-        Problem { message: message.into(), span: None, label: "here".into(), help: None }
+        Problem {
+            message: message.into(),
+            span: None,
+            label: "here".into(),
+            help: None,
+        }
     }
     pub fn at(mut self, span: Option<(usize, usize)>) -> Self {
         self.span = span;
@@ -119,11 +124,11 @@ impl fmt::Display for OneProblem {
 impl std::error::Error for OneProblem {}
 
 impl Diagnostic for OneProblem {
-    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        Some(Box::new("wfgen::spec"))
-    }
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.problem.help.as_ref().map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
+        self.problem
+            .help
+            .as_ref()
+            .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         self.problem.span.map(|_| &self.src as &dyn miette::SourceCode)

@@ -9,6 +9,16 @@
 //!   .github/workflows/*.yml on disk --check-------------+--> findings --report--> output
 //! ```
 
+pub mod cli;
 pub mod diag;
+pub mod fsio;
+pub mod plan;
+pub mod render;
 pub mod spec;
 pub mod ypath;
+
+/// The whole pipeline for a loaded spec: plan, then render with the header.
+pub fn generate(spec: &spec::LoadedSpec) -> Vec<render::Rendered> {
+    let plan = plan::Plan::new(&spec.spec);
+    render::render(&plan, &render::header(&spec.name, &spec.sha256()))
+}

@@ -1,3 +1,3 @@
 fn main() {
-    println!("wfgen");
+    std::process::exit(wfgen::cli::main());
 }

@@ -144,7 +144,10 @@ impl std::fmt::Debug for Located {
 
 impl Located {
     pub fn new(text: &str) -> Self {
-        Located { doc: yamlpath::Document::new(text).ok(), text: text.to_string() }
+        Located {
+            doc: yamlpath::Document::new(text).ok(),
+            text: text.to_string(),
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -242,6 +245,9 @@ mod tests {
 
     #[test]
     fn display() {
-        assert_eq!(crate::ypath!["jobs", "build", "steps", 2, "run"].to_string(), "jobs.build.steps[2].run");
+        assert_eq!(
+            crate::ypath!["jobs", "build", "steps", 2, "run"].to_string(),
+            "jobs.build.steps[2].run"
+        );
     }
 }

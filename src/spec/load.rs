@@ -80,7 +80,10 @@ pub fn find_spec(explicit: Option<&Path>, dir: &Path) -> Result<PathBuf, LoadErr
 /// Repository root of a spec path, and the spec's name relative to it.
 pub fn root_of(spec_path: &Path) -> (PathBuf, String) {
     let abs = std::path::absolute(spec_path).unwrap_or_else(|_| spec_path.to_path_buf());
-    let file = abs.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = abs
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let dir = abs.parent().map(Path::to_path_buf).unwrap_or_default();
     if dir.file_name().is_some_and(|d| d == ".github") {
         let root = dir.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -92,13 +95,19 @@ pub fn root_of(spec_path: &Path) -> (PathBuf, String) {
 
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| LoadError::Io(format!("cannot read spec {}: {e}", path.display())))?;
-    let text = String::from_utf8(bytes)
-        .map_err(|_| LoadError::Io(format!("spec {} is not UTF-8 text", path.display())))?;
+    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read spec {}: {e}", path.display())))?;
+    let text =
+        String::from_utf8(bytes).map_err(|_| LoadError::Io(format!("spec {} is not UTF-8 text", path.display())))?;
     let (root, name) = root_of(path);
     let (spec, located) = parse(&name, &text).map_err(LoadError::Invalid)?;
-    Ok(LoadedSpec { spec, path: path.to_path_buf(), name, root, text, located })
+    Ok(LoadedSpec {
+        spec,
+        path: path.to_path_buf(),
+        name,
+        root,
+        text,
+        located,
+    })
 }
 
 /// Parses and validates spec text. `name` is used in reports.
@@ -147,7 +156,10 @@ pub fn schema_json() -> Json {
 fn serde_problem(text: &str, e: &yaml_serde::Error, label: &str) -> Problem {
     let span = e.location().map(|l| {
         let s = l.index().min(text.len());
-        let end = text[s..].find(['\n', ':', ',']).map(|n| s + n.max(1)).unwrap_or(text.len());
+        let end = text[s..]
+            .find(['\n', ':', ','])
+            .map(|n| s + n.max(1))
+            .unwrap_or(text.len());
         (s, end.max(s))
     });
     let msg = e.to_string();
@@ -156,9 +168,10 @@ fn serde_problem(text: &str, e: &yaml_serde::Error, label: &str) -> Problem {
         Some(i) => msg[..i].to_string(),
         None => msg,
     };
-    Problem::new(msg).at(span).label(label).help(
-        "see the spec format in `wfgen schema` or DESIGN.md; YAML needs `key: value` pairs indented with spaces",
-    )
+    Problem::new(msg)
+        .at(span)
+        .label(label)
+        .help("see the spec format in `wfgen schema` or DESIGN.md; YAML needs `key: value` pairs indented with spaces")
 }
 
 // ---- shape check: unknown keys, wrong types, unknown values, all at once ----
@@ -218,14 +231,7 @@ fn describe(kind: &str) -> &'static str {
     }
 }
 
-fn check_shape(
-    root: &Json,
-    schema: &Json,
-    value: &Yaml,
-    path: &YPath,
-    loc: &Located,
-    out: &mut Vec<Problem>,
-) {
+fn check_shape(root: &Json, schema: &Json, value: &Yaml, path: &YPath, loc: &Located, out: &mut Vec<Problem>) {
     let schema = resolve(root, schema);
     let value = match value {
         Yaml::Tagged(t) => &t.value,
@@ -233,23 +239,44 @@ fn check_shape(
     };
     let kind = kind_of(value);
 
-    // anyOf / oneOf: take the first branch whose type admits the value.
+    // anyOf / oneOf: an enum whose variants are documented is a oneOf of
+    // consts; otherwise take the first branch whose type admits the value.
     for comb in ["anyOf", "oneOf"] {
         if let Some(branches) = schema.get(comb).and_then(Json::as_array) {
+            let branches: Vec<&Json> = branches.iter().map(|b| resolve(root, b)).collect();
+            let names_of = |b: &Json| -> Vec<String> {
+                let mut n: Vec<String> = b
+                    .get("const")
+                    .and_then(Json::as_str)
+                    .map(|s| vec![s.to_string()])
+                    .unwrap_or_default();
+                if let Some(e) = b.get("enum").and_then(Json::as_array) {
+                    n.extend(e.iter().filter_map(Json::as_str).map(String::from));
+                }
+                n
+            };
+            let consts: Vec<String> = branches.iter().flat_map(|b| names_of(b)).collect();
+            if let (false, Yaml::String(s)) = (consts.is_empty(), value) {
+                if !consts.contains(s) {
+                    let known: Vec<&str> = consts.iter().map(String::as_str).collect();
+                    out.push(unknown_name_problem("value", s, &known, path, Part::Value, loc));
+                }
+                return;
+            }
             let chosen = branches
                 .iter()
-                .map(|b| resolve(root, b))
                 .find(|b| accepts(&types_of(b), kind) && !types_of(b).is_empty())
-                .or_else(|| branches.iter().map(|b| resolve(root, b)).find(|b| types_of(b).is_empty()));
+                .or_else(|| branches.iter().find(|b| types_of(b).is_empty()));
             match chosen {
                 Some(b) => return check_shape(root, b, value, path, loc, out),
                 None => {
-                    let wanted: Vec<&str> = branches
+                    let mut wanted: Vec<&str> = branches
                         .iter()
-                        .flat_map(|b| types_of(resolve(root, b)))
+                        .flat_map(|b| types_of(b))
                         .filter(|t| *t != "null")
                         .map(describe)
                         .collect();
+                    wanted.dedup();
                     out.push(type_problem(path, loc, &wanted.join(" or "), value, kind));
                     return;
                 }
@@ -283,7 +310,9 @@ fn check_shape(
         Yaml::Mapping(m) => {
             let props = schema.get("properties").and_then(Json::as_object);
             let additional = schema.get("additionalProperties");
-            let names: Vec<&str> = props.map(|p| p.keys().map(String::as_str).collect()).unwrap_or_default();
+            let names: Vec<&str> = props
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
             for (k, v) in m {
                 let key = match k {
                     Yaml::String(s) => s.clone(),
@@ -306,7 +335,11 @@ fn check_shape(
                 for r in req.iter().filter_map(Json::as_str) {
                     if !m.contains_key(r) {
                         let span = loc.span(path, Part::Key);
-                        let at = if path.0.is_empty() { "the spec".to_string() } else { format!("`{path}`") };
+                        let at = if path.0.is_empty() {
+                            "the spec".to_string()
+                        } else {
+                            format!("`{path}`")
+                        };
                         out.push(
                             Problem::new(format!("{at} is missing the required key `{r}`"))
                                 .at(span)
@@ -338,12 +371,12 @@ fn required_help(path: &YPath, key: &str) -> String {
 
 fn type_problem(path: &YPath, loc: &Located, wanted: &str, value: &Yaml, kind: &str) -> Problem {
     let mut help = format!("`{}` takes {wanted}", path.last_key().unwrap_or("this value"));
-    if let Yaml::Number(n) = value {
-        if wanted.contains("string") {
-            help = format!("quote it: \"{n}\" (YAML reads an unquoted {n} as a number)");
-            if n.is_f64() {
-                help.push_str("; note that 3.10 unquoted is the number 3.1");
-            }
+    if let Yaml::Number(n) = value
+        && wanted.contains("string")
+    {
+        help = format!("quote it: \"{n}\" (YAML reads an unquoted {n} as a number)");
+        if n.is_f64() {
+            help.push_str("; note that 3.10 unquoted is the number 3.1");
         }
     }
     if wanted.contains("list") && kind != "array" {
@@ -362,14 +395,7 @@ fn scalar_text(v: &Yaml) -> String {
     }
 }
 
-fn unknown_name_problem(
-    what: &str,
-    got: &str,
-    known: &[&str],
-    path: &YPath,
-    part: Part,
-    loc: &Located,
-) -> Problem {
+fn unknown_name_problem(what: &str, got: &str, known: &[&str], path: &YPath, part: Part, loc: &Located) -> Problem {
     let where_ = match path.parent() {
         Some(p) if !p.0.is_empty() && what == "key" => format!(" in `{p}`"),
         _ if what == "value" => format!(" for `{path}`"),
@@ -434,9 +460,21 @@ mod tests {
         let lines = p.oneline();
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert_eq!(lines[0], "wfgen.yaml:4:3: unknown key `repo` in `project`");
-        assert!(p.problems[0].help.as_deref().unwrap().contains("did you mean `repository`"));
+        assert!(
+            p.problems[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `repository`")
+        );
         assert_eq!(lines[1], "wfgen.yaml:6:3: unknown key `tag_prefix` in `versioning`");
-        assert!(p.problems[1].help.as_deref().unwrap().contains("did you mean `tag-prefix`"));
+        assert!(
+            p.problems[1]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("did you mean `tag-prefix`")
+        );
     }
 
     #[test]
@@ -444,8 +482,14 @@ mod tests {
         let text = "wfgen: 1\nproject: { name: demo }\nbinaries:\n  - name: x\n    kind: cpp\n    targets: x86_64-unknown-linux-gnu\n";
         let lines = problems(text);
         assert_eq!(lines.len(), 2, "{lines:?}");
-        assert!(lines[0].starts_with("wfgen.yaml:5:11: unknown value `cpp`"), "{lines:?}");
-        assert!(lines[1].starts_with("wfgen.yaml:6:14: `binaries[0].targets` must be a list"), "{lines:?}");
+        assert!(
+            lines[0].starts_with("wfgen.yaml:5:11: unknown value `cpp`"),
+            "{lines:?}"
+        );
+        assert!(
+            lines[1].starts_with("wfgen.yaml:6:14: `binaries[0].targets` must be a list"),
+            "{lines:?}"
+        );
     }
 
     #[test]

@@ -117,7 +117,10 @@ pub struct Triggers {
 
 impl Default for Triggers {
     fn default() -> Self {
-        Triggers { tags: true, dispatch: true }
+        Triggers {
+            tags: true,
+            dispatch: true,
+        }
     }
 }
 

@@ -113,8 +113,16 @@ pub const RETIRED_RUNNERS: &[&str] = &[
 ];
 
 /// Every placeholder that exists somewhere in a spec.
-pub const PLACEHOLDERS: &[&str] =
-    &["version", "major", "minor", "patch", "prerelease", "sha7", "variant", "arch"];
+pub const PLACEHOLDERS: &[&str] = &[
+    "version",
+    "major",
+    "minor",
+    "patch",
+    "prerelease",
+    "sha7",
+    "variant",
+    "arch",
+];
 
 /// The `{name}` placeholders of `s` with their byte ranges, or the byte
 /// offset and text of the first malformed brace.
@@ -129,7 +137,11 @@ pub fn placeholders(s: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, (u
                     return Err((i, "`{` without a closing `}`".into()));
                 };
                 let name = &s[i + 1..i + 1 + len];
-                if name.is_empty() || !name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+                if name.is_empty()
+                    || !name
+                        .bytes()
+                        .all(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                {
                     return Err((i, format!("`{{{name}}}` is not a placeholder")));
                 }
                 out.push((name.to_string(), i..i + len + 2));

@@ -8,8 +8,8 @@ use regex::Regex;
 use super::names::{self, placeholders};
 use super::*;
 use crate::diag::Problem;
-use crate::ypath::{Located, Part, YPath};
 use crate::ypath;
+use crate::ypath::{Located, Part, YPath};
 
 struct Ctx<'a> {
     loc: &'a Located,
@@ -24,18 +24,24 @@ impl Ctx<'_> {
 
     /// A problem about `needle` inside the string value at `path`.
     fn err_in(&mut self, path: YPath, needle: &str, message: String, help: String) {
-        let span = self.loc.span(&path, Part::Value).map(|(s, e)| {
-            match self.loc.text()[s..e].find(needle) {
+        let span = self
+            .loc
+            .span(&path, Part::Value)
+            .map(|(s, e)| match self.loc.text()[s..e].find(needle) {
                 Some(i) if !needle.is_empty() => (s + i, s + i + needle.len()),
                 _ => (s, e),
-            }
-        });
+            });
         self.out.push(Problem::new(message).at(span).help(help));
     }
 
     fn name(&mut self, path: YPath, value: &str, re: &Regex, what: &str, help: &str) {
         if !re.is_match(value) {
-            self.err(path, Part::Value, format!("`{value}` is not a valid {what}"), help.to_string());
+            self.err(
+                path,
+                Part::Value,
+                format!("`{value}` is not a valid {what}"),
+                help.to_string(),
+            );
         }
     }
 
@@ -67,10 +73,18 @@ impl Ctx<'_> {
                     if allowed.contains(&name.as_str()) {
                         continue;
                     }
-                    let allowed_list =
-                        allowed.iter().map(|a| format!("{{{a}}}")).collect::<Vec<_>>().join(", ");
+                    let allowed_list = allowed
+                        .iter()
+                        .map(|a| format!("{{{a}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
                     if names::PLACEHOLDERS.contains(&name.as_str()) {
-                        self.err_in(path.clone(), text, format!("placeholder `{text}` cannot be used here"), format!("{}; allowed here: {allowed_list}", why(&name)));
+                        self.err_in(
+                            path.clone(),
+                            text,
+                            format!("placeholder `{text}` cannot be used here"),
+                            format!("{}; allowed here: {allowed_list}", why(&name)),
+                        );
                     } else {
                         let help = match super::load::did_you_mean(&name, allowed) {
                             Some(s) => format!("did you mean `{{{s}}}`? allowed here: {allowed_list}"),
@@ -87,7 +101,12 @@ impl Ctx<'_> {
         let mut seen = BTreeSet::new();
         for (path, v) in items {
             if !seen.insert(v.to_string()) {
-                self.err(path, Part::Value, format!("duplicate {what} `{v}`"), format!("each {what} may appear once"));
+                self.err(
+                    path,
+                    Part::Value,
+                    format!("duplicate {what} `{v}`"),
+                    format!("each {what} may appear once"),
+                );
             }
         }
     }
@@ -100,8 +119,15 @@ fn re(s: &str) -> Regex {
 const VERSION_PLACEHOLDERS: &[&str] = &["version", "major", "minor", "patch", "prerelease", "sha7"];
 
 /// Job ids that wfgen's release.yml uses itself.
-pub const RESERVED_JOBS: &[&str] =
-    &["plan", "gates", "build-assets", "docker", "helm-publish", "github-release", "notify"];
+pub const RESERVED_JOBS: &[&str] = &[
+    "plan",
+    "gates",
+    "build-assets",
+    "docker",
+    "helm-publish",
+    "github-release",
+    "notify",
+];
 
 /// Validates a spec; returns every problem found (empty when valid).
 pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
@@ -112,17 +138,42 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     let rel_path = re(r"^[A-Za-z0-9_.@+-][A-Za-z0-9_./@+-]*$");
 
     if spec.wfgen != 1 {
-        c.err(ypath!["wfgen"], Part::Value, format!("unsupported spec format {}", spec.wfgen), "this wfgen reads spec format 1: write `wfgen: 1`".into());
+        c.err(
+            ypath!["wfgen"],
+            Part::Value,
+            format!("unsupported spec format {}", spec.wfgen),
+            "this wfgen reads spec format 1: write `wfgen: 1`".into(),
+        );
     }
-    c.name(ypath!["project", "name"], &spec.project.name, &ident, "project name", "use letters, digits, `.`, `_` and `-`, starting with a letter or digit");
+    c.name(
+        ypath!["project", "name"],
+        &spec.project.name,
+        &ident,
+        "project name",
+        "use letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+    );
     if let Some(r) = &spec.project.repository {
-        c.name(ypath!["project", "repository"], r, &re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"), "repository", "write the GitHub repository as `owner/name`");
+        c.name(
+            ypath!["project", "repository"],
+            r,
+            &re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$"),
+            "repository",
+            "write the GitHub repository as `owner/name`",
+        );
     }
 
     // versioning
     let v = &spec.versioning;
     if !re(r"^[A-Za-z0-9._/-]*$").is_match(&v.tag_prefix) {
-        c.err(ypath!["versioning", "tag-prefix"], Part::Value, format!("tag prefix `{}` has characters that cannot stand in a tag glob", v.tag_prefix), "use letters, digits, `.`, `_`, `/` and `-`, e.g. `v`, `release/` or \"\"".into());
+        c.err(
+            ypath!["versioning", "tag-prefix"],
+            Part::Value,
+            format!(
+                "tag prefix `{}` has characters that cannot stand in a tag glob",
+                v.tag_prefix
+            ),
+            "use letters, digits, `.`, `_`, `/` and `-`, e.g. `v`, `release/` or \"\"".into(),
+        );
     }
     let pep440_labels = ["a", "alpha", "b", "beta", "c", "rc", "dev"];
     for (i, l) in v.prereleases.iter().enumerate() {
@@ -130,16 +181,35 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         if v.scheme == Scheme::Pep440 {
             c.known(p, l, &pep440_labels, "PEP 440 pre-release label");
         } else if !re(r"^[A-Za-z]+$").is_match(l) {
-            c.err(p, Part::Value, format!("pre-release label `{l}` must be letters only"), "tags like `rc1` or `rc.1` match the label `rc`: digits are stripped before the label is compared".into());
+            c.err(
+                p,
+                Part::Value,
+                format!("pre-release label `{l}` must be letters only"),
+                "tags like `rc1` or `rc.1` match the label `rc`: digits are stripped before the label is compared"
+                    .into(),
+            );
         }
     }
-    c.unique(v.prereleases.iter().enumerate().map(|(i, l)| (ypath!["versioning", "prereleases", i], l.as_str())), "pre-release label");
+    c.unique(
+        v.prereleases
+            .iter()
+            .enumerate()
+            .map(|(i, l)| (ypath!["versioning", "prereleases", i], l.as_str())),
+        "pre-release label",
+    );
     if let Some(s) = &v.stable_suffix {
         let p = ypath!["versioning", "stable-suffix"];
         if !re(r"^[-+.][A-Za-z0-9.-]*[A-Za-z0-9]$").is_match(s) {
-            c.err(p, Part::Value, format!("stable suffix `{s}` is not valid"), "write it as it follows the version in a tag, e.g. `-stable`".into());
+            c.err(
+                p,
+                Part::Value,
+                format!("stable suffix `{s}` is not valid"),
+                "write it as it follows the version in a tag, e.g. `-stable`".into(),
+            );
         } else {
-            let label = s.trim_start_matches(['-', '+', '.']).trim_end_matches(|ch: char| ch.is_ascii_digit());
+            let label = s
+                .trim_start_matches(['-', '+', '.'])
+                .trim_end_matches(|ch: char| ch.is_ascii_digit());
             if v.prereleases.iter().any(|l| l.eq_ignore_ascii_case(label)) {
                 c.err(p, Part::Value, format!("stable suffix `{s}` is also a pre-release label"), "a tag must be either a pre-release or a promotion: remove the label from `prereleases` or pick another suffix".into());
             }
@@ -147,29 +217,70 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     }
     for (i, f) in v.version_files.iter().enumerate() {
         if !rel_path.is_match(f) || f.split('/').any(|s| s == "..") {
-            c.err(ypath!["versioning", "version-files", i], Part::Value, format!("`{f}` is not a relative path inside the repository"), "write the path from the repository root, e.g. `Cargo.toml` or `py/pyproject.toml`".into());
+            c.err(
+                ypath!["versioning", "version-files", i],
+                Part::Value,
+                format!("`{f}` is not a relative path inside the repository"),
+                "write the path from the repository root, e.g. `Cargo.toml` or `py/pyproject.toml`".into(),
+            );
         }
     }
 
     // gates
     for (i, g) in spec.gates.iter().enumerate() {
         let p = ypath!["gates", i];
-        c.name(p.key("name"), &g.name, &job_id, "gate name", "a gate's name is its job id: letters, digits, `-` and `_`, starting with a letter or `_`");
+        c.name(
+            p.key("name"),
+            &g.name,
+            &job_id,
+            "gate name",
+            "a gate's name is its job id: letters, digits, `-` and `_`, starting with a letter or `_`",
+        );
         if RESERVED_JOBS.contains(&g.name.as_str()) || g.name.starts_with("publish-") {
-            c.err(p.key("name"), Part::Value, format!("gate name `{}` is a job of release.yml", g.name), format!("pick another name; release.yml uses {} and publish-*", RESERVED_JOBS.join(", ")));
+            c.err(
+                p.key("name"),
+                Part::Value,
+                format!("gate name `{}` is a job of release.yml", g.name),
+                format!(
+                    "pick another name; release.yml uses {} and publish-*",
+                    RESERVED_JOBS.join(", ")
+                ),
+            );
         }
         if g.run.trim().is_empty() {
-            c.err(p.key("run"), Part::Value, "a gate needs a command to run".into(), "e.g. `run: make test`".into());
+            c.err(
+                p.key("run"),
+                Part::Value,
+                "a gate needs a command to run".into(),
+                "e.g. `run: make test`".into(),
+            );
         }
     }
-    c.unique(spec.gates.iter().enumerate().map(|(i, g)| (ypath!["gates", i, "name"], g.name.as_str())), "gate name");
+    c.unique(
+        spec.gates
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (ypath!["gates", i, "name"], g.name.as_str())),
+        "gate name",
+    );
 
     // binaries
     for (i, b) in spec.binaries.iter().enumerate() {
         let p = ypath!["binaries", i];
-        c.name(p.key("name"), &b.name, &ident, "binary name", "use letters, digits, `.`, `_` and `-`");
+        c.name(
+            p.key("name"),
+            &b.name,
+            &ident,
+            "binary name",
+            "use letters, digits, `.`, `_` and `-`",
+        );
         if b.targets.is_empty() {
-            c.err(p.key("targets"), Part::Value, format!("binary `{}` has no targets", b.name), "list at least one target, e.g. `[x86_64-unknown-linux-gnu]`".into());
+            c.err(
+                p.key("targets"),
+                Part::Value,
+                format!("binary `{}` has no targets", b.name),
+                "list at least one target, e.g. `[x86_64-unknown-linux-gnu]`".into(),
+            );
         }
         let (known, what) = match b.kind {
             BinaryKind::Rust => (names::RUST_TARGETS, "Rust target"),
@@ -178,92 +289,236 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         for (j, t) in b.targets.iter().enumerate() {
             c.known(p.key("targets").index(j), t, known, what);
         }
-        c.unique(b.targets.iter().enumerate().map(|(j, t)| (p.key("targets").index(j), t.as_str())), "target");
+        c.unique(
+            b.targets
+                .iter()
+                .enumerate()
+                .map(|(j, t)| (p.key("targets").index(j), t.as_str())),
+            "target",
+        );
         if b.kind == BinaryKind::Go && !b.features.is_empty() {
-            c.err(p.key("features"), Part::Value, "Go binaries have no cargo features".into(), "remove `features`, or set `kind: rust`".into());
+            c.err(
+                p.key("features"),
+                Part::Value,
+                "Go binaries have no cargo features".into(),
+                "remove `features`, or set `kind: rust`".into(),
+            );
         }
-        if let Some(pkg) = &b.package {
-            if pkg.trim().is_empty() || pkg.contains(char::is_whitespace) {
-                c.err(p.key("package"), Part::Value, format!("`{pkg}` is not a package name or path"), "a cargo package name, or a Go main package path such as `./cmd/tool`".into());
-            }
+        if let Some(pkg) = &b.package
+            && (pkg.trim().is_empty() || pkg.contains(char::is_whitespace))
+        {
+            c.err(
+                p.key("package"),
+                Part::Value,
+                format!("`{pkg}` is not a package name or path"),
+                "a cargo package name, or a Go main package path such as `./cmd/tool`".into(),
+            );
         }
     }
-    c.unique(spec.binaries.iter().enumerate().map(|(i, b)| (ypath!["binaries", i, "name"], b.name.as_str())), "binary name");
+    c.unique(
+        spec.binaries
+            .iter()
+            .enumerate()
+            .map(|(i, b)| (ypath!["binaries", i, "name"], b.name.as_str())),
+        "binary name",
+    );
 
     // python
     let mut workflow_builds: BTreeMap<String, usize> = BTreeMap::new();
     for (i, py) in spec.python.iter().enumerate() {
         let p = ypath!["python", i];
-        c.name(p.key("name"), &py.name, &re(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"), "Python distribution name", "PEP 508 names use letters, digits, `.`, `_` and `-`");
+        c.name(
+            p.key("name"),
+            &py.name,
+            &re(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$"),
+            "Python distribution name",
+            "PEP 508 names use letters, digits, `.`, `_` and `-`",
+        );
         if let Some(w) = &py.workflow {
-            c.name(p.key("workflow"), w, &re(r"^[A-Za-z0-9_-]+$"), "workflow name", "the file name without `.yml`: letters, digits, `-` and `_`");
+            c.name(
+                p.key("workflow"),
+                w,
+                &re(r"^[A-Za-z0-9_-]+$"),
+                "workflow name",
+                "the file name without `.yml`: letters, digits, `-` and `_`",
+            );
             if ["release", "build-assets", "docker", "helm-publish"].contains(&w.as_str()) {
-                c.err(p.key("workflow"), Part::Value, format!("workflow name `{w}` is taken by another wfgen workflow"), "pick another name, e.g. `release-server`".into());
+                c.err(
+                    p.key("workflow"),
+                    Part::Value,
+                    format!("workflow name `{w}` is taken by another wfgen workflow"),
+                    "pick another name, e.g. `release-server`".into(),
+                );
             }
         }
-        *workflow_builds.entry(py.workflow.clone().unwrap_or_else(|| format!("release-{}", py.name))).or_default() += 1;
+        *workflow_builds
+            .entry(py.workflow.clone().unwrap_or_else(|| format!("release-{}", py.name)))
+            .or_default() += 1;
         if !rel_path.is_match(&py.path) || py.path.split('/').any(|s| s == "..") {
-            c.err(p.key("path"), Part::Value, format!("`{}` is not a relative path inside the repository", py.path), "the directory holding pyproject.toml, from the repository root".into());
+            c.err(
+                p.key("path"),
+                Part::Value,
+                format!("`{}` is not a relative path inside the repository", py.path),
+                "the directory holding pyproject.toml, from the repository root".into(),
+            );
         }
         match py.build {
             PythonBuild::Pure => {
-                for (key, set) in [("platforms", !py.platforms.is_empty()), ("features", !py.features.is_empty()), ("python", !py.python.is_empty()), ("abi3", py.abi3)] {
+                for (key, set) in [
+                    ("platforms", !py.platforms.is_empty()),
+                    ("features", !py.features.is_empty()),
+                    ("python", !py.python.is_empty()),
+                    ("abi3", py.abi3),
+                ] {
                     if set {
-                        c.err(p.key(key), Part::Key, format!("`{key}` does not apply to a pure Python package"), "a pure package builds one `py3-none-any` wheel: remove this key, or set `build: maturin`".into());
+                        c.err(
+                            p.key(key),
+                            Part::Key,
+                            format!("`{key}` does not apply to a pure Python package"),
+                            "a pure package builds one `py3-none-any` wheel: remove this key, or set `build: maturin`"
+                                .into(),
+                        );
                     }
                 }
             }
             PythonBuild::Maturin => {
                 for (j, pl) in py.platforms.iter().enumerate() {
-                    c.known(p.key("platforms").index(j), pl, names::PYTHON_PLATFORMS, "Python platform");
+                    c.known(
+                        p.key("platforms").index(j),
+                        pl,
+                        names::PYTHON_PLATFORMS,
+                        "Python platform",
+                    );
                 }
-                c.unique(py.platforms.iter().enumerate().map(|(j, t)| (p.key("platforms").index(j), t.as_str())), "platform");
+                c.unique(
+                    py.platforms
+                        .iter()
+                        .enumerate()
+                        .map(|(j, t)| (p.key("platforms").index(j), t.as_str())),
+                    "platform",
+                );
                 if py.abi3 && !py.python.is_empty() {
-                    c.err(p.key("abi3"), Part::Key, "`abi3: true` and a `python` list exclude each other".into(), "an abi3 wheel serves every Python version: remove `python`, or `abi3`".into());
+                    c.err(
+                        p.key("abi3"),
+                        Part::Key,
+                        "`abi3: true` and a `python` list exclude each other".into(),
+                        "an abi3 wheel serves every Python version: remove `python`, or `abi3`".into(),
+                    );
                 }
                 for (j, ver) in py.python.iter().enumerate() {
                     if !re(r"^3\.[0-9]{1,2}t?$").is_match(ver) {
-                        c.err(p.key("python").index(j), Part::Value, format!("`{ver}` is not a CPython version"), "write versions as quoted strings, e.g. \"3.12\"".into());
+                        c.err(
+                            p.key("python").index(j),
+                            Part::Value,
+                            format!("`{ver}` is not a CPython version"),
+                            "write versions as quoted strings, e.g. \"3.12\"".into(),
+                        );
                     }
                 }
             }
         }
         if py.environment.trim().is_empty() {
-            c.err(p.key("environment"), Part::Value, "the publish environment name is empty".into(), "name the GitHub environment of the publish job, e.g. `pypi`".into());
+            c.err(
+                p.key("environment"),
+                Part::Value,
+                "the publish environment name is empty".into(),
+                "name the GitHub environment of the publish job, e.g. `pypi`".into(),
+            );
         }
     }
-    c.unique(spec.python.iter().enumerate().map(|(i, py)| (ypath!["python", i, "name"], py.name.as_str())), "Python distribution");
+    c.unique(
+        spec.python
+            .iter()
+            .enumerate()
+            .map(|(i, py)| (ypath!["python", i, "name"], py.name.as_str())),
+        "Python distribution",
+    );
 
     // docker
-    let image_re = re(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-][a-z0-9]+)*$");
+    let image_re =
+        re(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-][a-z0-9]+)*$");
     for (i, d) in spec.docker.iter().enumerate() {
         let p = ypath!["docker", i];
-        c.name(p.key("image"), &d.image, &image_re, "image name", "an image name without a tag, lowercase, e.g. `ghcr.io/owner/app` or `owner/app` (docker.io)");
+        c.name(
+            p.key("image"),
+            &d.image,
+            &image_re,
+            "image name",
+            "an image name without a tag, lowercase, e.g. `ghcr.io/owner/app` or `owner/app` (docker.io)",
+        );
         for (j, m) in d.mirrors.iter().enumerate() {
-            c.name(p.key("mirrors").index(j), m, &image_re, "image name", "an image name without a tag, lowercase");
+            c.name(
+                p.key("mirrors").index(j),
+                m,
+                &image_re,
+                "image name",
+                "an image name without a tag, lowercase",
+            );
         }
-        let hosts: BTreeSet<String> = std::iter::once(&d.image).chain(&d.mirrors).map(|n| registry_host(n)).filter(|h| h != "ghcr.io").collect();
+        let hosts: BTreeSet<String> = std::iter::once(&d.image)
+            .chain(&d.mirrors)
+            .map(|n| registry_host(n))
+            .filter(|h| h != "ghcr.io")
+            .collect();
         if d.login.is_none() && !hosts.is_empty() {
             c.err(p.key("image"), Part::Value, format!("pushing to {} needs a registry login", hosts.iter().cloned().collect::<Vec<_>>().join(", ")), "add `login: { username-secret: DOCKERHUB_USERNAME, password-secret: DOCKERHUB_TOKEN }` with the names of your secrets (ghcr.io needs none)".into());
         }
         if hosts.len() > 1 {
-            c.err(p.key("mirrors"), Part::Key, format!("one image entry can log in to one registry besides ghcr.io, this one pushes to {}", hosts.iter().cloned().collect::<Vec<_>>().join(", ")), "split the image into one entry per registry".into());
+            c.err(
+                p.key("mirrors"),
+                Part::Key,
+                format!(
+                    "one image entry can log in to one registry besides ghcr.io, this one pushes to {}",
+                    hosts.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+                "split the image into one entry per registry".into(),
+            );
         }
         if let Some(l) = &d.login {
-            for (key, s) in [("username-secret", &l.username_secret), ("password-secret", &l.password_secret)] {
-                c.name(p.key("login").key(key), s, &secret, "secret name", "secret names use letters, digits and `_`");
+            for (key, s) in [
+                ("username-secret", &l.username_secret),
+                ("password-secret", &l.password_secret),
+            ] {
+                c.name(
+                    p.key("login").key(key),
+                    s,
+                    &secret,
+                    "secret name",
+                    "secret names use letters, digits and `_`",
+                );
                 if s.to_ascii_uppercase().starts_with("GITHUB_") {
-                    c.err(p.key("login").key(key), Part::Value, format!("`{s}`: secret names cannot start with GITHUB_"), "GitHub reserves the GITHUB_ prefix; ghcr.io needs no login".into());
+                    c.err(
+                        p.key("login").key(key),
+                        Part::Value,
+                        format!("`{s}`: secret names cannot start with GITHUB_"),
+                        "GitHub reserves the GITHUB_ prefix; ghcr.io needs no login".into(),
+                    );
                 }
             }
         }
         if d.platforms.is_empty() {
-            c.err(p.key("platforms"), Part::Value, "an image needs at least one platform".into(), "e.g. `platforms: [linux/amd64, linux/arm64]`".into());
+            c.err(
+                p.key("platforms"),
+                Part::Value,
+                "an image needs at least one platform".into(),
+                "e.g. `platforms: [linux/amd64, linux/arm64]`".into(),
+            );
         }
         for (j, pl) in d.platforms.iter().enumerate() {
-            c.known(p.key("platforms").index(j), pl, names::DOCKER_PLATFORMS, "Docker platform");
+            c.known(
+                p.key("platforms").index(j),
+                pl,
+                names::DOCKER_PLATFORMS,
+                "Docker platform",
+            );
         }
-        c.unique(d.platforms.iter().enumerate().map(|(j, t)| (p.key("platforms").index(j), t.as_str())), "platform");
+        c.unique(
+            d.platforms
+                .iter()
+                .enumerate()
+                .map(|(j, t)| (p.key("platforms").index(j), t.as_str())),
+            "platform",
+        );
 
         let has_variants = !d.variants.is_empty();
         let variant_why = |_: &str| "there are no `variants` in this image".to_string();
@@ -274,10 +529,12 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         if d.per_arch {
             tag_ph.push("arch");
         }
-        let tag_why = |n: &str| match n {
+        let tag_why = |n: &str| {
+            match n {
             "arch" => "`{arch}` tags exist only with `per-arch: true`; a multi-arch manifest serves every platform under one tag".to_string(),
             "variant" => variant_why(n),
             _ => String::new(),
+        }
         };
         let check_tags = |c: &mut Ctx, tags: &[String], base: YPath| {
             for (j, t) in tags.iter().enumerate() {
@@ -290,37 +547,78 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     }
                     s
                 });
-                if let Ok(lit) = literal {
-                    if !re(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").is_match(&lit) {
-                        c.err(tp.clone(), Part::Value, format!("`{t}` cannot become a Docker tag"), "tags use letters, digits, `_`, `.` and `-`, and do not start with `.` or `-`".into());
-                    }
+                if let Ok(lit) = literal
+                    && !re(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$").is_match(&lit)
+                {
+                    c.err(
+                        tp.clone(),
+                        Part::Value,
+                        format!("`{t}` cannot become a Docker tag"),
+                        "tags use letters, digits, `_`, `.` and `-`, and do not start with `.` or `-`".into(),
+                    );
                 }
                 if d.per_arch && !t.contains("{arch}") {
                     c.err(tp, Part::Value, format!("with `per-arch: true` the tag `{t}` would be pushed once per platform, each overwriting the last"), "put `{arch}` in every tag, e.g. `{version}-{arch}`".into());
                 }
             }
             if tags.is_empty() {
-                c.err(base, Part::Value, "an image needs at least one tag".into(), "e.g. `tags: [\"{version}\"]`".into());
+                c.err(
+                    base,
+                    Part::Value,
+                    "an image needs at least one tag".into(),
+                    "e.g. `tags: [\"{version}\"]`".into(),
+                );
             }
         };
         check_tags(&mut c, &d.tags, p.key("tags"));
-        c.placeholders(p.key("dockerfile"), &d.dockerfile, if has_variants { &["variant"] } else { &[] }, &|n| if n == "variant" { variant_why(n) } else { "the Dockerfile path is the same for every version".into() });
+        c.placeholders(
+            p.key("dockerfile"),
+            &d.dockerfile,
+            if has_variants { &["variant"] } else { &[] },
+            &|n| {
+                if n == "variant" {
+                    variant_why(n)
+                } else {
+                    "the Dockerfile path is the same for every version".into()
+                }
+            },
+        );
         let mut arg_ph: Vec<&str> = VERSION_PLACEHOLDERS.to_vec();
         if has_variants {
             arg_ph.push("variant");
         }
-        let arg_why = |n: &str| if n == "arch" { "buildx passes the platform as the TARGETARCH build argument".to_string() } else { variant_why(n) };
+        let arg_why = |n: &str| {
+            if n == "arch" {
+                "buildx passes the platform as the TARGETARCH build argument".to_string()
+            } else {
+                variant_why(n)
+            }
+        };
         for (k, val) in &d.build_args {
-            c.name(p.key("build-args").key(k.as_str()), k, &re(r"^[A-Za-z_][A-Za-z0-9_]*$"), "build argument name", "build argument names use letters, digits and `_`");
+            c.name(
+                p.key("build-args").key(k.as_str()),
+                k,
+                &re(r"^[A-Za-z_][A-Za-z0-9_]*$"),
+                "build argument name",
+                "build argument names use letters, digits and `_`",
+            );
             c.placeholders(p.key("build-args").key(k.as_str()), val, &arg_ph, &arg_why);
         }
         if let Variants::Map(m) = &d.variants {
             let mut effective: BTreeMap<String, String> = BTreeMap::new();
             for (name, var) in m {
                 let vp = p.key("variants").key(name.as_str());
-                c.name(vp.clone(), name, &re(r"^[a-z0-9][a-z0-9._-]*$"), "variant name", "variant names are lowercase letters, digits, `.`, `_` and `-` (they become part of tags)");
+                c.name(
+                    vp.clone(),
+                    name,
+                    &re(r"^[a-z0-9][a-z0-9._-]*$"),
+                    "variant name",
+                    "variant names are lowercase letters, digits, `.`, `_` and `-` (they become part of tags)",
+                );
                 if let Some(df) = &var.dockerfile {
-                    c.placeholders(vp.key("dockerfile"), df, &["variant"], &|_| "the Dockerfile path is the same for every version".into());
+                    c.placeholders(vp.key("dockerfile"), df, &["variant"], &|_| {
+                        "the Dockerfile path is the same for every version".into()
+                    });
                 }
                 for (k, val) in &var.build_args {
                     c.placeholders(vp.key("build-args").key(k.as_str()), val, &arg_ph, &arg_why);
@@ -329,49 +627,110 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     check_tags(&mut c, t, vp.key("tags"));
                 }
                 for t in var.tags.as_ref().unwrap_or(&d.tags) {
-                    if !t.contains("{variant}") {
-                        if let Some(other) = effective.insert(t.clone(), name.clone()) {
-                            c.err(vp.clone(), Part::Key, format!("variants `{other}` and `{name}` both push the tag `{t}`"), "put `{variant}` in the image's tags, or give each variant its own `tags`".into());
-                        }
+                    if !t.contains("{variant}")
+                        && let Some(other) = effective.insert(t.clone(), name.clone())
+                    {
+                        c.err(
+                            vp.clone(),
+                            Part::Key,
+                            format!("variants `{other}` and `{name}` both push the tag `{t}`"),
+                            "put `{variant}` in the image's tags, or give each variant its own `tags`".into(),
+                        );
                     }
                 }
             }
         }
         if let Variants::List(l) = &d.variants {
             for (j, name) in l.iter().enumerate() {
-                c.name(p.key("variants").index(j), name, &re(r"^[a-z0-9][a-z0-9._-]*$"), "variant name", "variant names are lowercase letters, digits, `.`, `_` and `-` (they become part of tags)");
+                c.name(
+                    p.key("variants").index(j),
+                    name,
+                    &re(r"^[a-z0-9][a-z0-9._-]*$"),
+                    "variant name",
+                    "variant names are lowercase letters, digits, `.`, `_` and `-` (they become part of tags)",
+                );
             }
-            if l.len() > 1 {
-                if let Some((j, t)) = d.tags.iter().enumerate().find(|(_, t)| !t.contains("{variant}")) {
-                    c.err(p.key("tags").index(j), Part::Value, format!("every variant would push the tag `{t}`"), "put `{variant}` in each tag, or write `variants` as a map with each variant's own `tags`".into());
-                }
+            if l.len() > 1
+                && let Some((j, t)) = d.tags.iter().enumerate().find(|(_, t)| !t.contains("{variant}"))
+            {
+                c.err(
+                    p.key("tags").index(j),
+                    Part::Value,
+                    format!("every variant would push the tag `{t}`"),
+                    "put `{variant}` in each tag, or write `variants` as a map with each variant's own `tags`".into(),
+                );
             }
-            c.unique(l.iter().enumerate().map(|(j, t)| (p.key("variants").index(j), t.as_str())), "variant");
+            c.unique(
+                l.iter()
+                    .enumerate()
+                    .map(|(j, t)| (p.key("variants").index(j), t.as_str())),
+                "variant",
+            );
         }
     }
-    c.unique(spec.docker.iter().enumerate().map(|(i, d)| (ypath!["docker", i, "image"], d.image.as_str())), "image");
+    c.unique(
+        spec.docker
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (ypath!["docker", i, "image"], d.image.as_str())),
+        "image",
+    );
 
     // helm
     for (i, h) in spec.helm.iter().enumerate() {
         let p = ypath!["helm", i];
         if !rel_path.is_match(&h.chart) || h.chart.split('/').any(|s| s == "..") {
-            c.err(p.key("chart"), Part::Value, format!("`{}` is not a chart directory inside the repository", h.chart), "the directory holding Chart.yaml, from the repository root".into());
+            c.err(
+                p.key("chart"),
+                Part::Value,
+                format!("`{}` is not a chart directory inside the repository", h.chart),
+                "the directory holding Chart.yaml, from the repository root".into(),
+            );
         }
         if !re(r"^oci://[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$").is_match(&h.registry) {
-            c.err(p.key("registry"), Part::Value, format!("`{}` is not an OCI registry", h.registry), "write it as `oci://ghcr.io/<owner>/charts`".into());
+            c.err(
+                p.key("registry"),
+                Part::Value,
+                format!("`{}` is not an OCI registry", h.registry),
+                "write it as `oci://ghcr.io/<owner>/charts`".into(),
+            );
         } else if registry_host(h.registry.trim_start_matches("oci://")) != "ghcr.io" {
-            c.err(p.key("registry"), Part::Value, "helm charts can be pushed to ghcr.io only in spec format 1".into(), "ghcr.io takes the workflow's GITHUB_TOKEN; format 1 has no helm login key for other registries".into());
+            c.err(
+                p.key("registry"),
+                Part::Value,
+                "helm charts can be pushed to ghcr.io only in spec format 1".into(),
+                "ghcr.io takes the workflow's GITHUB_TOKEN; format 1 has no helm login key for other registries".into(),
+            );
         }
-        c.placeholders(p.key("app-version"), &h.app_version, VERSION_PLACEHOLDERS, &|_| "appVersion is the same for every image variant and platform".into());
+        c.placeholders(p.key("app-version"), &h.app_version, VERSION_PLACEHOLDERS, &|_| {
+            "appVersion is the same for every image variant and platform".into()
+        });
     }
 
     // release
     let r = &spec.release;
-    if r.notes != "generated" && r.notes != "none" && (!rel_path.is_match(&r.notes) || r.notes.split('/').any(|s| s == "..")) {
-        c.err(ypath!["release", "notes"], Part::Value, format!("`{}` is neither `generated`, `none` nor a path in the repository", r.notes), "use `generated`, `none`, or the path of a notes file such as `CHANGELOG.md`".into());
+    if r.notes != "generated"
+        && r.notes != "none"
+        && (!rel_path.is_match(&r.notes) || r.notes.split('/').any(|s| s == ".."))
+    {
+        c.err(
+            ypath!["release", "notes"],
+            Part::Value,
+            format!(
+                "`{}` is neither `generated`, `none` nor a path in the repository",
+                r.notes
+            ),
+            "use `generated`, `none`, or the path of a notes file such as `CHANGELOG.md`".into(),
+        );
     }
     if let Some(n) = &r.notify {
-        c.name(ypath!["release", "notify", "slack-webhook-secret"], &n.slack_webhook_secret, &secret, "secret name", "secret names use letters, digits and `_`");
+        c.name(
+            ypath!["release", "notify", "slack-webhook-secret"],
+            &n.slack_webhook_secret,
+            &secret,
+            "secret name",
+            "secret names use letters, digits and `_`",
+        );
     }
 
     // runners
@@ -384,15 +743,27 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         let p = ypath!["runners", k.as_str()];
         if !known_keys.contains(&k.as_str()) {
             let help = match super::load::did_you_mean(k, &known_keys) {
-                Some(s) => format!("did you mean `{s}`? keys are Rust targets, Go targets, Python platforms and Docker platforms"),
+                Some(s) => format!(
+                    "did you mean `{s}`? keys are Rust targets, Go targets, Python platforms and Docker platforms"
+                ),
                 None => "keys are Rust targets, Go targets, Python platforms and Docker platforms".into(),
             };
             c.err(p.clone(), Part::Key, format!("unknown target or platform `{k}`"), help);
         }
         if names::RETIRED_RUNNERS.contains(&label.as_str()) {
-            c.err(p, Part::Value, format!("runner `{label}` is retired by GitHub"), format!("use a current label instead, e.g. `{}`", successor(label)));
+            c.err(
+                p,
+                Part::Value,
+                format!("runner `{label}` is retired by GitHub"),
+                format!("use a current label instead, e.g. `{}`", successor(label)),
+            );
         } else if !re(r"^[A-Za-z0-9][A-Za-z0-9._-]*$").is_match(label) {
-            c.err(p, Part::Value, format!("`{label}` is not a runner label"), "a runner label such as `ubuntu-24.04` or the label of your self-hosted runner".into());
+            c.err(
+                p,
+                Part::Value,
+                format!("`{label}` is not a runner label"),
+                "a runner label such as `ubuntu-24.04` or the label of your self-hosted runner".into(),
+            );
         }
     }
 
@@ -400,13 +771,28 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     for (action, pin) in &spec.pins {
         let p = ypath!["pins", action.as_str()];
         if !re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$").is_match(action) {
-            c.err(p.clone(), Part::Key, format!("`{action}` is not an action name"), "write actions as `owner/repo` or `owner/repo/path`".into());
+            c.err(
+                p.clone(),
+                Part::Key,
+                format!("`{action}` is not an action name"),
+                "write actions as `owner/repo` or `owner/repo/path`".into(),
+            );
         }
         if !re(r"^[0-9a-f]{40}$").is_match(&pin.sha) {
-            c.err(p.key("sha"), Part::Value, format!("`{}` is not a full commit SHA", pin.sha), "pins are full 40-character lowercase hex commit SHAs; a tag or short SHA can move".into());
+            c.err(
+                p.key("sha"),
+                Part::Value,
+                format!("`{}` is not a full commit SHA", pin.sha),
+                "pins are full 40-character lowercase hex commit SHAs; a tag or short SHA can move".into(),
+            );
         }
         if pin.version.trim().is_empty() || pin.version.contains(char::is_whitespace) {
-            c.err(p.key("version"), Part::Value, "the pin's version is empty or has spaces".into(), "the version named in the `# vX.Y.Z` comment, e.g. `v4.2.2`".into());
+            c.err(
+                p.key("version"),
+                Part::Value,
+                "the pin's version is empty or has spaces".into(),
+                "the version named in the `# vX.Y.Z` comment, e.g. `v4.2.2`".into(),
+            );
         }
     }
 
@@ -443,7 +829,9 @@ mod tests {
 
     #[test]
     fn unknown_target_is_located() {
-        let l = lines(&format!("{HEAD}binaries:\n  - name: x\n    kind: rust\n    targets: [x86_64-unknown-linux-gnu, x86_64-unknown-linux-gnux]\n"));
+        let l = lines(&format!(
+            "{HEAD}binaries:\n  - name: x\n    kind: rust\n    targets: [x86_64-unknown-linux-gnu, x86_64-unknown-linux-gnux]\n"
+        ));
         assert_eq!(l, ["wfgen.yaml:6:41: unknown Rust target `x86_64-unknown-linux-gnux`"]);
     }
 
@@ -455,7 +843,9 @@ mod tests {
 
     #[test]
     fn unknown_and_misplaced_placeholders() {
-        let l = lines(&format!("{HEAD}docker:\n  - image: ghcr.io/a/b\n    tags: [\"{{versoin}}\", \"{{arch}}-x\"]\n"));
+        let l = lines(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/a/b\n    tags: [\"{{versoin}}\", \"{{arch}}-x\"]\n"
+        ));
         assert_eq!(l.len(), 2, "{l:?}");
         assert_eq!(l[0], "wfgen.yaml:5:13: unknown placeholder `{versoin}`");
         assert_eq!(l[1], "wfgen.yaml:5:26: placeholder `{arch}` cannot be used here");
@@ -469,7 +859,9 @@ mod tests {
 
     #[test]
     fn bad_pin_sha() {
-        let l = lines(&format!("{HEAD}pins:\n  actions/checkout: {{ version: v4, sha: abc123 }}\n"));
+        let l = lines(&format!(
+            "{HEAD}pins:\n  actions/checkout: {{ version: v4, sha: abc123 }}\n"
+        ));
         assert_eq!(l, ["wfgen.yaml:4:41: `abc123` is not a full commit SHA"]);
     }
 }

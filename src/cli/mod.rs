@@ -1,0 +1,163 @@
+//! cli: the command line (clap). Thin: each command loads, plans, renders or
+//! checks through the library and prints.
+
+mod generate;
+mod plan_cmd;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::spec::{self, LoadError, LoadedSpec};
+
+/// Exit codes (DESIGN.md): 0 clean, 1 drift or rejected tag, 2 usage, 3 fatal.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const DRIFT: i32 = 1;
+    pub const USAGE: i32 = 2;
+    pub const FATAL: i32 = 3;
+}
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "wfgen",
+    version,
+    about = "Generate and drift-check GitHub Actions release workflows from one release spec"
+)]
+pub struct Cli {
+    /// The spec [default: wfgen.yaml, then .github/wfgen.yaml].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub spec: Option<PathBuf>,
+    /// When to colour output; NO_COLOR is honoured by `auto`.
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorWhen {
+    /// Whether to colour output written to stderr (`stderr: true`) or stdout.
+    pub fn enabled(self, stderr: bool) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => {
+                let tty = if stderr {
+                    std::io::stderr().is_terminal()
+                } else {
+                    std::io::stdout().is_terminal()
+                };
+                tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+            }
+        }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Write the workflows of the spec to .github/workflows.
+    Generate {
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Overwrite workflow files that wfgen did not write.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Show what a release of TAG does; exit 1 when the release rejects the tag.
+    Plan {
+        /// The tag, e.g. v1.2.3.
+        tag: String,
+        /// Commit of the tag, for `{sha7}` [default: `git rev-parse TAG`, else zeros].
+        #[arg(long)]
+        sha: Option<String>,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Plain)]
+        format: PlanFormat,
+    },
+    /// Validate the spec only.
+    Validate,
+    /// Print the JSON Schema of the spec format.
+    Schema,
+    /// Print a shell completion script.
+    Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    Plain,
+    Json,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    run(cli)
+}
+
+pub fn run(cli: Cli) -> i32 {
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    match &cli.command {
+        Command::Generate { dry_run, force } => with_spec(&cli, &cwd, |s| generate::run(s, *dry_run, *force)),
+        Command::Plan { tag, sha, format } => with_spec(&cli, &cwd, |s| plan_cmd::run(s, tag, sha.as_deref(), *format)),
+        Command::Validate => with_spec(&cli, &cwd, |s| {
+            println!("{}: valid (spec format {})", s.name, s.spec.wfgen);
+            exit::OK
+        }),
+        Command::Schema => {
+            println!("{}", schema_text());
+            exit::OK
+        }
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut cmd, "wfgen", &mut std::io::stdout());
+            exit::OK
+        }
+    }
+}
+
+/// The JSON Schema of the spec, pretty-printed (as committed in schema/).
+pub fn schema_text() -> String {
+    serde_json::to_string_pretty(&spec::schema_json()).expect("schema serializes")
+}
+
+/// Loads the spec, reporting problems (exit 3), then runs `f`.
+fn with_spec(cli: &Cli, cwd: &Path, f: impl FnOnce(&LoadedSpec) -> i32) -> i32 {
+    match spec::find_spec(cli.spec.as_deref(), cwd).and_then(|p| spec::load(&p)) {
+        Ok(s) => f(&s),
+        Err(e) => {
+            report_load_error(&e, cli.color.enabled(true));
+            exit::FATAL
+        }
+    }
+}
+
+/// Prints a spec loading error to stderr.
+pub fn report_load_error(e: &LoadError, color: bool) {
+    match e {
+        LoadError::Io(m) => anstream::eprintln!("error: {m}"),
+        LoadError::Invalid(p) => {
+            let text = p.render(color);
+            if color {
+                anstream::eprint!("{text}");
+            } else {
+                eprint!("{text}");
+            }
+        }
+    }
+}

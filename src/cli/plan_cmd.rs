@@ -1,0 +1,95 @@
+//! `wfgen plan TAG`: what a release of a tag does.
+
+use super::{PlanFormat, exit};
+use crate::plan::Plan;
+use crate::spec::LoadedSpec;
+
+pub fn run(spec: &LoadedSpec, tag: &str, sha: Option<&str>, format: PlanFormat) -> i32 {
+    let plan = Plan::new(&spec.spec);
+    let sha = match sha {
+        Some(s) => Some(s.to_string()),
+        None => git_rev(&spec.root, tag),
+    };
+    let t = plan.evaluate(
+        tag,
+        sha.as_deref().unwrap_or("0000000000000000000000000000000000000000"),
+    );
+    match format {
+        PlanFormat::Json => {
+            let v = t.version.as_ref();
+            let json = serde_json::json!({
+                "tag": t.tag,
+                "valid": t.valid,
+                "error": t.error,
+                "version": v.map(|v| &v.version),
+                "major": v.map(|v| v.major),
+                "minor": v.map(|v| v.minor),
+                "patch": v.map(|v| v.patch),
+                "prerelease": v.map(|v| v.is_prerelease),
+                "prerelease_id": v.map(|v| &v.prerelease),
+                "promotion": v.map(|v| v.promotion),
+                "sha": sha,
+                "github_release": t.github_release,
+                "draft": t.valid && t.github_release && plan.release.draft,
+                "latest": t.latest,
+                "docker_tags": t.docker_tags,
+                "helm": t.helm,
+                "outputs": t.outputs,
+            });
+            println!("{}", serde_json::to_string_pretty(&json).expect("json"));
+        }
+        PlanFormat::Plain => match &t.version {
+            None => println!("{}", t.error.as_deref().unwrap_or("invalid tag")),
+            Some(v) => {
+                let kind = if v.promotion {
+                    "promotion (builds nothing; releases the commit of the plain tag)"
+                } else if v.is_prerelease {
+                    "pre-release"
+                } else {
+                    "release"
+                };
+                println!("tag {}: version {} — {kind}", t.tag, v.version);
+                println!(
+                    "  github release: {}{}",
+                    if t.github_release { "yes" } else { "no" },
+                    if t.github_release && plan.release.draft {
+                        " (draft)"
+                    } else {
+                        ""
+                    }
+                );
+                println!("  latest: {}", if t.latest { "yes" } else { "no" });
+                for (image, refs) in &t.docker_tags {
+                    println!("  docker {image}:");
+                    for r in refs {
+                        println!("    {r}");
+                    }
+                }
+                for h in &t.helm {
+                    println!(
+                        "  helm {}: version {}, appVersion {}",
+                        h.chart, h.version, h.app_version
+                    );
+                }
+            }
+        },
+    }
+    if t.valid { exit::OK } else { exit::DRIFT }
+}
+
+/// The commit a tag names, if git knows it.
+fn git_rev(root: &std::path::Path, tag: &str) -> Option<String> {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("refs/tags/{tag}^{{commit}}"),
+        ])
+        .output()
+        .ok()?;
+    let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
+    (out.status.success() && s.len() == 40).then_some(s)
+}

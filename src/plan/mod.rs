@@ -1,0 +1,406 @@
+//! plan: the resolved release. Pure data, no I/O: everything the templates
+//! print is decided here.
+
+pub mod build;
+pub mod docker;
+pub mod helm;
+pub mod pins;
+pub mod python;
+pub mod runners;
+pub mod tags;
+pub mod tagscript;
+pub mod version;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::spec::{GithubRelease, Latest, Spec};
+pub use version::{Grammar, Version};
+
+/// Everything a release of this spec does, for every tag.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub project: String,
+    pub repository: Option<String>,
+    pub grammar: Grammar,
+    /// `on.push.tags` globs; empty when tag triggers are off.
+    pub tag_globs: Vec<String>,
+    pub dispatch: bool,
+    pub version_files: Vec<String>,
+    pub gates: Vec<GatePlan>,
+    pub build: Option<build::BuildPlan>,
+    pub python: Vec<python::PythonWorkflow>,
+    pub docker: Option<docker::DockerPlan>,
+    pub helm: Option<helm::HelmPlan>,
+    pub release: ReleasePlan,
+    pub pins: pins::Pins,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GatePlan {
+    /// Job id in release.yml.
+    pub id: String,
+    pub run: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ReleasePlan {
+    /// always | stable | never
+    pub github_release: GithubRelease,
+    pub draft: bool,
+    /// generated | none | a path
+    pub notes: String,
+    pub latest_auto: bool,
+    pub checksums: bool,
+    pub sign: bool,
+    pub provenance: bool,
+    pub sbom: bool,
+    pub slack_webhook_secret: Option<String>,
+}
+
+impl Plan {
+    /// Resolves a validated spec.
+    pub fn new(spec: &Spec) -> Plan {
+        let grammar = Grammar::new(&spec.versioning);
+        let r = &spec.release;
+        Plan {
+            project: spec.project.name.clone(),
+            repository: spec.project.repository.clone(),
+            tag_globs: if spec.triggers.tags {
+                grammar.trigger_globs()
+            } else {
+                Vec::new()
+            },
+            grammar,
+            dispatch: spec.triggers.dispatch,
+            version_files: spec.versioning.version_files.clone(),
+            gates: spec
+                .gates
+                .iter()
+                .map(|g| GatePlan {
+                    id: g.name.clone(),
+                    run: g.run.clone(),
+                })
+                .collect(),
+            build: build::plan(spec),
+            python: python::plan(spec),
+            docker: docker::plan(spec),
+            helm: helm::plan(spec),
+            release: ReleasePlan {
+                github_release: r.github_release,
+                draft: r.draft,
+                notes: r.notes.clone(),
+                latest_auto: r.latest == Latest::Auto,
+                checksums: r.checksums,
+                sign: r.sign,
+                provenance: r.provenance,
+                sbom: r.sbom,
+                slack_webhook_secret: r.notify.as_ref().map(|n| n.slack_webhook_secret.clone()),
+            },
+            pins: pins::resolve(spec),
+        }
+    }
+
+    /// Every output name the tag script can write (the `plan` job's outputs).
+    pub fn output_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = [
+            "tag",
+            "valid",
+            "version",
+            "major",
+            "minor",
+            "patch",
+            "prerelease",
+            "is-prerelease",
+            "promotion",
+            "github-release",
+            "latest",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        if let Some(d) = &self.docker {
+            for im in &d.images {
+                for v in &im.variants {
+                    if im.per_arch {
+                        names.extend(v.platforms.iter().map(|p| p.tags_output.clone()));
+                    } else {
+                        names.push(v.tags_output.clone());
+                    }
+                    names.push(v.build_args_output.clone());
+                }
+            }
+        }
+        if let Some(h) = &self.helm {
+            names.push("helm-version".into());
+            names.extend(h.charts.iter().map(|c| c.app_version_output.clone()));
+        }
+        names
+    }
+
+    /// What a release of `tag` at commit `sha` does.
+    pub fn evaluate(&self, tag: &str, sha: &str) -> TagPlan {
+        match self.grammar.parse(tag) {
+            Err(error) => TagPlan {
+                tag: tag.to_string(),
+                valid: false,
+                error: Some(error),
+                version: None,
+                github_release: false,
+                latest: false,
+                docker_tags: BTreeMap::new(),
+                helm: Vec::new(),
+                outputs: BTreeMap::from([
+                    ("tag".to_string(), tag.to_string()),
+                    ("valid".to_string(), "false".to_string()),
+                ]),
+            },
+            Ok(v) => self.evaluate_version(tag, sha, v),
+        }
+    }
+
+    fn evaluate_version(&self, tag: &str, sha: &str, v: Version) -> TagPlan {
+        let github_release = match self.release.github_release {
+            GithubRelease::Never => false,
+            GithubRelease::Always => true,
+            GithubRelease::Stable if self.grammar.stable_suffix.is_some() => v.promotion,
+            GithubRelease::Stable => !v.is_prerelease,
+        };
+        let latest = github_release && self.release.latest_auto && !v.is_prerelease;
+        let b = |x: bool| if x { "true" } else { "false" }.to_string();
+        let mut outputs = BTreeMap::new();
+        outputs.insert("tag".into(), tag.to_string());
+        outputs.insert("valid".into(), b(true));
+        outputs.insert("version".into(), v.version.clone());
+        outputs.insert("major".into(), v.major.to_string());
+        outputs.insert("minor".into(), v.minor.to_string());
+        outputs.insert("patch".into(), v.patch.to_string());
+        outputs.insert("prerelease".into(), v.prerelease.clone());
+        outputs.insert("is-prerelease".into(), b(v.is_prerelease));
+        outputs.insert("promotion".into(), b(v.promotion));
+        outputs.insert("github-release".into(), b(github_release));
+        outputs.insert("latest".into(), b(latest));
+
+        let mut docker_tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        if let Some(d) = &self.docker {
+            for im in &d.images {
+                for var in &im.variants {
+                    fn vals<'a>(
+                        v: &'a Version,
+                        sha: &'a str,
+                        variant: &'a str,
+                        arch: Option<&'a str>,
+                    ) -> tags::Values<'a> {
+                        tags::Values {
+                            version: v,
+                            sha,
+                            variant: Some(variant),
+                            arch,
+                        }
+                    }
+                    let refs_for = |arch: Option<&str>| -> Vec<String> {
+                        if v.promotion {
+                            return Vec::new();
+                        }
+                        let mut refs = Vec::new();
+                        for name in &im.names {
+                            for t in var.tags.iter().filter(|t| tags::docker_tag_applies(t, &v)) {
+                                refs.push(format!(
+                                    "{name}:{}",
+                                    tags::docker_tag(t, &vals(&v, sha, &var.name, arch))
+                                ));
+                            }
+                        }
+                        refs
+                    };
+                    if im.per_arch {
+                        for p in &var.platforms {
+                            let refs = refs_for(Some(&p.arch));
+                            outputs.insert(p.tags_output.clone(), refs.join(" "));
+                            for r in refs {
+                                let (name, _) = r.rsplit_once(':').expect("ref has a tag");
+                                docker_tags.entry(name.to_string()).or_default().push(r.clone());
+                            }
+                        }
+                    } else {
+                        let refs = refs_for(None);
+                        outputs.insert(var.tags_output.clone(), refs.join(" "));
+                        for r in refs {
+                            let (name, _) = r.rsplit_once(':').expect("ref has a tag");
+                            docker_tags.entry(name.to_string()).or_default().push(r.clone());
+                        }
+                    }
+                    let args: Vec<String> = var
+                        .build_args
+                        .iter()
+                        .map(|(k, t)| format!("{k}={}", tags::expand(t, &vals(&v, sha, &var.name, None))))
+                        .collect();
+                    outputs.insert(var.build_args_output.clone(), args.join("\n"));
+                }
+            }
+        }
+        let mut helm = Vec::new();
+        if let Some(h) = &self.helm {
+            let chart_version = semver_for_helm(&v);
+            outputs.insert("helm-version".into(), chart_version.clone());
+            for c in &h.charts {
+                let app = tags::expand(
+                    &c.app_version,
+                    &tags::Values {
+                        version: &v,
+                        sha,
+                        variant: None,
+                        arch: None,
+                    },
+                );
+                outputs.insert(c.app_version_output.clone(), app.clone());
+                helm.push(HelmRelease {
+                    chart: c.chart.clone(),
+                    version: chart_version.clone(),
+                    app_version: app,
+                });
+            }
+        }
+        TagPlan {
+            tag: tag.to_string(),
+            valid: true,
+            error: None,
+            version: Some(v),
+            github_release,
+            latest,
+            docker_tags,
+            helm,
+            outputs,
+        }
+    }
+}
+
+/// A chart version is SemVer 2: PEP 440 pre-releases become `-pre`, posts `+post`.
+fn semver_for_helm(v: &Version) -> String {
+    if semver::Version::parse(&v.version).is_ok() {
+        return v.version.clone();
+    }
+    let mut s = format!("{}.{}.{}", v.major, v.minor, v.patch);
+    if !v.prerelease.is_empty() {
+        s.push('-');
+        s.push_str(&v.prerelease);
+    }
+    if let Some(i) = v.version.find(".post") {
+        let post: String = v.version[i + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
+        s.push_str(&format!("+post{post}"));
+    }
+    s
+}
+
+/// What a release of one tag does: the answer of `wfgen plan TAG`.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagPlan {
+    pub tag: String,
+    pub valid: bool,
+    pub error: Option<String>,
+    pub version: Option<Version>,
+    pub github_release: bool,
+    pub latest: bool,
+    /// Image name -> full `image:tag` references pushed.
+    pub docker_tags: BTreeMap<String, Vec<String>>,
+    pub helm: Vec<HelmRelease>,
+    /// Exactly the outputs that the tag script of release.yml writes to
+    /// $GITHUB_OUTPUT for this tag (what the agreement test compares).
+    pub outputs: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HelmRelease {
+    pub chart: String,
+    pub version: String,
+    pub app_version: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(yaml: &str) -> Plan {
+        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        Plan::new(&spec)
+    }
+
+    const PROXY: &str = "wfgen: 1
+project: { name: llm-proxy, repository: sofatutor/llm-proxy }
+versioning: { stable-suffix: -stable }
+docker:
+  - image: ghcr.io/sofatutor/llm-proxy
+    platforms: [linux/amd64, linux/arm64]
+    tags: ['{version}', '{major}.{minor}', 'sha-{sha7}', latest]
+helm:
+  - chart: deploy/helm/llm-proxy
+    registry: oci://ghcr.io/sofatutor/charts
+";
+
+    #[test]
+    fn release_candidate_never_gets_latest() {
+        let p = plan(PROXY);
+        let t = p.evaluate("v1.4.0-rc.2", "abcdef0123456789");
+        assert!(t.valid);
+        assert_eq!(
+            t.docker_tags["ghcr.io/sofatutor/llm-proxy"],
+            [
+                "ghcr.io/sofatutor/llm-proxy:1.4.0-rc.2",
+                "ghcr.io/sofatutor/llm-proxy:sha-abcdef0"
+            ]
+        );
+        assert!(!t.github_release && !t.latest);
+        let t = p.evaluate("v1.4.0", "abcdef0123456789");
+        assert_eq!(t.docker_tags["ghcr.io/sofatutor/llm-proxy"].len(), 4);
+        assert!(
+            !t.github_release,
+            "stable-suffix: only promotion tags create the release"
+        );
+        let t = p.evaluate("v1.4.0-stable", "abcdef0123456789");
+        assert!(t.github_release && t.latest && t.docker_tags.is_empty());
+        assert_eq!(t.helm[0].app_version, "1.4.0");
+    }
+
+    #[test]
+    fn output_names_cover_every_output() {
+        let p = plan(PROXY);
+        let names = p.output_names();
+        for tag in ["v1.0.0", "v1.0.0-rc.1", "v1.0.0-stable"] {
+            for k in p.evaluate(tag, "abcdef0").outputs.keys() {
+                assert!(names.contains(k), "{k}");
+            }
+        }
+    }
+
+    #[test]
+    fn invalid_tag_outputs() {
+        let t = plan(PROXY).evaluate("v1.4", "x");
+        assert!(!t.valid);
+        assert_eq!(t.outputs.len(), 2);
+    }
+
+    #[test]
+    fn helm_versions_are_semver() {
+        let v = Version {
+            version: "1.2.0rc1".into(),
+            major: 1,
+            minor: 2,
+            patch: 0,
+            prerelease: "rc1".into(),
+            is_prerelease: true,
+            promotion: false,
+        };
+        assert_eq!(semver_for_helm(&v), "1.2.0-rc1");
+        let v = Version {
+            version: "1.2.0.post2".into(),
+            major: 1,
+            minor: 2,
+            patch: 0,
+            prerelease: "".into(),
+            is_prerelease: false,
+            promotion: false,
+        };
+        assert_eq!(semver_for_helm(&v), "1.2.0+post2");
+    }
+}

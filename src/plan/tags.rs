@@ -1,0 +1,119 @@
+//! Placeholder expansion and the Docker tag rules (DESIGN.md): for a
+//! pre-release only tags with `{version}`, `{prerelease}` or `{sha7}` are
+//! pushed; `latest` and `{major}`/`{minor}`-only tags never are, and `{major}`
+//! alone is never pushed for 0.x.
+
+use super::version::Version;
+use crate::spec::names::placeholders;
+
+/// Values of the placeholders for one release.
+#[derive(Debug, Clone)]
+pub struct Values<'a> {
+    pub version: &'a Version,
+    /// Full or short commit SHA; the first 7 characters are used.
+    pub sha: &'a str,
+    pub variant: Option<&'a str>,
+    pub arch: Option<&'a str>,
+}
+
+impl Values<'_> {
+    fn get(&self, name: &str) -> String {
+        let v = self.version;
+        match name {
+            "version" => v.version.clone(),
+            "major" => v.major.to_string(),
+            "minor" => v.minor.to_string(),
+            "patch" => v.patch.to_string(),
+            "prerelease" => v.prerelease.clone(),
+            "sha7" => self.sha.chars().take(7).collect(),
+            "variant" => self.variant.unwrap_or("").to_string(),
+            "arch" => self.arch.unwrap_or("").to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Expands every placeholder of a template (validated by the spec).
+pub fn expand(template: &str, values: &Values) -> String {
+    let Ok(found) = placeholders(template) else {
+        return template.to_string();
+    };
+    let mut out = template.to_string();
+    for (name, range) in found.into_iter().rev() {
+        out.replace_range(range, &values.get(&name));
+    }
+    out
+}
+
+/// Whether a Docker tag template is pushed for this version.
+pub fn docker_tag_applies(template: &str, version: &Version) -> bool {
+    let names: Vec<String> = placeholders(template)
+        .map(|p| p.into_iter().map(|(n, _)| n).collect())
+        .unwrap_or_default();
+    let has = |n: &str| names.iter().any(|x| x == n);
+    if version.is_prerelease && !(has("version") || has("prerelease") || has("sha7")) {
+        return false;
+    }
+    if has("prerelease") && !version.is_prerelease {
+        // `{prerelease}` of a release is empty: the tag would be malformed.
+        return false;
+    }
+    if version.major == 0
+        && has("major")
+        && !has("minor")
+        && !has("version")
+        && !has("patch")
+        && !has("sha7")
+        && !has("prerelease")
+    {
+        return false;
+    }
+    true
+}
+
+/// A Docker tag from an expanded template: `+` (build metadata) becomes `_`,
+/// as Docker tags cannot hold `+`.
+pub fn docker_tag(template: &str, values: &Values) -> String {
+    expand(template, values).replace('+', "_")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ver(s: &str, pre: &str, major: u64) -> Version {
+        Version {
+            version: s.into(),
+            major,
+            minor: 2,
+            patch: 3,
+            prerelease: pre.into(),
+            is_prerelease: !pre.is_empty(),
+            promotion: false,
+        }
+    }
+
+    #[test]
+    fn rules() {
+        let rel = ver("1.2.3", "", 1);
+        let rc = ver("1.2.3-rc.1", "rc.1", 1);
+        let zero = ver("0.2.3", "", 0);
+        for t in ["{version}", "{major}.{minor}", "latest", "sha-{sha7}", "{major}"] {
+            assert!(docker_tag_applies(t, &rel), "{t}");
+        }
+        assert!(!docker_tag_applies("latest", &rc));
+        assert!(!docker_tag_applies("{major}.{minor}", &rc));
+        assert!(docker_tag_applies("sha-{sha7}", &rc));
+        assert!(docker_tag_applies("{version}", &rc));
+        assert!(!docker_tag_applies("{major}", &zero));
+        assert!(docker_tag_applies("{major}.{minor}", &zero));
+        let v = Values {
+            version: &rc,
+            sha: "0123456789abcdef",
+            variant: Some("slim"),
+            arch: Some("arm64"),
+        };
+        assert_eq!(expand("{variant}-{arch}-{version}", &v), "slim-arm64-1.2.3-rc.1");
+        assert_eq!(expand("sha-{sha7}", &v), "sha-0123456");
+    }
+}

@@ -1,0 +1,318 @@
+//! The version grammar of release tags (DESIGN.md, "Version grammar"), as
+//! Rust. release.yml carries the same grammar as a bash script
+//! (`plan::tagscript`); a test runs both over hundreds of tags and requires
+//! them to agree.
+
+use serde::Serialize;
+
+use crate::spec::{Scheme, Versioning};
+
+/// The resolved grammar of release tags.
+#[derive(Debug, Clone, Serialize)]
+pub struct Grammar {
+    pub scheme: Scheme,
+    pub prefix: String,
+    /// Accepted pre-release labels as written in the spec.
+    pub labels: Vec<String>,
+    /// PEP 440 spellings accepted (`a`, `b`, `rc`, `dev`), for pep440.
+    pub pep440_labels: Vec<String>,
+    pub stable_suffix: Option<String>,
+    /// One line describing the accepted tags, quoted in error messages.
+    pub description: String,
+}
+
+/// A tag that the grammar accepts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Version {
+    /// The version without prefix or promotion suffix, e.g. `1.2.3-rc.1`.
+    pub version: String,
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    /// The pre-release part (`rc.1`, `rc1`, `dev3`), empty for a release.
+    pub prerelease: String,
+    pub is_prerelease: bool,
+    /// A promotion tag (`v1.2.3-stable`): builds nothing, releases X.Y.Z.
+    pub promotion: bool,
+}
+
+impl Grammar {
+    pub fn new(v: &Versioning) -> Self {
+        let pep440_labels: Vec<String> = if v.scheme == Scheme::Pep440 {
+            let mut l: Vec<String> = v
+                .prereleases
+                .iter()
+                .map(|l| {
+                    match l.as_str() {
+                        "alpha" | "a" => "a",
+                        "beta" | "b" => "b",
+                        "rc" | "c" => "rc",
+                        other => other,
+                    }
+                    .to_string()
+                })
+                .collect();
+            l.sort();
+            l.dedup();
+            l
+        } else {
+            Vec::new()
+        };
+        let p = &v.tag_prefix;
+        let description = match v.scheme {
+            Scheme::Semver => {
+                let mut d = format!(
+                    "{p}MAJOR.MINOR.PATCH[-PRE][+BUILD] where PRE starts with {}",
+                    v.prereleases.join(", ")
+                );
+                if let Some(s) = &v.stable_suffix {
+                    d.push_str(&format!(", or {p}MAJOR.MINOR.PATCH{s}"));
+                }
+                d
+            }
+            Scheme::Pep440 => {
+                let pre: Vec<&str> = pep440_labels
+                    .iter()
+                    .filter(|l| *l != "dev")
+                    .map(String::as_str)
+                    .collect();
+                let mut d = format!("{p}N.N.N");
+                if !pre.is_empty() {
+                    d.push_str(&format!("[{{{}}}N]", pre.join("|")));
+                }
+                d.push_str("[.postN]");
+                if pep440_labels.iter().any(|l| l == "dev") {
+                    d.push_str("[.devN]");
+                }
+                if let Some(s) = &v.stable_suffix {
+                    d.push_str(&format!(", or {p}N.N.N{s}"));
+                }
+                d
+            }
+        };
+        Grammar {
+            scheme: v.scheme,
+            prefix: v.tag_prefix.clone(),
+            labels: v.prereleases.clone(),
+            pep440_labels,
+            stable_suffix: v.stable_suffix.clone(),
+            description,
+        }
+    }
+
+    /// Glob of the tags that trigger a release (GitHub `on.push.tags`).
+    pub fn trigger_globs(&self) -> Vec<String> {
+        vec![format!("{}[0-9]+.[0-9]+.[0-9]+*", glob_escape(&self.prefix))]
+    }
+
+    /// Parses a tag; `Err` holds the one-line error the release prints.
+    pub fn parse(&self, tag: &str) -> Result<Version, String> {
+        let reject = || {
+            Err(format!(
+                "tag '{tag}' is not a release tag: expected {}",
+                self.description
+            ))
+        };
+        let Some(rest) = tag.strip_prefix(self.prefix.as_str()) else {
+            return reject();
+        };
+        if let Some(suffix) = &self.stable_suffix
+            && let Some(core) = rest.strip_suffix(suffix.as_str())
+        {
+            return match parse_core(core) {
+                Some((major, minor, patch)) => Ok(Version {
+                    version: core.to_string(),
+                    major,
+                    minor,
+                    patch,
+                    prerelease: String::new(),
+                    is_prerelease: false,
+                    promotion: true,
+                }),
+                None => reject(),
+            };
+        }
+        let parsed = match self.scheme {
+            Scheme::Semver => self.parse_semver(rest),
+            Scheme::Pep440 => self.parse_pep440(rest),
+        };
+        parsed.map_or_else(reject, Ok)
+    }
+
+    fn parse_semver(&self, s: &str) -> Option<Version> {
+        let v = semver::Version::parse(s).ok()?;
+        let pre = v.pre.as_str().to_string();
+        if !pre.is_empty() {
+            let first = pre.split('.').next().unwrap_or("");
+            let label = first.trim_end_matches(|c: char| c.is_ascii_digit());
+            if !self.labels.iter().any(|l| l == label) {
+                return None;
+            }
+        }
+        Some(Version {
+            version: s.to_string(),
+            major: v.major,
+            minor: v.minor,
+            patch: v.patch,
+            is_prerelease: !pre.is_empty(),
+            prerelease: pre,
+            promotion: false,
+        })
+    }
+
+    fn parse_pep440(&self, s: &str) -> Option<Version> {
+        // N.N.N[{a|b|rc}N][.postN][.devN], canonical spelling, no leading zeros.
+        let num = r"(0|[1-9][0-9]*)";
+        let re = regex::Regex::new(&format!(
+            r"^{num}\.{num}\.{num}(?:(a|b|rc){num})?(?:\.post{num})?(?:\.dev{num})?$"
+        ))
+        .expect("valid regex");
+        let c = re.captures(s)?;
+        let n = |i: usize| c.get(i).map(|m| m.as_str().parse::<u64>().ok()).unwrap_or(Some(0));
+        let (major, minor, patch) = (n(1)?, n(2)?, n(3)?);
+        let mut pre = String::new();
+        if let Some(l) = c.get(4) {
+            if !self.pep440_labels.iter().any(|x| x == l.as_str()) {
+                return None;
+            }
+            pre.push_str(l.as_str());
+            pre.push_str(&c[5]);
+        }
+        if let Some(d) = c.get(7) {
+            if !self.pep440_labels.iter().any(|x| x == "dev") {
+                return None;
+            }
+            if !pre.is_empty() {
+                pre.push('.');
+            }
+            pre.push_str("dev");
+            pre.push_str(d.as_str());
+        }
+        Some(Version {
+            version: s.to_string(),
+            major,
+            minor,
+            patch,
+            is_prerelease: !pre.is_empty(),
+            prerelease: pre,
+            promotion: false,
+        })
+    }
+}
+
+/// `MAJOR.MINOR.PATCH` with no leading zeros, nothing else.
+fn parse_core(s: &str) -> Option<(u64, u64, u64)> {
+    let parts: Vec<&str> = s.split('.').collect();
+    if parts.len() != 3 {
+        return None;
+    }
+    let n = |p: &str| -> Option<u64> {
+        if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) || (p.len() > 1 && p.starts_with('0')) {
+            None
+        } else {
+            p.parse().ok()
+        }
+    };
+    Some((n(parts[0])?, n(parts[1])?, n(parts[2])?))
+}
+
+/// Escapes the characters that are special in GitHub's filter patterns.
+fn glob_escape(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        if "*?+[]!\\".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grammar(yaml: &str) -> Grammar {
+        let v: Versioning = yaml_serde::from_str(yaml).unwrap();
+        Grammar::new(&v)
+    }
+
+    #[test]
+    fn semver_tags() {
+        let g = grammar("{}");
+        let v = g.parse("v1.2.3").unwrap();
+        assert_eq!((v.major, v.minor, v.patch, v.is_prerelease), (1, 2, 3, false));
+        for ok in [
+            "v1.2.3-rc.1",
+            "v1.2.3-rc1",
+            "v0.1.0-beta2",
+            "v1.2.3-alpha",
+            "v1.2.3+build.5",
+            "v1.2.3-rc.1+b",
+        ] {
+            assert!(g.parse(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "1.2.3",
+            "v1.2",
+            "v01.2.3",
+            "v1.2.3-dev1",
+            "v1.2.3-rc.01",
+            "v1.2.3-",
+            "vv1.2.3",
+            "v1.2.3-1",
+            "v1.2.3 ",
+        ] {
+            assert!(g.parse(bad).is_err(), "{bad}");
+        }
+        assert_eq!(g.parse("v1.2.3-rc.1").unwrap().prerelease, "rc.1");
+        let e = g.parse("v1.2").unwrap_err();
+        assert!(e.contains("'v1.2'") && e.contains("MAJOR.MINOR.PATCH"), "{e}");
+    }
+
+    #[test]
+    fn promotion_tags() {
+        let g = grammar("stable-suffix: -stable");
+        let v = g.parse("v1.2.3-stable").unwrap();
+        assert!(v.promotion && !v.is_prerelease);
+        assert_eq!(v.version, "1.2.3");
+        assert!(g.parse("v1.2.3-rc1-stable").is_err());
+        assert!(g.parse("v1.2-stable").is_err());
+    }
+
+    #[test]
+    fn pep440_tags() {
+        let g = grammar("{scheme: pep440, tag-prefix: '', prereleases: [rc, alpha, beta, dev]}");
+        for (tag, pre) in [
+            ("1.2.0", ""),
+            ("1.2.0rc1", "rc1"),
+            ("1.2.0.dev3", "dev3"),
+            ("1.2.0a1", "a1"),
+            ("1.2.0.post1", ""),
+            ("1.2.0rc1.dev2", "rc1.dev2"),
+        ] {
+            let v = g.parse(tag).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            assert_eq!(v.prerelease, pre, "{tag}");
+        }
+        for bad in [
+            "v1.2.0",
+            "1.2",
+            "1.2.0-rc1",
+            "1.2.0rc",
+            "01.2.0",
+            "1.2.0.dev",
+            "1.2.0c1",
+        ] {
+            assert!(g.parse(bad).is_err(), "{bad}");
+        }
+        let strict = grammar("{scheme: pep440, tag-prefix: ''}");
+        assert!(strict.parse("1.2.0.dev3").is_err());
+        assert!(strict.parse("1.2.0b2").is_ok());
+    }
+
+    #[test]
+    fn globs() {
+        assert_eq!(grammar("{}").trigger_globs(), ["v[0-9]+.[0-9]+.[0-9]+*"]);
+        assert_eq!(grammar("{tag-prefix: ''}").trigger_globs(), ["[0-9]+.[0-9]+.[0-9]+*"]);
+    }
+}
