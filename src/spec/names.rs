@@ -126,7 +126,10 @@ pub const PLACEHOLDERS: &[&str] = &[
 
 /// The `{name}` placeholders of `s` with their byte ranges, or the byte
 /// offset and text of the first malformed brace.
-pub fn placeholders(s: &str) -> Result<Vec<(String, std::ops::Range<usize>)>, (usize, String)> {
+/// Placeholders of a string: name and byte range of each `{name}`.
+pub type Found = Vec<(String, std::ops::Range<usize>)>;
+
+pub fn placeholders(s: &str) -> Result<Found, (usize, String)> {
     let mut out = Vec::new();
     let mut i = 0;
     let b = s.as_bytes();
