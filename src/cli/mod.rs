@@ -2,6 +2,7 @@
 //! checks through the library and prints.
 
 mod generate;
+mod init;
 mod plan_cmd;
 
 use std::io::IsTerminal;
@@ -64,6 +65,15 @@ impl ColorWhen {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
+    /// Write a starter wfgen.yaml from what the repository holds.
+    Init {
+        /// Overwrite an existing spec.
+        #[arg(long)]
+        force: bool,
+        /// Print the starter spec instead of writing it.
+        #[arg(long)]
+        stdout: bool,
+    },
     /// Write the workflows of the spec to .github/workflows.
     Generate {
         /// Print what would change; write nothing.
@@ -113,6 +123,7 @@ pub fn main() -> i32 {
 pub fn run(cli: Cli) -> i32 {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     match &cli.command {
+        Command::Init { force, stdout } => init::run(&cwd, cli.spec.as_deref(), *force, *stdout),
         Command::Generate { dry_run, force } => with_spec(&cli, &cwd, |s| generate::run(s, *dry_run, *force)),
         Command::Plan { tag, sha, format } => with_spec(&cli, &cwd, |s| plan_cmd::run(s, tag, sha.as_deref(), *format)),
         Command::Validate => with_spec(&cli, &cwd, |s| {

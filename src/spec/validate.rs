@@ -247,6 +247,9 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 ),
             );
         }
+        if g.run.contains("${{") {
+            c.err(p.key("run"), Part::Value, "a gate command cannot hold a `${{ }}` expression".into(), "expressions in `run:` are a script-injection risk (zizmor: template-injection); read values from environment variables instead, e.g. `$GITHUB_REF_NAME`".into());
+        }
         if g.run.trim().is_empty() {
             c.err(
                 p.key("run"),
