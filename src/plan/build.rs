@@ -1,18 +1,48 @@
-//! The build-assets.yml plan: one matrix entry per (binary, target).
+//! The build-assets.yml plan: one matrix entry per (binary, target), split
+//! into one matrix job per toolchain (Rust, Go), and the provenance job.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::runners::{self, RustBuild};
 use crate::spec::{ArchiveFormat, BinaryKind, Spec};
 
+/// Directory (relative to the checkout) where a build job stages the files it
+/// uploads, and where the provenance job downloads them. Not hidden:
+/// upload-artifact skips hidden paths.
+pub const STAGE_DIR: &str = "wfgen-assets";
+
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
     pub entries: Vec<BuildEntry>,
     pub has_rust: bool,
     pub has_go: bool,
-    /// Rust targets that need `rustup target add`, per entry (see entry.target).
+    /// Some Rust entry needs musl-tools, or cargo-zigbuild.
+    pub has_musl: bool,
+    pub has_zigbuild: bool,
+    /// Job ids of the build jobs (`build-rust`, `build-go`), for `needs:`.
+    pub build_jobs: Vec<String>,
+    /// Attest build provenance of every asset (a separate job, the only one
+    /// with `id-token: write` and `attestations: write`).
     pub provenance: bool,
+    /// SPDX SBOM per asset (`<binary>-<target>.spdx.json`, uploaded with it).
     pub sbom: bool,
+    /// `concurrency.group` prefix; the group is `<prefix>-<tag>`.
+    pub concurrency: String,
+    pub stage_dir: String,
+    /// download-artifact `pattern` that matches exactly the artifacts of
+    /// this workflow (a `{a,b}` brace list of the entries' artifact names).
+    pub artifact_pattern: String,
+    /// Paths (under `stage_dir`) of every released asset, the provenance subjects.
+    pub subjects: Vec<String>,
+    /// `timeout-minutes` of the jobs.
+    pub rust_timeout: u32,
+    pub go_timeout: u32,
+    pub provenance_timeout: u32,
+    /// Permissions the calling job in release.yml must grant (the union of
+    /// what the jobs of this workflow ask for).
+    pub caller_permissions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +59,8 @@ pub struct BuildEntry {
     pub os: String,
     /// native | musl | zigbuild (Rust) or go.
     pub build: String,
+    /// Cargo subcommand: `build`, or `zigbuild` ("" for Go).
+    pub cargo: String,
     /// Go only: GOOS and GOARCH.
     pub goos: String,
     pub goarch: String,
@@ -38,11 +70,28 @@ pub struct BuildEntry {
     pub built_path: String,
     /// tar.gz | zip | none
     pub archive: String,
+    /// How the archive step packs the executable: `tar` (tar.gz), `zip`,
+    /// `7z` (zip on Windows runners, where Git Bash has no zip), `copy` (none).
+    pub archiver: String,
     /// Name of the released file: `name-target.tar.gz`, or the bare
     /// executable `name-target[.exe]` when archive is none.
     pub asset: String,
     /// Name of the upload-artifact artifact.
     pub artifact: String,
+    /// File name of the SPDX SBOM (`name-target.spdx.json`).
+    pub sbom_file: String,
+    /// What syft scans for the SBOM: the Go executable (its embedded build
+    /// info lists the modules), or Cargo.lock for Rust (a plain Rust
+    /// executable carries no dependency list).
+    pub sbom_subject: String,
+}
+
+/// A download-artifact pattern that matches exactly `names`.
+pub fn exact_pattern(names: &[String]) -> String {
+    match names {
+        [one] => one.clone(),
+        _ => format!("{{{}}}", names.join(",")),
+    }
 }
 
 pub fn plan(spec: &Spec) -> Option<BuildPlan> {
@@ -89,6 +138,7 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                     )
                 }
             };
+            let os = runners::os_of(&runner);
             let tslug = t.replace('/', "-");
             let archive = match b.archive {
                 ArchiveFormat::Auto if windows => "zip",
@@ -97,10 +147,25 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                 ArchiveFormat::Zip => "zip",
                 ArchiveFormat::None => "none",
             };
+            let archiver = match archive {
+                "tar.gz" => "tar",
+                "zip" if os == "windows" => "7z",
+                "zip" => "zip",
+                _ => "copy",
+            };
             let asset = match archive {
                 "none" if windows => format!("{}-{tslug}.exe", b.name),
                 "none" => format!("{}-{tslug}", b.name),
                 ext => format!("{}-{tslug}.{ext}", b.name),
+            };
+            let cargo = match build {
+                "zigbuild" => "zigbuild",
+                "go" => "",
+                _ => "build",
+            };
+            let sbom_subject = match b.kind {
+                BinaryKind::Go => built_path.clone(),
+                BinaryKind::Rust => "Cargo.lock".to_string(),
             };
             entries.push(BuildEntry {
                 binary: b.name.clone(),
@@ -108,24 +173,193 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                 package,
                 features: b.features.join(","),
                 target: t.clone(),
-                os: runners::os_of(&runner).to_string(),
+                os: os.to_string(),
                 runner,
                 build: build.to_string(),
+                cargo: cargo.to_string(),
                 goos,
                 goarch,
                 exe,
                 built_path,
                 archive: archive.to_string(),
+                archiver: archiver.to_string(),
                 asset,
                 artifact: format!("bin-{}-{tslug}", b.name),
+                sbom_file: format!("{}-{tslug}.spdx.json", b.name),
+                sbom_subject,
             });
         }
     }
+    let provenance = spec.release.provenance;
+    let mut caller_permissions = BTreeMap::from([("contents".to_string(), "read".to_string())]);
+    if provenance {
+        caller_permissions.insert("id-token".into(), "write".into());
+        caller_permissions.insert("attestations".into(), "write".into());
+    }
+    let artifacts: Vec<String> = entries.iter().map(|e| e.artifact.clone()).collect();
     Some(BuildPlan {
         has_rust: entries.iter().any(|e| e.kind == BinaryKind::Rust),
         has_go: entries.iter().any(|e| e.kind == BinaryKind::Go),
-        entries,
-        provenance: spec.release.provenance,
+        has_musl: entries.iter().any(|e| e.build == "musl"),
+        has_zigbuild: entries.iter().any(|e| e.build == "zigbuild"),
+        build_jobs: [(BinaryKind::Rust, "build-rust"), (BinaryKind::Go, "build-go")]
+            .into_iter()
+            .filter(|(k, _)| entries.iter().any(|e| e.kind == *k))
+            .map(|(_, j)| j.to_string())
+            .collect(),
+        provenance,
         sbom: spec.release.sbom,
+        concurrency: "build-assets".into(),
+        stage_dir: STAGE_DIR.into(),
+        artifact_pattern: exact_pattern(&artifacts),
+        subjects: entries.iter().map(|e| format!("{STAGE_DIR}/{}", e.asset)).collect(),
+        rust_timeout: 90,
+        go_timeout: 30,
+        provenance_timeout: 15,
+        caller_permissions,
+        entries,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(yaml: &str) -> BuildPlan {
+        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        plan(&spec).expect("binaries")
+    }
+
+    const RUST: &str = "wfgen: 1
+project: { name: opsml }
+binaries:
+  - name: opsml-server
+    kind: rust
+    package: opsml-server-crate
+    features: [server, cli]
+    targets: [x86_64-unknown-linux-gnu, aarch64-unknown-linux-musl, x86_64-pc-windows-msvc,
+              aarch64-apple-darwin, x86_64-apple-darwin, aarch64-pc-windows-msvc,
+              riscv64gc-unknown-linux-gnu]
+runners: { aarch64-apple-darwin: macos-15 }
+";
+
+    fn entry<'a>(p: &'a BuildPlan, target: &str) -> &'a BuildEntry {
+        p.entries.iter().find(|e| e.target == target).expect(target)
+    }
+
+    #[test]
+    fn rust_entries_use_the_runner_table() {
+        let p = plan_of(RUST);
+        let runner = |t: &str| entry(&p, t).runner.as_str();
+        assert_eq!(runner("x86_64-unknown-linux-gnu"), "ubuntu-22.04");
+        assert_eq!(runner("aarch64-unknown-linux-musl"), "ubuntu-22.04-arm");
+        assert_eq!(runner("x86_64-pc-windows-msvc"), "windows-2022");
+        assert_eq!(runner("aarch64-pc-windows-msvc"), "windows-11-arm");
+        assert_eq!(runner("x86_64-apple-darwin"), "macos-15-intel");
+        assert_eq!(runner("aarch64-apple-darwin"), "macos-15", "runners: overrides");
+        assert_eq!(runner("riscv64gc-unknown-linux-gnu"), "ubuntu-22.04");
+
+        let e = entry(&p, "aarch64-unknown-linux-musl");
+        assert_eq!((e.build.as_str(), e.cargo.as_str()), ("musl", "build"));
+        let e = entry(&p, "riscv64gc-unknown-linux-gnu");
+        assert_eq!((e.build.as_str(), e.cargo.as_str()), ("zigbuild", "zigbuild"));
+        let e = entry(&p, "x86_64-unknown-linux-gnu");
+        assert_eq!((e.build.as_str(), e.cargo.as_str()), ("native", "build"));
+        assert_eq!(e.package, "opsml-server-crate");
+        assert_eq!(e.features, "server,cli");
+        assert_eq!(e.sbom_subject, "Cargo.lock");
+        assert!(p.has_rust && !p.has_go && p.has_musl && p.has_zigbuild);
+        assert_eq!(p.build_jobs, ["build-rust"]);
+    }
+
+    #[test]
+    fn archive_names() {
+        let p = plan_of(RUST);
+        let e = entry(&p, "x86_64-unknown-linux-gnu");
+        assert_eq!(e.exe, "opsml-server");
+        assert_eq!(e.built_path, "target/x86_64-unknown-linux-gnu/release/opsml-server");
+        assert_eq!(e.archive, "tar.gz");
+        assert_eq!(e.archiver, "tar");
+        assert_eq!(e.asset, "opsml-server-x86_64-unknown-linux-gnu.tar.gz");
+        assert_eq!(e.artifact, "bin-opsml-server-x86_64-unknown-linux-gnu");
+        assert_eq!(e.sbom_file, "opsml-server-x86_64-unknown-linux-gnu.spdx.json");
+
+        let e = entry(&p, "x86_64-pc-windows-msvc");
+        assert_eq!(e.exe, "opsml-server.exe");
+        assert_eq!(e.built_path, "target/x86_64-pc-windows-msvc/release/opsml-server.exe");
+        assert_eq!((e.archive.as_str(), e.archiver.as_str()), ("zip", "7z"));
+        assert_eq!(e.asset, "opsml-server-x86_64-pc-windows-msvc.zip");
+        assert_eq!(e.os, "windows");
+
+        assert_eq!(
+            p.subjects[0],
+            "wfgen-assets/opsml-server-x86_64-unknown-linux-gnu.tar.gz"
+        );
+        assert_eq!(p.subjects.len(), p.entries.len());
+    }
+
+    #[test]
+    fn go_entries_cross_compile_on_linux() {
+        let p = plan_of(
+            "wfgen: 1
+project: { name: kubetool }
+binaries:
+  - name: kubetool
+    kind: go
+    package: ./cmd/kubetool
+    targets: [linux/arm64, windows/amd64, darwin/arm64]
+  - name: bare
+    kind: go
+    targets: [windows/amd64, linux/amd64]
+    archive: none
+release: { provenance: false }
+",
+        );
+        assert!(p.has_go && !p.has_rust && !p.provenance && !p.has_musl && !p.has_zigbuild);
+        assert_eq!(p.build_jobs, ["build-go"]);
+        let e = &p.entries[0];
+        assert_eq!(
+            (e.runner.as_str(), e.build.as_str(), e.cargo.as_str()),
+            ("ubuntu-24.04", "go", "")
+        );
+        assert_eq!((e.goos.as_str(), e.goarch.as_str()), ("linux", "arm64"));
+        assert_eq!(e.built_path, "dist/linux-arm64/kubetool");
+        assert_eq!(e.asset, "kubetool-linux-arm64.tar.gz");
+        assert_eq!(e.sbom_subject, e.built_path);
+        let e = &p.entries[1];
+        assert_eq!(e.exe, "kubetool.exe");
+        assert_eq!(e.built_path, "dist/windows-amd64/kubetool.exe");
+        // zip on a Linux runner uses zip, not 7z.
+        assert_eq!(
+            (e.asset.as_str(), e.archiver.as_str()),
+            ("kubetool-windows-amd64.zip", "zip")
+        );
+        let e = &p.entries[3];
+        assert_eq!(e.package, ".");
+        assert_eq!(
+            (e.asset.as_str(), e.archiver.as_str()),
+            ("bare-windows-amd64.exe", "copy")
+        );
+        assert_eq!(p.entries[4].asset, "bare-linux-amd64");
+        assert_eq!(p.caller_permissions.len(), 1, "no provenance: contents: read only");
+    }
+
+    #[test]
+    fn artifact_pattern_matches_exactly_the_entries() {
+        let p = plan_of(RUST);
+        assert!(
+            p.artifact_pattern
+                .starts_with("{bin-opsml-server-x86_64-unknown-linux-gnu,")
+        );
+        assert_eq!(p.artifact_pattern.matches(',').count(), p.entries.len() - 1);
+        assert_eq!(exact_pattern(&["a".into()]), "a");
+        assert_eq!(
+            p.caller_permissions,
+            BTreeMap::from([
+                ("attestations".to_string(), "write".to_string()),
+                ("contents".to_string(), "read".to_string()),
+                ("id-token".to_string(), "write".to_string()),
+            ])
+        );
+    }
 }

@@ -1,4 +1,7 @@
-//! The helm-publish.yml plan.
+//! The helm-publish.yml plan: a `plan` job that runs the tag script for the
+//! chart version and appVersions, then one job per chart.
+
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
@@ -7,6 +10,19 @@ use crate::spec::Spec;
 #[derive(Debug, Clone, Serialize)]
 pub struct HelmPlan {
     pub charts: Vec<ChartPlan>,
+    /// `concurrency.group` prefix; the group is `<prefix>-<tag>`.
+    pub concurrency: String,
+    /// Tag-script outputs that the `plan` job exposes to the chart jobs.
+    pub plan_outputs: Vec<String>,
+    /// The tag-script output with the chart version.
+    pub version_output: String,
+    /// Directory (relative to the checkout) that `helm package` writes to.
+    pub package_dir: String,
+    /// `timeout-minutes` of the plan job and of each chart job.
+    pub plan_timeout: u32,
+    pub chart_timeout: u32,
+    /// Permissions the calling job in release.yml must grant.
+    pub caller_permissions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -15,7 +31,11 @@ pub struct ChartPlan {
     pub chart: String,
     /// Last path component of the chart directory.
     pub name: String,
+    /// Job id in helm-publish.yml.
+    pub job: String,
     pub registry: String,
+    /// Host of the registry, for `helm registry login`.
+    pub registry_host: String,
     /// appVersion template (placeholders), expanded by the tag script.
     pub app_version: String,
     /// Name of the tag-script output holding this chart's appVersion.
@@ -26,25 +46,95 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
     if spec.helm.is_empty() {
         return None;
     }
-    Some(HelmPlan {
-        charts: spec
-            .helm
-            .iter()
-            .enumerate()
-            .map(|(i, h)| ChartPlan {
-                index: i,
-                name: h
-                    .chart
-                    .trim_end_matches('/')
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or(&h.chart)
-                    .to_string(),
-                chart: h.chart.trim_end_matches('/').to_string(),
-                registry: h.registry.clone(),
-                app_version: h.app_version.clone(),
-                app_version_output: format!("helm-app-version-{i}"),
+    let mut charts: Vec<ChartPlan> = Vec::new();
+    for (i, h) in spec.helm.iter().enumerate() {
+        let chart = h.chart.trim_end_matches('/').to_string();
+        let name = chart.rsplit('/').next().unwrap_or(&chart).to_string();
+        let slug: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '-'
+                }
             })
-            .collect(),
+            .collect();
+        let mut job = format!("chart-{slug}");
+        if charts.iter().any(|c| c.job == job) {
+            job = format!("{job}-{i}");
+        }
+        let registry_host = h
+            .registry
+            .trim_start_matches("oci://")
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
+        charts.push(ChartPlan {
+            index: i,
+            name,
+            job,
+            chart,
+            registry: h.registry.clone(),
+            registry_host,
+            app_version: h.app_version.clone(),
+            app_version_output: format!("helm-app-version-{i}"),
+        });
+    }
+    let mut plan_outputs = vec!["promotion".to_string(), "helm-version".to_string()];
+    plan_outputs.extend(charts.iter().map(|c| c.app_version_output.clone()));
+    Some(HelmPlan {
+        charts,
+        concurrency: "helm-publish".into(),
+        plan_outputs,
+        version_output: "helm-version".into(),
+        package_dir: "wfgen-charts".into(),
+        plan_timeout: 10,
+        chart_timeout: 15,
+        caller_permissions: BTreeMap::from([
+            ("contents".to_string(), "read".to_string()),
+            ("packages".to_string(), "write".to_string()),
+        ]),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_job_per_chart_with_its_outputs() {
+        let (spec, _) = crate::spec::parse(
+            "wfgen.yaml",
+            "wfgen: 1
+project: { name: proxy }
+helm:
+  - { chart: deploy/helm/llm-proxy/, registry: 'oci://ghcr.io/sofatutor/charts' }
+  - { chart: other/llm-proxy, registry: 'oci://ghcr.io/sofatutor/charts', app-version: 'v{version}' }
+  - { chart: my.chart, registry: 'oci://ghcr.io/sofatutor/charts' }
+",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let h = plan(&spec).unwrap();
+        let jobs: Vec<_> = h.charts.iter().map(|c| c.job.as_str()).collect();
+        assert_eq!(jobs, ["chart-llm-proxy", "chart-llm-proxy-1", "chart-my-chart"]);
+        assert_eq!(h.charts[0].chart, "deploy/helm/llm-proxy");
+        assert_eq!(h.charts[0].registry_host, "ghcr.io");
+        assert_eq!(h.charts[1].app_version, "v{version}");
+        assert_eq!(
+            h.plan_outputs,
+            [
+                "promotion",
+                "helm-version",
+                "helm-app-version-0",
+                "helm-app-version-1",
+                "helm-app-version-2"
+            ]
+        );
+        // Every output the plan job exposes is one the tag script writes.
+        let names = crate::plan::Plan::new(&spec).output_names();
+        assert!(h.plan_outputs.iter().all(|o| names.contains(o)));
+        assert_eq!(h.caller_permissions["packages"], "write");
+    }
 }

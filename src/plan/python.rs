@@ -1,8 +1,11 @@
 //! The Python workflows' plan: one workflow per distinct `workflow` name,
 //! each building wheels (and an sdist) for its packages.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use super::build::exact_pattern;
 use super::runners;
 use crate::spec::{Publish, PythonBuild, Spec};
 
@@ -25,7 +28,11 @@ pub struct PythonWorkflow {
     pub file: String,
     /// Job id of the call in release.yml.
     pub job: String,
+    /// `concurrency.group` prefix; the group is `<prefix>-<tag>`.
+    pub concurrency: String,
     pub packages: Vec<PyPackage>,
+    /// Permissions the calling job in release.yml must grant.
+    pub caller_permissions: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -46,8 +53,29 @@ pub struct PyPackage {
     pub build_python: String,
     pub sdist: bool,
     pub sdist_artifact: String,
-    /// Glob of every artifact of this package, for the publish job.
+    /// Job ids in the workflow: the maturin wheel matrix, the maturin sdist,
+    /// the pure build (wheel and sdist in one job).
+    pub wheel_job: String,
+    pub sdist_job: String,
+    pub pure_job: String,
+    /// Where the build writes its files, relative to the checkout (`<path>/dist`).
+    pub dist_dir: String,
+    /// maturin-action `args` of the wheel builds.
+    pub wheel_args: String,
+    /// Arguments of `python -m build` for pure packages.
+    pub pure_build_args: String,
+    /// Artifact of a pure package's wheel (`wheels-<name>-any`).
+    pub pure_wheel_artifact: String,
+    /// Every artifact name of this package.
+    pub artifacts: Vec<String>,
+    /// download-artifact pattern matching exactly `artifacts` (and no
+    /// artifact of a package whose name merely starts with this one's).
     pub artifact_pattern: String,
+    /// Runner of the sdist and pure jobs.
+    pub sdist_runner: String,
+    /// `timeout-minutes` of the wheel and sdist/pure jobs.
+    pub wheel_timeout: u32,
+    pub sdist_timeout: u32,
     /// pypi | testpypi | none
     pub publish: String,
     pub repository_url: Option<String>,
@@ -66,6 +94,12 @@ pub struct Wheel {
     pub target: String,
     /// maturin-action `manylinux` input ("" off Linux).
     pub manylinux: String,
+    /// CPython versions that actions/setup-python installs before the
+    /// build, one per line; "" on Linux, where maturin-action builds in a
+    /// manylinux/musllinux container that has every interpreter.
+    pub setup_python: String,
+    /// actions/setup-python `architecture` ("" for the runner's own).
+    pub python_arch: String,
     pub artifact: String,
 }
 
@@ -88,6 +122,9 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
     for p in &spec.python {
         let name = p.workflow.clone().unwrap_or_else(|| format!("release-{}", p.name));
         let slug = p.name.replace(['-', '.'], "_").to_ascii_lowercase();
+        // Job ids: the PEP 503 normalized name (two names that normalize
+        // alike are one PyPI project, so the ids are unique).
+        let job_slug = p.name.replace(['_', '.'], "-").to_ascii_lowercase();
         let is_maturin = p.build == PythonBuild::Maturin;
         let platforms: Vec<String> = if !is_maturin {
             Vec::new()
@@ -96,21 +133,6 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
         } else {
             p.platforms.clone()
         };
-        let wheels = platforms
-            .iter()
-            .map(|pl| {
-                let runner = runners::pick(&spec.runners, pl, runners::python(pl));
-                let (target, manylinux) = maturin_target(pl);
-                Wheel {
-                    platform: pl.clone(),
-                    os: runners::os_of(&runner).to_string(),
-                    runner,
-                    target: target.into(),
-                    manylinux: manylinux.into(),
-                    artifact: format!("wheels-{}-{pl}", p.name),
-                }
-            })
-            .collect();
         let pythons: Vec<String> = if !is_maturin || p.abi3 {
             Vec::new()
         } else if p.python.is_empty() {
@@ -118,6 +140,64 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
         } else {
             p.python.clone()
         };
+        let build_python = pythons.last().cloned().unwrap_or_else(|| "3.12".into());
+        let wheels: Vec<Wheel> = platforms
+            .iter()
+            .map(|pl| {
+                let runner = runners::pick(&spec.runners, pl, runners::python(pl));
+                let os = runners::os_of(&runner);
+                let (target, manylinux) = maturin_target(pl);
+                let setup_python = match os {
+                    "linux" => String::new(),
+                    _ if pythons.is_empty() => build_python.clone(),
+                    _ => pythons.join("\n"),
+                };
+                let python_arch = match pl.as_str() {
+                    "windows-x64" => "x64",
+                    "windows-arm64" => "arm64",
+                    _ => "",
+                };
+                Wheel {
+                    platform: pl.clone(),
+                    os: os.to_string(),
+                    runner,
+                    target: target.into(),
+                    manylinux: if os == "linux" { manylinux } else { "" }.into(),
+                    setup_python,
+                    python_arch: python_arch.into(),
+                    artifact: format!("wheels-{}-{pl}", p.name),
+                }
+            })
+            .collect();
+        let dist_dir = match p.path.trim_end_matches('/') {
+            "" | "." => "dist".to_string(),
+            path => format!("{}/dist", path.trim_start_matches("./")),
+        };
+        let mut wheel_args = "--release --out dist".to_string();
+        if !pythons.is_empty() {
+            wheel_args.push_str(" --interpreter ");
+            wheel_args.push_str(
+                &pythons
+                    .iter()
+                    .map(|v| format!("python{v}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+        }
+        if !p.features.is_empty() {
+            wheel_args.push_str(" --features ");
+            wheel_args.push_str(&p.features.join(","));
+        }
+        let pure_wheel_artifact = format!("wheels-{}-any", p.name);
+        let sdist_artifact = format!("sdist-{}", p.name);
+        let mut artifacts: Vec<String> = if is_maturin {
+            wheels.iter().map(|w| w.artifact.clone()).collect()
+        } else {
+            vec![pure_wheel_artifact.clone()]
+        };
+        if p.sdist {
+            artifacts.push(sdist_artifact.clone());
+        }
         let pkg = PyPackage {
             name: p.name.clone(),
             path: p.path.clone(),
@@ -130,10 +210,26 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 .collect::<Vec<_>>()
                 .join(" "),
             abi3: p.abi3,
-            build_python: pythons.last().cloned().unwrap_or_else(|| "3.12".into()),
+            build_python,
             sdist: p.sdist,
-            sdist_artifact: format!("sdist-{}", p.name),
-            artifact_pattern: format!("*-{}*", p.name),
+            sdist_artifact,
+            wheel_job: format!("wheels-{job_slug}"),
+            sdist_job: format!("sdist-{job_slug}"),
+            pure_job: format!("build-{job_slug}"),
+            dist_dir,
+            wheel_args,
+            pure_build_args: if p.sdist {
+                "--sdist --wheel --outdir dist"
+            } else {
+                "--wheel --outdir dist"
+            }
+            .into(),
+            pure_wheel_artifact,
+            artifact_pattern: exact_pattern(&artifacts),
+            artifacts,
+            sdist_runner: "ubuntu-24.04".into(),
+            wheel_timeout: 90,
+            sdist_timeout: 30,
             publish: match p.publish {
                 Publish::Pypi => "pypi",
                 Publish::Testpypi => "testpypi",
@@ -150,10 +246,122 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             None => workflows.push(PythonWorkflow {
                 file: format!("{name}.yml"),
                 job: name.clone(),
+                concurrency: format!("{name}-python"),
                 name,
                 packages: vec![pkg],
+                caller_permissions: BTreeMap::from([("contents".to_string(), "read".to_string())]),
             }),
         }
     }
     workflows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of(yaml: &str) -> Vec<PythonWorkflow> {
+        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        plan(&spec)
+    }
+
+    const OPSML: &str = "wfgen: 1
+project: { name: opsml }
+python:
+  - name: opsml
+    workflow: release-server
+    path: py-opsml
+    features: [server]
+    platforms: [linux-x86_64, musllinux-aarch64, macos-aarch64, windows-x64, windows-arm64]
+    python: ['3.11', '3.12']
+  - name: opsml-client
+    workflow: release-client
+    path: ./py-opsml/
+    abi3: true
+    sdist: false
+  - name: opsml-extra
+    workflow: release-server
+    build: pure
+runners: { macos-aarch64: macos-15 }
+";
+
+    #[test]
+    fn workflows_group_packages_by_name() {
+        let w = plan_of(OPSML);
+        let names: Vec<_> = w.iter().map(|w| (w.file.as_str(), w.packages.len())).collect();
+        assert_eq!(names, [("release-server.yml", 2), ("release-client.yml", 1)]);
+        assert_eq!(w[0].concurrency, "release-server-python");
+        assert_eq!(w[0].packages[1].name, "opsml-extra");
+        let default = plan_of("wfgen: 1\nproject: { name: x }\npython: [{ name: My.Pkg }]\n");
+        assert_eq!(default[0].file, "release-My.Pkg.yml");
+        assert_eq!(default[0].packages[0].slug, "my_pkg");
+        assert_eq!(default[0].packages[0].wheel_job, "wheels-my-pkg");
+    }
+
+    #[test]
+    fn maturin_targets_and_runners() {
+        let w = plan_of(OPSML);
+        let p = &w[0].packages[0];
+        let row = |pl: &str| {
+            let w = p.wheels.iter().find(|w| w.platform == pl).expect(pl);
+            (
+                w.runner.as_str(),
+                w.target.as_str(),
+                w.manylinux.as_str(),
+                w.python_arch.as_str(),
+            )
+        };
+        assert_eq!(row("linux-x86_64"), ("ubuntu-22.04", "x86_64", "auto", ""));
+        assert_eq!(
+            row("musllinux-aarch64"),
+            ("ubuntu-22.04-arm", "aarch64-unknown-linux-musl", "musllinux_1_2", "")
+        );
+        assert_eq!(row("macos-aarch64"), ("macos-15", "aarch64", "", ""));
+        assert_eq!(row("windows-x64"), ("windows-2022", "x64", "", "x64"));
+        assert_eq!(row("windows-arm64"), ("windows-11-arm", "aarch64", "", "arm64"));
+        assert_eq!(p.wheels[0].artifact, "wheels-opsml-linux-x86_64");
+        // Interpreters come from setup-python off Linux, from the container on Linux.
+        assert_eq!(p.wheels[0].setup_python, "");
+        assert_eq!(p.wheels[2].setup_python, "3.11\n3.12");
+        assert_eq!(
+            p.wheel_args,
+            "--release --out dist --interpreter python3.11 python3.12 --features server"
+        );
+        assert_eq!(p.dist_dir, "py-opsml/dist");
+    }
+
+    #[test]
+    fn abi3_builds_one_wheel_per_platform() {
+        let w = plan_of(OPSML);
+        let p = &w[1].packages[0];
+        assert!(p.abi3);
+        assert_eq!(p.wheel_args, "--release --out dist");
+        assert_eq!(p.wheels.len(), DEFAULT_PLATFORMS.len());
+        let mac = p.wheels.iter().find(|w| w.os == "macos").unwrap();
+        assert_eq!(mac.setup_python, "3.12");
+        assert_eq!(p.dist_dir, "py-opsml/dist");
+        assert_eq!(p.artifacts.len(), DEFAULT_PLATFORMS.len(), "sdist: false");
+    }
+
+    #[test]
+    fn artifact_patterns_do_not_match_longer_names() {
+        let w = plan_of(
+            "wfgen: 1
+project: { name: mlserver }
+python:
+  - { name: mlserver, workflow: release-python, build: pure }
+  - { name: mlserver-sklearn, workflow: release-python, path: runtimes/sklearn, build: pure, sdist: false }
+",
+        );
+        let a = &w[0].packages[0];
+        assert_eq!(a.artifacts, ["wheels-mlserver-any", "sdist-mlserver"]);
+        assert_eq!(a.artifact_pattern, "{wheels-mlserver-any,sdist-mlserver}");
+        assert_eq!(a.pure_build_args, "--sdist --wheel --outdir dist");
+        assert_eq!(a.dist_dir, "dist");
+        let b = &w[0].packages[1];
+        assert_eq!(b.artifact_pattern, "wheels-mlserver-sklearn-any");
+        assert_eq!(b.pure_build_args, "--wheel --outdir dist");
+        assert_eq!(b.dist_dir, "runtimes/sklearn/dist");
+        assert!(b.wheels.is_empty());
+    }
 }
