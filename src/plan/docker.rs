@@ -1,8 +1,12 @@
 //! The docker.yml plan: per (image, variant, platform) a build on a native
 //! runner, pushed by digest; per (image, variant) a manifest with the tags of
-//! the tag script (or, per-arch, one set of tags per platform).
+//! the tag script (or, per-arch, one set of tags per platform, no manifest).
+//!
+//! Everything docker.yml prints is decided here: job ids, runners, QEMU,
+//! logins, permissions, the `if:` that skips a variant without tags, the
+//! buildx `outputs` value, attestation subject names.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -10,16 +14,41 @@ use super::runners;
 use crate::spec::Spec;
 use crate::spec::validate::registry_host;
 
+/// Runner of the jobs that only run scripts (plan, manifest).
+pub const SCRIPT_RUNNER: &str = "ubuntu-24.04";
+/// `timeout-minutes` of the plan job.
+pub const PLAN_TIMEOUT: u32 = 10;
+/// `timeout-minutes` of a build on a native runner.
+pub const BUILD_TIMEOUT: u32 = 60;
+/// `timeout-minutes` of a build when one of its platforms runs under QEMU.
+pub const QEMU_BUILD_TIMEOUT: u32 = 180;
+/// `timeout-minutes` of a manifest job.
+pub const MERGE_TIMEOUT: u32 = 30;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct DockerPlan {
     pub images: Vec<ImagePlan>,
     pub sign: bool,
     pub provenance: bool,
     pub sbom: bool,
-    /// Every login secret name, for `on.workflow_call.secrets`.
+    /// Every login secret name, for `on.workflow_call.secrets` (the caller
+    /// passes each by name).
     pub secrets: Vec<String>,
     /// Whether any image pushes to ghcr.io (needs `packages: write`).
     pub ghcr: bool,
+    /// Outputs of docker.yml's `plan` job that come from the tag script, in
+    /// job order (the job also exposes `sha`, the commit it checked out).
+    pub plan_outputs: Vec<String>,
+    /// What a job that calls docker.yml must grant (the called jobs can only
+    /// narrow it): the union of every job's permissions, by name.
+    pub caller_permissions: Vec<Permission>,
+    /// The `provenance` input of docker/build-push-action: `mode=max` or `false`.
+    pub buildx_provenance: String,
+    /// The `sbom` input of docker/build-push-action.
+    pub buildx_sbom: bool,
+    pub runner: String,
+    pub plan_timeout: u32,
+    pub merge_timeout: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -27,12 +56,32 @@ pub struct ImagePlan {
     pub index: usize,
     /// The image and its mirrors: every name that gets the tags.
     pub names: Vec<String>,
+    /// Attestation subject of each name, in the order of `names`: the fully
+    /// qualified name (`index.docker.io/...` for Docker Hub).
+    pub subjects: Vec<String>,
     pub image: String,
     pub context: String,
     pub per_arch: bool,
     /// Registries to log in to: ghcr.io with GITHUB_TOKEN, others with the spec's secrets.
     pub logins: Vec<LoginPlan>,
+    /// Whether a name is on ghcr.io (the jobs that push need `packages: write`).
+    pub ghcr: bool,
+    /// Manifest mode: the `outputs` input of docker/build-push-action, which
+    /// pushes to every name by digest, without tags.
+    pub push_by_digest: String,
+    /// Permissions of the build jobs, by name.
+    pub build_permissions: Vec<Permission>,
+    /// Permissions of the manifest jobs (manifest mode), by name.
+    pub merge_permissions: Vec<Permission>,
     pub variants: Vec<VariantPlan>,
+}
+
+/// One entry of a job's `permissions:`, with the reason as its comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    pub name: String,
+    pub access: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -47,18 +96,31 @@ pub struct LoginPlan {
 pub struct VariantPlan {
     /// The variant name, "" for an image without variants.
     pub name: String,
-    /// Unique key of (image, variant), for job names, artifacts and outputs.
+    /// Unique key of (image, variant), for job ids, artifacts and outputs.
     pub key: String,
+    /// What the job names show: the image, and the variant in brackets.
+    pub title: String,
+    /// Job id of the platform builds.
+    pub build_job: String,
+    /// Job id of the manifest job (manifest mode).
+    pub merge_job: String,
     pub dockerfile: String,
     /// Build arguments: name -> value template (placeholders expanded by the tag script).
     pub build_args: BTreeMap<String, String>,
     /// Tag templates, before the pre-release rules.
     pub tags: Vec<String>,
     pub platforms: Vec<PlatformPlan>,
+    /// Whether one of the platforms runs under QEMU.
+    pub qemu: bool,
     /// Tag-script output with the full refs of this variant (manifest mode).
     pub tags_output: String,
     /// Tag-script output with the build-args lines (`NAME=value`), newline-separated.
     pub build_args_output: String,
+    /// Job-level `if:` of the build and manifest jobs: the variant builds
+    /// only when the release pushes tags for it (a promotion tag, or a
+    /// pre-release whose tags all need a release, pushes none).
+    pub run_if: String,
+    pub build_timeout: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,11 +129,19 @@ pub struct PlatformPlan {
     /// amd64, arm64, arm-v7, ...: the `{arch}` value and a slug.
     pub arch: String,
     pub runner: String,
-    pub qemu: bool,
-    /// Artifact holding the digest of this build.
+    /// The binfmt emulator that docker/setup-qemu-action installs (`arm`,
+    /// `ppc64le`, ...), "" for a platform that builds natively.
+    pub qemu: String,
+    /// Artifact holding the digest of this build (manifest mode).
     pub digest_artifact: String,
     /// Tag-script output with this platform's full refs (per-arch mode).
     pub tags_output: String,
+}
+
+/// The binfmt (QEMU) architecture of a Docker platform: `linux/arm/v7` -> `arm`.
+pub fn qemu_arch(platform: &str) -> String {
+    let rest = platform.trim_start_matches("linux/");
+    rest.split('/').next().unwrap_or(rest).to_string()
 }
 
 /// `{arch}` value of a Docker platform: `linux/arm/v7` -> `arm-v7`.
@@ -91,10 +161,86 @@ fn slug(s: &str) -> String {
         .collect()
 }
 
+/// The attestation subject of an image name: fully qualified, with
+/// `index.docker.io` for Docker Hub (what actions/attest-build-provenance
+/// asks for when it pushes the attestation to the registry).
+pub fn subject_name(name: &str) -> String {
+    let host = registry_host(name);
+    if host != "docker.io" {
+        return name.to_string();
+    }
+    let path = name.strip_prefix("docker.io/").unwrap_or(name);
+    if path.contains('/') {
+        format!("index.docker.io/{path}")
+    } else {
+        format!("index.docker.io/library/{path}")
+    }
+}
+
+/// The buildx image exporter that pushes to every name by digest only.
+fn push_by_digest(names: &[String]) -> String {
+    let joined = names.join(",");
+    let name = if names.len() > 1 {
+        // The exporter options are CSV: several names need quotes.
+        format!("\"name={joined}\"")
+    } else {
+        format!("name={joined}")
+    };
+    format!("type=image,{name},push-by-digest=true,name-canonical=true,push=true")
+}
+
+/// The permissions whose condition holds, sorted by name.
+fn permissions(entries: &[(&str, &str, bool, &str)]) -> Vec<Permission> {
+    let mut out: Vec<Permission> = entries
+        .iter()
+        .filter(|(_, _, on, _)| *on)
+        .map(|(name, access, _, why)| Permission {
+            name: name.to_string(),
+            access: access.to_string(),
+            why: why.to_string(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+/// Permissions of a job that pushes an image (and, when `attests`, signs and
+/// attests it by digest).
+fn push_permissions(
+    ghcr: bool,
+    attests: bool,
+    sign: bool,
+    provenance: bool,
+) -> Vec<(&'static str, &'static str, bool, &'static str)> {
+    vec![
+        ("packages", "write", ghcr, "push to ghcr.io"),
+        (
+            "id-token",
+            "write",
+            attests && (sign || provenance),
+            "OIDC token for keyless signing and attestations",
+        ),
+        (
+            "attestations",
+            "write",
+            attests && provenance,
+            "store the provenance attestation",
+        ),
+        (
+            "artifact-metadata",
+            "write",
+            attests && provenance,
+            "storage record of the attested image",
+        ),
+    ]
+}
+
 pub fn plan(spec: &Spec) -> Option<DockerPlan> {
     if spec.docker.is_empty() {
         return None;
     }
+    let sign = spec.release.sign;
+    let provenance = spec.release.provenance;
     let mut images = Vec::new();
     let mut secrets = Vec::new();
     for (i, d) in spec.docker.iter().enumerate() {
@@ -127,19 +273,27 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             secrets.extend(l.username_secret.iter().cloned());
             secrets.extend(l.password_secret.iter().cloned());
         }
+        let ghcr = logins.iter().any(|l| l.registry == "ghcr.io");
         let variants_in: Vec<(String, crate::spec::Variant)> = if d.variants.is_empty() {
             vec![(String::new(), Default::default())]
         } else {
             d.variants.entries()
         };
+        let mut keys = BTreeSet::new();
         let variants = variants_in
             .into_iter()
-            .map(|(name, v)| {
-                let key = if name.is_empty() {
+            .enumerate()
+            .map(|(j, (name, v))| {
+                let mut key = if name.is_empty() {
                     format!("{i}")
                 } else {
                     format!("{i}-{}", slug(&name))
                 };
+                // `a.b` and `a-b` have the same slug: the later one gets its position.
+                while keys.contains(&key) {
+                    key = format!("{key}-{j}");
+                }
+                keys.insert(key.clone());
                 let dockerfile = v
                     .dockerfile
                     .clone()
@@ -151,7 +305,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     .into_iter()
                     .map(|(k, val)| (k, val.replace("{variant}", &name)))
                     .collect();
-                let platforms = d
+                let platforms: Vec<PlatformPlan> = d
                     .platforms
                     .iter()
                     .map(|p| {
@@ -159,7 +313,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                         let arch = arch_of(p);
                         PlatformPlan {
                             runner: runners::pick(&spec.runners, p, runner),
-                            qemu,
+                            qemu: if qemu { qemu_arch(p) } else { String::new() },
                             digest_artifact: format!("digest-{key}-{arch}"),
                             tags_output: format!("docker-tags-{key}-{arch}"),
                             platform: p.clone(),
@@ -167,6 +321,17 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                         }
                     })
                     .collect();
+                let tags_output = format!("docker-tags-{key}");
+                let run_if = if d.per_arch {
+                    platforms
+                        .iter()
+                        .map(|p| format!("needs.plan.outputs.{} != ''", p.tags_output))
+                        .collect::<Vec<_>>()
+                        .join(" || ")
+                } else {
+                    format!("needs.plan.outputs.{tags_output} != ''")
+                };
+                let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
                 VariantPlan {
                     tags: v
                         .tags
@@ -175,8 +340,18 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                         .into_iter()
                         .map(|t| t.replace("{variant}", &name))
                         .collect(),
-                    tags_output: format!("docker-tags-{key}"),
+                    title: if name.is_empty() {
+                        d.image.clone()
+                    } else {
+                        format!("{} [{name}]", d.image)
+                    },
+                    build_job: format!("build-{key}"),
+                    merge_job: format!("manifest-{key}"),
+                    tags_output,
                     build_args_output: format!("docker-build-args-{key}"),
+                    run_if,
+                    build_timeout: if qemu { QEMU_BUILD_TIMEOUT } else { BUILD_TIMEOUT },
+                    qemu,
                     name,
                     key,
                     dockerfile,
@@ -185,26 +360,430 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 }
             })
             .collect();
+        // Per-arch builds push tags themselves, so they sign and attest too.
+        let build_attests = d.per_arch;
         images.push(ImagePlan {
             index: i,
             image: d.image.clone(),
+            subjects: names.iter().map(|n| subject_name(n)).collect(),
+            push_by_digest: push_by_digest(&names),
             names,
             context: d.context.clone(),
             per_arch: d.per_arch,
             logins,
+            ghcr,
+            build_permissions: permissions(
+                &[
+                    vec![("contents", "read", true, "check out the tagged commit")],
+                    push_permissions(ghcr, build_attests, sign, provenance),
+                ]
+                .concat(),
+            ),
+            merge_permissions: if d.per_arch {
+                Vec::new()
+            } else {
+                permissions(&push_permissions(ghcr, true, sign, provenance))
+            },
             variants,
         });
     }
     secrets.sort();
     secrets.dedup();
+    let mut plan_outputs = vec!["version".to_string()];
+    for im in &images {
+        for v in &im.variants {
+            if im.per_arch {
+                plan_outputs.extend(v.platforms.iter().map(|p| p.tags_output.clone()));
+            } else {
+                plan_outputs.push(v.tags_output.clone());
+            }
+            if !v.build_args.is_empty() {
+                plan_outputs.push(v.build_args_output.clone());
+            }
+        }
+    }
+    let mut caller: BTreeMap<String, Permission> = BTreeMap::new();
+    for p in images
+        .iter()
+        .flat_map(|im| im.build_permissions.iter().chain(&im.merge_permissions))
+    {
+        let e = caller.entry(p.name.clone()).or_insert_with(|| p.clone());
+        if p.access == "write" {
+            e.access = "write".into();
+            e.why = p.why.clone();
+        }
+    }
     Some(DockerPlan {
-        ghcr: images
-            .iter()
-            .any(|im| im.logins.iter().any(|l| l.registry == "ghcr.io")),
+        caller_permissions: caller.into_values().collect(),
+        ghcr: images.iter().any(|im| im.ghcr),
         images,
-        sign: spec.release.sign,
-        provenance: spec.release.provenance,
+        sign,
+        provenance,
         sbom: spec.release.sbom,
         secrets,
+        plan_outputs,
+        buildx_provenance: if provenance { "mode=max" } else { "false" }.to_string(),
+        buildx_sbom: spec.release.sbom,
+        runner: SCRIPT_RUNNER.to_string(),
+        plan_timeout: PLAN_TIMEOUT,
+        merge_timeout: MERGE_TIMEOUT,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Plan;
+
+    fn spec(yaml: &str) -> Spec {
+        crate::spec::parse("wfgen.yaml", yaml)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .0
+    }
+
+    fn docker(yaml: &str) -> DockerPlan {
+        plan(&spec(yaml)).expect("a docker section")
+    }
+
+    const FIXTURES: &[(&str, &str)] = &[
+        ("opsml", include_str!("../../fixtures/opsml/wfgen.yaml")),
+        ("llm-proxy", include_str!("../../fixtures/llm-proxy/wfgen.yaml")),
+        ("model-server", include_str!("../../fixtures/model-server/wfgen.yaml")),
+        ("cluster-tool", include_str!("../../fixtures/cluster-tool/wfgen.yaml")),
+    ];
+
+    fn fixture(name: &str) -> DockerPlan {
+        let (_, yaml) = FIXTURES.iter().find(|(n, _)| *n == name).unwrap();
+        docker(yaml)
+    }
+
+    const HEAD: &str = "wfgen: 1\nproject: { name: x, repository: acme/x }\n";
+
+    #[test]
+    fn no_docker_section_no_plan() {
+        assert!(plan(&spec(HEAD)).is_none());
+    }
+
+    #[test]
+    fn keys_and_job_ids() {
+        let d = fixture("cluster-tool");
+        let keys: Vec<_> = d
+            .images
+            .iter()
+            .flat_map(|im| &im.variants)
+            .map(|v| v.key.as_str())
+            .collect();
+        assert_eq!(keys, ["0", "1"]);
+        let v = &d.images[1].variants[0];
+        assert_eq!((v.build_job.as_str(), v.merge_job.as_str()), ("build-1", "manifest-1"));
+        assert_eq!(v.title, "ghcr.io/acme/kubetool-agent");
+        assert_eq!(v.tags_output, "docker-tags-1");
+
+        // A list keeps the spec's order.
+        let d = fixture("opsml");
+        let keys: Vec<_> = d.images[0].variants.iter().map(|v| v.key.as_str()).collect();
+        assert_eq!(keys, ["0-ubuntu", "0-alpine", "0-scratch", "0-debian", "0-distroless"]);
+        assert_eq!(d.images[0].variants[1].title, "ghcr.io/demml/opsml [alpine]");
+    }
+
+    #[test]
+    fn keys_stay_unique_when_slugs_collide() {
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\n    variants: [a.b, a-b, a_b]\n    tags: ['{{version}}-{{variant}}']\n"
+        ));
+        let keys: Vec<_> = d.images[0].variants.iter().map(|v| v.key.as_str()).collect();
+        assert_eq!(keys, ["0-a-b", "0-a-b-1", "0-a-b-2"]);
+        let artifacts: BTreeSet<_> = d.images[0]
+            .variants
+            .iter()
+            .map(|v| v.platforms[0].digest_artifact.as_str())
+            .collect();
+        assert_eq!(artifacts.len(), 3);
+        let files: Vec<_> = d.images[0].variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(files, ["a.b", "a-b", "a_b"]);
+    }
+
+    #[test]
+    fn runners_and_qemu() {
+        let d = docker(&format!(
+            "{HEAD}runners: {{ linux/arm64: ubuntu-22.04-arm }}\ndocker:\n  - image: ghcr.io/acme/x\n    platforms: [linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le]\n"
+        ));
+        let v = &d.images[0].variants[0];
+        let got: Vec<_> = v
+            .platforms
+            .iter()
+            .map(|p| (p.arch.as_str(), p.runner.as_str(), p.qemu.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("amd64", "ubuntu-24.04", ""),
+                ("arm64", "ubuntu-22.04-arm", ""),
+                ("arm-v7", "ubuntu-24.04", "arm"),
+                ("ppc64le", "ubuntu-24.04", "ppc64le"),
+            ]
+        );
+        assert!(v.qemu);
+        assert_eq!(v.build_timeout, QEMU_BUILD_TIMEOUT);
+
+        let v = &fixture("llm-proxy").images[0].variants[0];
+        assert!(!v.qemu);
+        assert_eq!(v.build_timeout, BUILD_TIMEOUT);
+        assert_eq!(v.platforms[1].runner, "ubuntu-24.04-arm");
+        assert_eq!(v.platforms[1].digest_artifact, "digest-0-arm64");
+    }
+
+    #[test]
+    fn logins_and_secrets() {
+        // ghcr.io: GITHUB_TOKEN, no secrets.
+        let d = fixture("llm-proxy");
+        assert_eq!(d.images[0].logins.len(), 1);
+        assert_eq!(d.images[0].logins[0].registry, "ghcr.io");
+        assert!(d.images[0].logins[0].password_secret.is_none());
+        assert!(d.secrets.is_empty() && d.ghcr);
+
+        // Docker Hub: the spec's secrets, no packages permission anywhere.
+        let d = fixture("model-server");
+        let l = &d.images[0].logins;
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].registry, "docker.io");
+        assert_eq!(l[0].username_secret.as_deref(), Some("DOCKERHUB_USERNAME"));
+        assert_eq!(l[0].password_secret.as_deref(), Some("DOCKERHUB_TOKEN"));
+        assert_eq!(d.secrets, ["DOCKERHUB_TOKEN", "DOCKERHUB_USERNAME"]);
+        assert!(!d.ghcr);
+        let im = &d.images[0];
+        assert!(im.build_permissions.iter().all(|p| p.name != "packages"));
+        assert!(im.merge_permissions.iter().all(|p| p.name != "packages"));
+
+        // A ghcr.io image with a Docker Hub mirror logs in to both.
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\n    mirrors: [acme/x]\n    login: {{ username-secret: HUB_USER, password-secret: HUB_TOKEN }}\n"
+        ));
+        let regs: Vec<_> = d.images[0].logins.iter().map(|l| l.registry.as_str()).collect();
+        assert_eq!(regs, ["docker.io", "ghcr.io"]);
+        assert_eq!(d.secrets, ["HUB_TOKEN", "HUB_USER"]);
+        assert_eq!(d.images[0].names, ["ghcr.io/acme/x", "acme/x"]);
+        assert_eq!(d.images[0].subjects, ["ghcr.io/acme/x", "index.docker.io/acme/x"]);
+        assert_eq!(
+            d.images[0].push_by_digest,
+            "type=image,\"name=ghcr.io/acme/x,acme/x\",push-by-digest=true,name-canonical=true,push=true"
+        );
+    }
+
+    #[test]
+    fn subjects_are_fully_qualified() {
+        assert_eq!(subject_name("ghcr.io/a/b"), "ghcr.io/a/b");
+        assert_eq!(subject_name("quay.io/a/b"), "quay.io/a/b");
+        assert_eq!(subject_name("a/b"), "index.docker.io/a/b");
+        assert_eq!(subject_name("docker.io/a/b"), "index.docker.io/a/b");
+        assert_eq!(subject_name("nginx"), "index.docker.io/library/nginx");
+        assert_eq!(subject_name("localhost:5000/a"), "localhost:5000/a");
+    }
+
+    #[test]
+    fn push_by_digest_single_name() {
+        assert_eq!(
+            fixture("llm-proxy").images[0].push_by_digest,
+            "type=image,name=ghcr.io/sofatutor/llm-proxy,push-by-digest=true,name-canonical=true,push=true"
+        );
+    }
+
+    #[test]
+    fn each_variant_reads_its_own_files() {
+        // The slim image builds with the slim build-args, never the full image's.
+        let d = fixture("model-server");
+        let names: Vec<_> = d.images[0].variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["all", "huggingface", "sklearn", "slim", "xgboost"]);
+        let slim = d.images[0].variants.iter().find(|v| v.name == "slim").unwrap();
+        assert_eq!(slim.build_args["RUNTIMES"], "");
+        assert_eq!(slim.build_args["MLSERVER_VERSION"], "{version}");
+        assert_eq!(slim.build_args_output, "docker-build-args-0-slim");
+        assert_eq!(slim.tags, ["{version}-slim", "slim"]);
+        let all = d.images[0].variants.iter().find(|v| v.name == "all").unwrap();
+        assert_eq!(all.build_args["RUNTIMES"], "all");
+
+        // `{variant}` in the Dockerfile path: alpine builds docker/alpine/Dockerfile.
+        let d = fixture("opsml");
+        let files: Vec<_> = d.images[0].variants.iter().map(|v| v.dockerfile.as_str()).collect();
+        assert_eq!(
+            files,
+            [
+                "docker/ubuntu/Dockerfile",
+                "docker/alpine/Dockerfile",
+                "docker/scratch/Dockerfile",
+                "docker/debian/Dockerfile",
+                "docker/distroless/Dockerfile",
+            ]
+        );
+        assert_eq!(d.images[0].variants[1].tags, ["alpine-{arch}-{version}"]);
+
+        // Two images, two Dockerfiles.
+        let d = fixture("cluster-tool");
+        assert_eq!(d.images[0].variants[0].dockerfile, "Dockerfile");
+        assert_eq!(d.images[1].variants[0].dockerfile, "agent.Dockerfile");
+    }
+
+    #[test]
+    fn per_arch_pushes_tags_per_platform() {
+        let d = fixture("opsml");
+        let im = &d.images[0];
+        assert!(im.per_arch);
+        let v = &im.variants[0];
+        let outs: Vec<_> = v.platforms.iter().map(|p| p.tags_output.as_str()).collect();
+        assert_eq!(outs, ["docker-tags-0-ubuntu-amd64", "docker-tags-0-ubuntu-arm64"]);
+        assert_eq!(
+            v.run_if,
+            "needs.plan.outputs.docker-tags-0-ubuntu-amd64 != '' || needs.plan.outputs.docker-tags-0-ubuntu-arm64 != ''"
+        );
+        // The plan job exposes the platform outputs, not a manifest one.
+        assert!(d.plan_outputs.contains(&"docker-tags-0-ubuntu-arm64".to_string()));
+        assert!(!d.plan_outputs.contains(&"docker-tags-0-ubuntu".to_string()));
+        assert!(d.plan_outputs.contains(&"docker-build-args-0-ubuntu".to_string()));
+        // The builds push, so they attest; there is no manifest job to permit.
+        let perms: Vec<_> = im
+            .build_permissions
+            .iter()
+            .map(|p| (p.name.as_str(), p.access.as_str()))
+            .collect();
+        assert_eq!(
+            perms,
+            [
+                ("artifact-metadata", "write"),
+                ("attestations", "write"),
+                ("contents", "read"),
+                ("id-token", "write"),
+                ("packages", "write"),
+            ]
+        );
+        assert!(im.merge_permissions.is_empty());
+    }
+
+    #[test]
+    fn manifest_mode_attests_in_the_merge_job() {
+        let d = fixture("cluster-tool");
+        assert!(d.sign && d.provenance && d.sbom);
+        assert_eq!(d.buildx_provenance, "mode=max");
+        assert!(d.buildx_sbom);
+        let im = &d.images[0];
+        assert!(!im.per_arch);
+        assert_eq!(im.variants[0].run_if, "needs.plan.outputs.docker-tags-0 != ''");
+        let names = |ps: &[Permission]| ps.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&im.build_permissions), ["contents", "packages"]);
+        assert_eq!(
+            names(&im.merge_permissions),
+            ["artifact-metadata", "attestations", "id-token", "packages"]
+        );
+        assert!(im.merge_permissions.iter().all(|p| !p.why.is_empty()));
+
+        // Neither signing nor provenance: the merge job only pushes.
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\nrelease: {{ provenance: false }}\n"
+        ));
+        assert_eq!(d.buildx_provenance, "false");
+        assert_eq!(names(&d.images[0].merge_permissions), ["packages"]);
+        // Signing without provenance needs the OIDC token only.
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\nrelease: {{ provenance: false, sign: true }}\n"
+        ));
+        assert_eq!(names(&d.images[0].merge_permissions), ["id-token", "packages"]);
+    }
+
+    #[test]
+    fn caller_grants_the_union() {
+        let names = |d: &DockerPlan| {
+            d.caller_permissions
+                .iter()
+                .map(|p| format!("{}: {}", p.name, p.access))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(&fixture("cluster-tool")),
+            [
+                "artifact-metadata: write",
+                "attestations: write",
+                "contents: read",
+                "id-token: write",
+                "packages: write"
+            ]
+        );
+        // Docker Hub only: nothing to write on GitHub but the attestations.
+        assert_eq!(
+            names(&fixture("model-server")),
+            [
+                "artifact-metadata: write",
+                "attestations: write",
+                "contents: read",
+                "id-token: write"
+            ]
+        );
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\nrelease: {{ provenance: false }}\n"
+        ));
+        assert_eq!(names(&d), ["contents: read", "packages: write"]);
+    }
+
+    #[test]
+    fn plan_outputs_are_tag_script_outputs() {
+        for (name, yaml) in FIXTURES {
+            let p = Plan::new(&spec(yaml));
+            let d = p.docker.as_ref().unwrap();
+            let all = p.output_names();
+            for o in &d.plan_outputs {
+                assert!(all.contains(o), "{name}: {o} is not a tag-script output");
+            }
+            // Every output a build or manifest job reads is exposed.
+            for im in &d.images {
+                for v in &im.variants {
+                    if im.per_arch {
+                        for pl in &v.platforms {
+                            assert!(d.plan_outputs.contains(&pl.tags_output), "{name}");
+                        }
+                    } else {
+                        assert!(d.plan_outputs.contains(&v.tags_output), "{name}");
+                    }
+                    assert_eq!(
+                        d.plan_outputs.contains(&v.build_args_output),
+                        !v.build_args.is_empty(),
+                        "{name}"
+                    );
+                }
+            }
+            // A release fills them.
+            let t = p.evaluate("v1.2.3", "0123456789abcdef");
+            let t = if t.valid {
+                t
+            } else {
+                p.evaluate("1.2.3", "0123456789abcdef")
+            };
+            assert!(t.valid, "{name}");
+            for o in &d.plan_outputs {
+                assert!(!t.outputs[o].is_empty(), "{name}: {o} is empty for a release");
+            }
+        }
+    }
+
+    #[test]
+    fn job_ids_artifacts_and_outputs_are_unique() {
+        let stress = format!(
+            "{HEAD}docker:\n  - image: ghcr.io/acme/x\n    variants: [a, a-amd64, a.b, a-b]\n    tags: ['{{version}}-{{variant}}']\n    platforms: [linux/amd64, linux/arm/v7]\n  - image: ghcr.io/acme/y\n    per-arch: true\n    variants: [a, a-amd64]\n    tags: ['{{variant}}-{{arch}}']\n    platforms: [linux/amd64, linux/arm/v7]\n"
+        );
+        for yaml in FIXTURES.iter().map(|(_, y)| *y).chain([stress.as_str()]) {
+            let d = docker(yaml);
+            let mut seen = BTreeSet::new();
+            for o in &d.plan_outputs {
+                assert!(seen.insert(o.clone()), "output {o} twice");
+            }
+            let mut jobs = BTreeSet::from(["plan".to_string()]);
+            let mut artifacts = BTreeSet::new();
+            for im in &d.images {
+                for v in &im.variants {
+                    assert!(jobs.insert(v.build_job.clone()), "job {}", v.build_job);
+                    assert!(jobs.insert(v.merge_job.clone()), "job {}", v.merge_job);
+                    for p in &v.platforms {
+                        assert!(artifacts.insert(p.digest_artifact.clone()));
+                    }
+                }
+            }
+        }
+    }
 }
