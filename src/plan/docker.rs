@@ -297,7 +297,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 let dockerfile = v
                     .dockerfile
                     .clone()
-                    .unwrap_or_else(|| d.dockerfile.clone())
+                    .unwrap_or_else(|| d.dockerfile_path())
                     .replace("{variant}", &name);
                 let mut build_args: BTreeMap<String, String> = d.build_args.clone();
                 build_args.extend(v.build_args.clone());
@@ -785,5 +785,17 @@ mod tests {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod dockerfile_default_tests {
+    #[test]
+    fn dockerfile_defaults_to_the_context() {
+        let yaml = "wfgen: 1\nproject: { name: x }\ndocker:\n  - image: ghcr.io/a/b\n    context: services/api\n  - image: ghcr.io/a/c\n";
+        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap();
+        let d = super::plan(&spec).unwrap();
+        assert_eq!(d.images[0].variants[0].dockerfile, "services/api/Dockerfile");
+        assert_eq!(d.images[1].variants[0].dockerfile, "Dockerfile");
     }
 }

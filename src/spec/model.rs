@@ -231,9 +231,6 @@ fn dot() -> String {
 fn pypi_env() -> String {
     "pypi".into()
 }
-fn dockerfile() -> String {
-    "Dockerfile".into()
-}
 fn default_docker_platforms() -> Vec<String> {
     vec!["linux/amd64".into()]
 }
@@ -248,9 +245,10 @@ pub struct DockerImage {
     pub image: String,
     #[serde(default = "dot")]
     pub context: String,
-    /// Dockerfile path; may use `{variant}`.
-    #[serde(default = "dockerfile")]
-    pub dockerfile: String,
+    /// Dockerfile path from the repository root; may use `{variant}`
+    /// [`<context>/Dockerfile`].
+    #[serde(default)]
+    pub dockerfile: Option<String>,
     /// Build arguments; values may use `{version}` and `{variant}`.
     #[serde(default)]
     pub build_args: BTreeMap<String, String>,
@@ -283,6 +281,18 @@ pub enum Variants {
 impl Default for Variants {
     fn default() -> Self {
         Variants::Map(BTreeMap::new())
+    }
+}
+
+impl DockerImage {
+    /// The Dockerfile, from the repository root: the spec's, else the
+    /// context's `Dockerfile` (as `docker build` does).
+    pub fn dockerfile_path(&self) -> String {
+        match &self.dockerfile {
+            Some(f) => f.clone(),
+            None if self.context == "." || self.context.is_empty() => "Dockerfile".into(),
+            None => format!("{}/Dockerfile", self.context.trim_end_matches('/')),
+        }
     }
 }
 

@@ -576,7 +576,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         check_tags(&mut c, &d.tags, p.key("tags"));
         c.placeholders(
             p.key("dockerfile"),
-            &d.dockerfile,
+            &d.dockerfile_path(),
             if has_variants { &["variant"] } else { &[] },
             &|n| {
                 if n == "variant" {
