@@ -41,6 +41,8 @@ pub fn scrubbed_vars() -> Vec<String> {
         .filter(|k| k.starts_with("GITHUB_") || k.starts_with("RUNNER_"))
         .collect();
     vars.extend(["CI", "CLICOLOR_FORCE", "FORCE_COLOR", "TERM"].map(String::from));
+    // Set when the tests run inside a git hook; they would redirect git.
+    vars.extend(["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"].map(String::from));
     vars
 }
 
@@ -104,6 +106,10 @@ impl TempRepo {
             .arg("-C")
             .arg(self.path())
             .args(args)
+            .env_remove("GIT_DIR")
+            .env_remove("GIT_WORK_TREE")
+            .env_remove("GIT_INDEX_FILE")
+            .env_remove("GIT_OBJECT_DIRECTORY")
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .output()
             .expect("git runs");
