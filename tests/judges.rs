@@ -15,7 +15,13 @@ use common::{TempRepo, judge, judge_cmd, run_judge, wfgen};
 fn generated(fixture: &str) -> TempRepo {
     let repo = TempRepo::with_fixture(fixture);
     let spec = repo.join("wfgen.yaml");
-    let out = wfgen().arg("--spec").arg(&spec).arg("generate").output().unwrap();
+    let out = wfgen()
+        .current_dir(repo.path())
+        .arg("--spec")
+        .arg(&spec)
+        .arg("generate")
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "wfgen generate failed for fixture {fixture}:\n{}{}",
