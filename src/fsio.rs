@@ -62,13 +62,17 @@ pub fn check_inside(root: &Path, path: &Path) -> Result<(), String> {
     let real_root = root
         .canonicalize()
         .map_err(|e| format!("cannot resolve {}: {e}", root.display()))?;
-    let real = match path.canonicalize() {
-        Ok(p) => p,
-        // A file that does not exist yet: its directory must be inside.
-        Err(_) => match path.parent().map(Path::canonicalize) {
-            Some(Ok(p)) => p,
-            _ => return Ok(()),
-        },
+    // A path that does not exist yet (a new file, a directory to create):
+    // its nearest existing ancestor decides where it would land.
+    let mut probe = path;
+    let real = loop {
+        match probe.canonicalize() {
+            Ok(p) => break p,
+            Err(_) => match probe.parent() {
+                Some(p) if !p.as_os_str().is_empty() => probe = p,
+                _ => return Ok(()),
+            },
+        }
     };
     if real.starts_with(&real_root) {
         Ok(())
@@ -88,6 +92,9 @@ pub fn write_atomic(root: &Path, path: &Path, text: &str) -> Result<(), String> 
     let dir = path
         .parent()
         .ok_or_else(|| format!("{} has no directory", path.display()))?;
+    // Check before creating directories: a symlinked `.github` that leads
+    // out of the repository must not get a `workflows` directory made in it.
+    check_inside(root, dir)?;
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     check_inside(root, dir)?;
     let mut tmp = tempfile::Builder::new()
@@ -113,4 +120,30 @@ pub fn remove(path: &Path) -> Result<(), String> {
 /// `root` joined with a `/`-separated relative path.
 pub fn join(root: &Path, rel: &str) -> PathBuf {
     rel.split('/').fold(root.to_path_buf(), |p, c| p.join(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn no_directory_is_created_through_a_symlink_out_of_the_root() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join(".github")).unwrap();
+        let target = join(root.path(), ".github/workflows/release.yml");
+        let err = write_atomic(root.path(), &target, "x").unwrap_err();
+        assert!(err.contains("outside"), "{err}");
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn new_paths_inside_the_root_are_fine() {
+        let root = tempfile::tempdir().unwrap();
+        let target = join(root.path(), ".github/workflows/release.yml");
+        check_inside(root.path(), &target).unwrap();
+        write_atomic(root.path(), &target, "x\n").unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "x\n");
+    }
 }

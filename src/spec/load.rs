@@ -98,6 +98,13 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
     let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read spec {}: {e}", path.display())))?;
     let text =
         String::from_utf8(bytes).map_err(|_| LoadError::Io(format!("spec {} is not UTF-8 text", path.display())))?;
+    // Editors on Windows may save a UTF-8 byte order mark; YAML allows it at
+    // the start, but yaml_serde reads it as a second document. The text (and
+    // so the sha256 in headers) is the spec without it.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let (root, name) = root_of(path);
     let (spec, located) = parse(&name, &text).map_err(LoadError::Invalid)?;
     Ok(LoadedSpec {

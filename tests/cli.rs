@@ -1,0 +1,653 @@
+//! The command line, end to end with the real binary: validate, located spec
+//! errors, generate (created/updated/unchanged/removed, --dry-run, --force,
+//! stale files, spec discovery, symlinks), plan, schema, completions, usage.
+
+mod common;
+
+use std::path::Path;
+
+use common::{TempRepo, wfgen};
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs wfgen in `dir` with `args`; returns the output.
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    wfgen().current_dir(dir).args(args).output().expect("wfgen runs")
+}
+
+fn expect_code(out: &std::process::Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: expected exit {code}\n--- stdout:\n{}\n--- stderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// What `generate` should write for the spec in `repo` (in memory).
+fn expected_files(spec: &Path) -> Vec<wfgen::render::Rendered> {
+    wfgen::generate(&wfgen::spec::load(spec).expect("spec loads"))
+}
+
+// ---- validate ------------------------------------------------------------------
+
+#[test]
+fn validate_every_fixture() {
+    for fixture in common::fixtures() {
+        let spec = common::fixture_spec(&fixture);
+        let out = wfgen().arg("--spec").arg(&spec).arg("validate").output().unwrap();
+        expect_code(&out, 0, &format!("validate fixtures/{fixture}/wfgen.yaml"));
+        assert!(stdout(&out).contains("valid"), "{}", stdout(&out));
+    }
+}
+
+#[test]
+fn validate_accepts_a_byte_order_mark() {
+    let repo = TempRepo::new();
+    let spec = std::fs::read_to_string(common::fixture_spec("llm-proxy")).unwrap();
+    repo.write("wfgen.yaml", &format!("\u{feff}{spec}"));
+    let out = run_in(repo.path(), &["validate"]);
+    expect_code(&out, 0, "validate a spec saved with a UTF-8 BOM");
+}
+
+/// An invalid spec: `validate` exits 3 with a located report on stderr
+/// (snapshotted), and `generate` exits 3 and writes nothing.
+fn invalid_spec(name: &str, spec: &str) -> String {
+    let repo = TempRepo::new();
+    repo.write("wfgen.yaml", spec);
+    let out = run_in(repo.path(), &["--color", "never", "validate"]);
+    expect_code(&out, 3, &format!("validate ({name})"));
+    assert_eq!(stdout(&out), "", "validate ({name}) prints the report on stderr only");
+    let report = stderr(&out);
+    assert!(
+        report.contains("wfgen.yaml:") && !report.contains('\u{1b}'),
+        "({name}) the report is located and has no colour:\n{report}"
+    );
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        omit_expression => true,
+        description => format!("wfgen --color never validate, with wfgen.yaml:\n{spec}"),
+    }, {
+        insta::assert_snapshot!(name, report);
+    });
+
+    let out = run_in(repo.path(), &["--color", "never", "generate"]);
+    expect_code(&out, 3, &format!("generate ({name})"));
+    assert_eq!(
+        repo.files(),
+        ["wfgen.yaml"],
+        "generate with an invalid spec wrote something"
+    );
+    report
+}
+
+#[test]
+fn error_unknown_key() {
+    let report = invalid_spec(
+        "error_unknown_key",
+        "wfgen: 1\nproject:\n  name: demo\n  repositroy: acme/demo\n",
+    );
+    assert!(report.contains("wfgen.yaml:4:3"), "{report}");
+    assert!(report.contains("did you mean `repository`"), "{report}");
+}
+
+#[test]
+fn error_wrong_type() {
+    let report = invalid_spec(
+        "error_wrong_type",
+        "wfgen: 1\nproject:\n  name: demo\ntriggers:\n  tags: \"yes please\"\n",
+    );
+    assert!(report.contains("wfgen.yaml:5:9"), "{report}");
+    assert!(report.contains("true or false"), "{report}");
+}
+
+#[test]
+fn error_unknown_target() {
+    let report = invalid_spec(
+        "error_unknown_target",
+        "wfgen: 1\nproject:\n  name: demo\nbinaries:\n  - name: demo\n    kind: rust\n    targets: [x86_64-unknown-linux-gnu, aarch64-apple-darwn]\n",
+    );
+    assert!(report.contains("wfgen.yaml:7:41"), "{report}");
+    assert!(
+        report.contains("aarch64-apple-darwin"),
+        "the help names the known targets:\n{report}"
+    );
+}
+
+#[test]
+fn error_retired_runner() {
+    let report = invalid_spec(
+        "error_retired_runner",
+        "wfgen: 1\nproject:\n  name: demo\nrunners:\n  x86_64-unknown-linux-gnu: ubuntu-20.04\n",
+    );
+    assert!(report.contains("wfgen.yaml:5:29"), "{report}");
+    assert!(report.contains("retired"), "{report}");
+}
+
+#[test]
+fn error_unknown_placeholder() {
+    let report = invalid_spec(
+        "error_unknown_placeholder",
+        "wfgen: 1\nproject:\n  name: demo\ndocker:\n  - image: ghcr.io/acme/demo\n    platforms: [linux/amd64]\n    tags: [\"{version}\", \"{versoin}-slim\"]\n",
+    );
+    assert!(report.contains("wfgen.yaml:7:26"), "{report}");
+    assert!(report.contains("did you mean `{version}`"), "{report}");
+}
+
+#[test]
+fn error_reports_every_problem() {
+    let report = invalid_spec(
+        "error_several",
+        "wfgen: 1\nproject:\n  nam: demo\nrelease:\n  draft: maybe\n  github-release: sometimes\n",
+    );
+    assert!(report.contains("4 problems in wfgen.yaml"), "{report}");
+}
+
+// ---- generate --------------------------------------------------------------------
+
+#[test]
+fn generate_writes_then_unchanged() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    let expected = expected_files(&repo.join("wfgen.yaml"));
+    assert!(expected.len() >= 2);
+
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "first generate");
+    let text = stdout(&out);
+    for f in &expected {
+        assert!(text.contains(&format!("created {}", f.path)), "{text}");
+        assert_eq!(
+            repo.read(&f.path),
+            f.text,
+            "{} on disk differs from the rendering",
+            f.path
+        );
+    }
+    assert!(
+        text.contains(&format!(
+            "{} created, 0 updated, 0 unchanged, 0 removed",
+            expected.len()
+        )),
+        "{text}"
+    );
+    let mut want: Vec<String> = expected.iter().map(|f| f.path.clone()).collect();
+    want.push("wfgen.yaml".into());
+    want.sort();
+    assert_eq!(
+        repo.files(),
+        want,
+        "generate wrote exactly the rendered files (no temp files left)"
+    );
+
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "second generate");
+    let text = stdout(&out);
+    for f in &expected {
+        assert!(text.contains(&format!("unchanged {}", f.path)), "{text}");
+    }
+    assert!(
+        text.contains(&format!(
+            "0 created, 0 updated, {} unchanged, 0 removed",
+            expected.len()
+        )),
+        "{text}"
+    );
+}
+
+#[test]
+fn generate_updates_a_changed_file() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    repo.generate();
+    let release = repo.read(".github/workflows/release.yml");
+    repo.write(".github/workflows/release.yml", &format!("{release}# an edit\n"));
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "generate after an edit");
+    assert!(
+        stdout(&out).contains("updated .github/workflows/release.yml"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(stdout(&out).contains("1 updated"), "{}", stdout(&out));
+    assert_eq!(repo.read(".github/workflows/release.yml"), release);
+}
+
+#[test]
+fn generate_dry_run_writes_nothing() {
+    let repo = TempRepo::with_fixture("opsml");
+    let out = run_in(repo.path(), &["generate", "--dry-run"]);
+    expect_code(&out, 0, "generate --dry-run");
+    let text = stdout(&out);
+    assert!(
+        text.contains("would be created .github/workflows/release.yml"),
+        "{text}"
+    );
+    assert!(text.contains("dry run:"), "{text}");
+    assert_eq!(repo.files(), ["wfgen.yaml"], "--dry-run wrote files");
+
+    repo.generate();
+    let release = repo.read(".github/workflows/release.yml");
+    repo.write(".github/workflows/release.yml", &format!("{release}# an edit\n"));
+    let out = run_in(repo.path(), &["generate", "--dry-run"]);
+    expect_code(&out, 0, "generate --dry-run after an edit");
+    assert!(
+        stdout(&out).contains("would be updated .github/workflows/release.yml"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        repo.read(".github/workflows/release.yml"),
+        format!("{release}# an edit\n")
+    );
+}
+
+#[test]
+fn generate_refuses_a_file_without_header_unless_forced() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    let mine = "name: release\non: push\njobs: {}\n";
+    repo.write(".github/workflows/release.yml", mine);
+
+    let out = run_in(repo.path(), &["--color", "never", "generate"]);
+    expect_code(&out, 3, "generate over a hand-written release.yml");
+    let err = stderr(&out);
+    assert!(
+        err.contains(".github/workflows/release.yml") && err.contains("--force"),
+        "{err}"
+    );
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(repo.read(".github/workflows/release.yml"), mine);
+    assert_eq!(
+        repo.files(),
+        [".github/workflows/release.yml", "wfgen.yaml"],
+        "a refusal writes nothing at all"
+    );
+
+    let out = run_in(repo.path(), &["generate", "--force"]);
+    expect_code(&out, 0, "generate --force");
+    assert!(
+        stdout(&out).contains("updated .github/workflows/release.yml"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(wfgen::render::has_header(&repo.read(".github/workflows/release.yml")));
+}
+
+#[test]
+fn generate_removes_stale_files_only_its_own() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    repo.generate();
+    let header = wfgen::render::header("wfgen.yaml", "0000");
+    let other_spec = wfgen::render::header(".github/wfgen.yaml", "0000");
+    repo.write(".github/workflows/old.yml", &format!("{header}name: old\n"));
+    repo.write(".github/workflows/other.yml", &format!("{other_spec}name: other\n"));
+    repo.write(".github/workflows/ci.yml", "name: ci\non: push\n");
+
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "generate with a stale file");
+    let text = stdout(&out);
+    assert!(text.contains("removed .github/workflows/old.yml"), "{text}");
+    assert!(text.contains("1 removed"), "{text}");
+    assert!(!text.contains("ci.yml") && !text.contains("other.yml"), "{text}");
+    assert!(!repo.join(".github/workflows/old.yml").exists());
+    assert!(
+        repo.join(".github/workflows/other.yml").exists(),
+        "another spec's file was removed"
+    );
+    assert_eq!(repo.read(".github/workflows/ci.yml"), "name: ci\non: push\n");
+}
+
+#[test]
+fn spec_discovery_prefers_wfgen_yaml_at_the_root() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    repo.write(
+        ".github/wfgen.yaml",
+        &std::fs::read_to_string(common::fixture_spec("opsml")).unwrap(),
+    );
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "generate with both specs");
+    assert!(
+        repo.join(".github/workflows/helm-publish.yml").exists(),
+        "wfgen.yaml (llm-proxy) was not used"
+    );
+    assert!(!repo.join(".github/workflows/build-assets.yml").exists());
+    let h = wfgen::render::parse_header(&repo.read(".github/workflows/release.yml")).unwrap();
+    assert_eq!(h.spec, "wfgen.yaml");
+}
+
+#[test]
+fn spec_discovery_in_dot_github() {
+    let repo = TempRepo::new();
+    repo.write(
+        ".github/wfgen.yaml",
+        &std::fs::read_to_string(common::fixture_spec("llm-proxy")).unwrap(),
+    );
+    let out = run_in(repo.path(), &["generate"]);
+    expect_code(&out, 0, "generate with .github/wfgen.yaml");
+    // The root is the parent of .github, not .github itself.
+    assert!(
+        repo.join(".github/workflows/release.yml").exists(),
+        "{:?}",
+        repo.files()
+    );
+    assert!(!repo.join(".github/.github").exists(), "{:?}", repo.files());
+    let h = wfgen::render::parse_header(&repo.read(".github/workflows/release.yml")).unwrap();
+    assert_eq!(h.spec, ".github/wfgen.yaml");
+
+    // --spec from elsewhere gives the same root and the same bytes.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = wfgen()
+        .current_dir(elsewhere.path())
+        .arg("--spec")
+        .arg(repo.join(".github/wfgen.yaml"))
+        .arg("generate")
+        .output()
+        .unwrap();
+    expect_code(&out, 0, "generate --spec .github/wfgen.yaml from another directory");
+    assert!(stdout(&out).contains("0 created, 0 updated"), "{}", stdout(&out));
+    assert_eq!(
+        std::fs::read_dir(elsewhere.path()).unwrap().count(),
+        0,
+        "wrote into the cwd"
+    );
+}
+
+#[test]
+fn spec_discovery_finds_nothing() {
+    let repo = TempRepo::new();
+    let out = run_in(repo.path(), &["validate"]);
+    expect_code(&out, 3, "validate without a spec");
+    let err = stderr(&out);
+    assert!(err.contains("wfgen.yaml") && err.contains("--spec"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn generate_does_not_follow_a_symlinked_workflow_out_of_the_repository() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    let outside = tempfile::tempdir().unwrap();
+    let target = outside.path().join("release.yml");
+    let planted = format!("{}name: planted\n", wfgen::render::header("wfgen.yaml", "0000"));
+    std::fs::write(&target, &planted).unwrap();
+    std::fs::create_dir_all(repo.join(".github/workflows")).unwrap();
+    std::os::unix::fs::symlink(&target, repo.join(".github/workflows/release.yml")).unwrap();
+
+    let out = run_in(repo.path(), &["--color", "never", "generate"]);
+    expect_code(&out, 3, "generate over a symlink out of the repository");
+    assert!(stderr(&out).contains("release.yml"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        planted,
+        "wrote through the symlink"
+    );
+    assert!(
+        !repo.join(".github/workflows/docker.yml").exists(),
+        "a refusal writes nothing"
+    );
+
+    // --force replaces the link with a regular file; the target stays untouched.
+    let out = run_in(repo.path(), &["generate", "--force"]);
+    expect_code(&out, 0, "generate --force over the symlink");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        planted,
+        "wrote through the symlink"
+    );
+    let meta = std::fs::symlink_metadata(repo.join(".github/workflows/release.yml")).unwrap();
+    assert!(meta.file_type().is_file(), "release.yml is still a symlink");
+}
+
+#[cfg(unix)]
+#[test]
+fn generate_does_not_write_into_a_symlinked_workflow_dir_outside() {
+    let repo = TempRepo::with_fixture("llm-proxy");
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.join(".github/workflows")).unwrap();
+    let out = run_in(repo.path(), &["--color", "never", "generate", "--force"]);
+    expect_code(&out, 3, "generate into a workflow dir that leads outside");
+    assert!(stderr(&out).contains("outside"), "{}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "wrote outside the repository"
+    );
+
+    // A symlinked .github: not even the workflows directory is made outside.
+    let repo = TempRepo::with_fixture("llm-proxy");
+    let outside = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.join(".github")).unwrap();
+    let out = run_in(repo.path(), &["--color", "never", "generate"]);
+    expect_code(&out, 3, "generate through a symlinked .github");
+    assert_eq!(
+        std::fs::read_dir(outside.path()).unwrap().count(),
+        0,
+        "created something outside the repository"
+    );
+}
+
+// ---- plan ------------------------------------------------------------------------
+
+const SHA: &str = "abcdef1234567890abcdef1234567890abcdef12";
+
+fn plan_json(fixture: &str, tag: &str, code: i32) -> serde_json::Value {
+    let out = wfgen()
+        .arg("--spec")
+        .arg(common::fixture_spec(fixture))
+        .args(["plan", tag, "--format", "json", "--sha", SHA])
+        .output()
+        .unwrap();
+    expect_code(&out, code, &format!("plan {tag} ({fixture})"));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("plan --format json is not JSON ({e}):\n{}", stdout(&out)));
+    for key in [
+        "tag",
+        "valid",
+        "version",
+        "prerelease",
+        "promotion",
+        "github_release",
+        "latest",
+        "docker_tags",
+    ] {
+        assert!(json.get(key).is_some(), "plan JSON has no `{key}`:\n{json:#}");
+    }
+    assert_eq!(json["tag"], tag);
+    json
+}
+
+fn docker_refs(json: &serde_json::Value, image: &str) -> Vec<String> {
+    json["docker_tags"][image]
+        .as_array()
+        .unwrap_or_else(|| panic!("no docker_tags for {image}:\n{json:#}"))
+        .iter()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn plan_release_tag() {
+    let json = plan_json("cluster-tool", "v1.4.2", 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["version"], "1.4.2");
+    assert_eq!(json["prerelease"], false);
+    assert_eq!(json["promotion"], false);
+    assert_eq!(json["github_release"], true);
+    assert_eq!(json["latest"], true);
+    let refs = docker_refs(&json, "ghcr.io/acme/kubetool");
+    for r in [
+        "ghcr.io/acme/kubetool:1.4.2",
+        "ghcr.io/acme/kubetool:1.4",
+        "ghcr.io/acme/kubetool:latest",
+    ] {
+        assert!(refs.contains(&r.to_string()), "{r} missing from {refs:?}");
+    }
+}
+
+#[test]
+fn plan_prerelease_tag() {
+    let json = plan_json("cluster-tool", "v1.5.0-rc.1", 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["prerelease"], true);
+    assert_eq!(json["latest"], false);
+    assert_eq!(
+        json["github_release"], false,
+        "github-release: stable makes no release for an rc"
+    );
+    let refs = docker_refs(&json, "ghcr.io/acme/kubetool");
+    assert!(
+        refs.contains(&"ghcr.io/acme/kubetool:1.5.0-rc.1".to_string()),
+        "{refs:?}"
+    );
+    assert!(
+        !refs.iter().any(|r| r.ends_with(":latest") || r.ends_with(":1.5")),
+        "latest and {{major}}.{{minor}} are never pushed for a pre-release: {refs:?}"
+    );
+}
+
+#[test]
+fn plan_promotion_tag() {
+    let json = plan_json("llm-proxy", "v1.2.3-stable", 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["promotion"], true);
+    assert_eq!(json["version"], "1.2.3");
+    assert_eq!(json["github_release"], true);
+
+    let plain = plan_json("llm-proxy", "v1.2.3", 0);
+    assert_eq!(plain["promotion"], false);
+    assert_eq!(
+        plain["github_release"], false,
+        "with stable-suffix only promotion tags create the release"
+    );
+    let refs = docker_refs(&plain, "ghcr.io/sofatutor/llm-proxy");
+    assert!(
+        refs.contains(&"ghcr.io/sofatutor/llm-proxy:sha-abcdef1".to_string()),
+        "{refs:?}"
+    );
+}
+
+#[test]
+fn plan_rejects_a_bad_tag() {
+    for tag in ["v1.2", "release-1.2.3", "v1.2.3-nightly1"] {
+        let json = plan_json("cluster-tool", tag, 1);
+        assert_eq!(json["valid"], false, "{tag}");
+    }
+    let out = wfgen()
+        .arg("--spec")
+        .arg(common::fixture_spec("cluster-tool"))
+        .args(["plan", "v1.2", "--sha", SHA])
+        .output()
+        .unwrap();
+    expect_code(&out, 1, "plan v1.2 (plain)");
+    assert!(
+        stdout(&out).contains("v1.2"),
+        "the error quotes the tag:\n{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn plan_pep440_without_prefix() {
+    let json = plan_json("model-server", "1.6.0rc2", 0);
+    assert_eq!(json["valid"], true);
+    assert_eq!(json["prerelease"], true);
+    assert_eq!(json["latest"], false);
+    let json = plan_json("model-server", "1.6.0", 0);
+    assert_eq!(json["prerelease"], false);
+    plan_json("model-server", "v1.6.0", 1);
+}
+
+// ---- schema, completions, usage -----------------------------------------------------
+
+#[test]
+fn schema_matches_the_committed_file() {
+    let out = wfgen().arg("schema").output().unwrap();
+    expect_code(&out, 0, "wfgen schema");
+    let committed = std::fs::read_to_string(common::repo_root().join("schema/wfgen.schema.json"))
+        .expect("schema/wfgen.schema.json is committed");
+    assert!(
+        stdout(&out) == committed,
+        "schema/wfgen.schema.json is out of date; run: cargo run -q -- schema > schema/wfgen.schema.json"
+    );
+    let json: serde_json::Value = serde_json::from_str(&committed).expect("the schema is JSON");
+    assert!(json["properties"]["wfgen"].is_object(), "{json:#}");
+}
+
+#[test]
+fn schema_is_a_valid_json_schema() {
+    let mut cmd = common::judge_cmd("check-jsonschema");
+    cmd.current_dir(common::repo_root())
+        .args(["--check-metaschema", "schema/wfgen.schema.json"]);
+    let v = common::run_judge(cmd);
+    assert!(
+        v.success,
+        "schema/wfgen.schema.json is not a valid JSON Schema:\n{}",
+        v.output
+    );
+}
+
+#[test]
+fn schema_accepts_every_fixture() {
+    let mut cmd = common::judge_cmd("check-jsonschema");
+    cmd.current_dir(common::repo_root())
+        .args(["--schemafile", "schema/wfgen.schema.json"]);
+    for fixture in common::fixtures() {
+        cmd.arg(format!("fixtures/{fixture}/wfgen.yaml"));
+    }
+    let v = common::run_judge(cmd);
+    assert!(
+        v.success,
+        "a fixture does not match schema/wfgen.schema.json:\n{}",
+        v.output
+    );
+}
+
+#[test]
+fn schema_rejects_an_unknown_key() {
+    let repo = TempRepo::new();
+    repo.write(
+        "wfgen.yaml",
+        "wfgen: 1\nproject:\n  name: demo\n  repositroy: acme/demo\n",
+    );
+    let mut cmd = common::judge_cmd("check-jsonschema");
+    cmd.arg("--schemafile")
+        .arg(common::repo_root().join("schema/wfgen.schema.json"))
+        .arg(repo.join("wfgen.yaml"));
+    let v = common::run_judge(cmd);
+    assert!(
+        !v.success && v.output.contains("repositroy"),
+        "the schema should refuse an unknown key (editors rely on it):\n{}",
+        v.output
+    );
+}
+
+#[test]
+fn completions_print_a_script() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = wfgen().args(["completions", shell]).output().unwrap();
+        expect_code(&out, 0, &format!("completions {shell}"));
+        assert!(stdout(&out).contains("wfgen"), "{shell}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["frobnicate"][..],
+        &["plan"],
+        &["generate", "--bogus"],
+        &["--color", "sometimes", "validate"],
+    ] {
+        let out = wfgen().args(args).output().unwrap();
+        expect_code(&out, 2, &format!("wfgen {args:?}"));
+    }
+    let out = wfgen().arg("--help").output().unwrap();
+    expect_code(&out, 0, "wfgen --help");
+    let out = wfgen().arg("--version").output().unwrap();
+    expect_code(&out, 0, "wfgen --version");
+}

@@ -1,0 +1,288 @@
+//! The judges: every fixture's generated workflows must pass actionlint (with
+//! shellcheck on every `run:`), zizmor and the GitHub workflow JSON Schema
+//! with zero findings. One test per (fixture, judge). Also the composite
+//! action (action.yml) before the judges that accept it.
+//!
+//! The judges come from WFGEN_JUDGES_BIN (set by scripts/test), else PATH; a
+//! missing judge fails the test with a pointer to scripts/test.
+
+mod common;
+
+use common::{TempRepo, judge, judge_cmd, run_judge, wfgen};
+
+/// Generates a fixture's workflows into a fresh git repository with the real
+/// binary: `wfgen --spec <tmp>/wfgen.yaml generate`.
+fn generated(fixture: &str) -> TempRepo {
+    let repo = TempRepo::with_fixture(fixture);
+    let spec = repo.join("wfgen.yaml");
+    let out = wfgen()
+        .current_dir(repo.path())
+        .arg("--spec")
+        .arg(&spec)
+        .arg("generate")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "wfgen generate failed for fixture {fixture}:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        repo.workflows().iter().any(|f| f == ".github/workflows/release.yml"),
+        "fixture {fixture}: no release.yml generated; files: {:?}",
+        repo.files()
+    );
+    repo
+}
+
+fn actionlint(fixture: &str) {
+    let repo = generated(fixture);
+    let mut cmd = judge_cmd("actionlint");
+    cmd.current_dir(repo.path())
+        .arg("-no-color")
+        .arg(format!("-shellcheck={}", judge("shellcheck").display()));
+    let v = run_judge(cmd);
+    assert!(
+        v.success && !v.output.contains(".github/workflows/"),
+        "actionlint has findings in the workflows of fixture {fixture}:\n{}",
+        v.output
+    );
+}
+
+fn zizmor(fixture: &str) {
+    let repo = generated(fixture);
+    let mut cmd = judge_cmd("zizmor");
+    cmd.current_dir(repo.path())
+        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
+    let v = run_judge(cmd);
+    assert!(
+        v.code == Some(0) && v.output.contains("No findings"),
+        "zizmor has findings in the workflows of fixture {fixture}:\n{}",
+        v.output
+    );
+}
+
+fn check_jsonschema(fixture: &str) {
+    let repo = generated(fixture);
+    let mut cmd = judge_cmd("check-jsonschema");
+    cmd.current_dir(repo.path())
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(repo.workflows());
+    let v = run_judge(cmd);
+    assert!(
+        v.success,
+        "check-jsonschema (vendor.github-workflows) rejects the workflows of fixture {fixture}:\n{}",
+        v.output
+    );
+}
+
+macro_rules! judge_fixtures {
+    ($($module:ident => $fixture:literal),* $(,)?) => {
+        $(
+            mod $module {
+                #[test]
+                fn actionlint() {
+                    super::actionlint($fixture)
+                }
+                #[test]
+                fn zizmor() {
+                    super::zizmor($fixture)
+                }
+                #[test]
+                fn check_jsonschema() {
+                    super::check_jsonschema($fixture)
+                }
+            }
+        )*
+        const JUDGED: &[&str] = &[$($fixture),*];
+    };
+}
+
+judge_fixtures! {
+    cluster_tool => "cluster-tool",
+    llm_proxy => "llm-proxy",
+    model_server => "model-server",
+    opsml => "opsml",
+}
+
+#[test]
+fn every_fixture_is_judged() {
+    assert_eq!(
+        common::fixtures(),
+        JUDGED,
+        "add each fixture under fixtures/ to judge_fixtures! in tests/judges.rs"
+    );
+}
+
+// ---- the judges judge: a planted mistake must be caught ------------------------
+
+const BAD_WORKFLOW: &str = r#"name: bad
+on:
+  issues:
+    types: [opened]
+permissions: {}
+jobs:
+  bad:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 5
+    steps:
+      - run: echo ${{ github.event.issue.title }}
+      - run: echo $UNQUOTED_VAR
+"#;
+
+#[test]
+fn actionlint_runs_shellcheck() {
+    let repo = TempRepo::new();
+    repo.write(".github/workflows/bad.yml", BAD_WORKFLOW);
+    let mut cmd = judge_cmd("actionlint");
+    cmd.current_dir(repo.path())
+        .arg("-no-color")
+        .arg(format!("-shellcheck={}", judge("shellcheck").display()));
+    let v = run_judge(cmd);
+    assert!(
+        !v.success && v.output.contains("shellcheck reported issue") && v.output.contains("SC2086"),
+        "actionlint with shellcheck should report SC2086 in a planted workflow:\n{}",
+        v.output
+    );
+}
+
+#[test]
+fn zizmor_catches_template_injection() {
+    let repo = TempRepo::new();
+    repo.write(".github/workflows/bad.yml", BAD_WORKFLOW);
+    let mut cmd = judge_cmd("zizmor");
+    cmd.current_dir(repo.path())
+        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
+    let v = run_judge(cmd);
+    assert!(
+        v.code != Some(0) && v.output.contains("template-injection"),
+        "zizmor should report template-injection in a planted workflow:\n{}",
+        v.output
+    );
+}
+
+// ---- the composite action --------------------------------------------------------
+
+fn action_text() -> String {
+    std::fs::read_to_string(common::repo_root().join("action.yml")).expect("action.yml at the repository root")
+}
+
+#[test]
+fn action_zizmor() {
+    let repo = TempRepo::new();
+    repo.write("action.yml", &action_text());
+    let mut cmd = judge_cmd("zizmor");
+    cmd.current_dir(repo.path())
+        .args(["--offline", "--no-progress", "--color=never", "action.yml"]);
+    let v = run_judge(cmd);
+    assert!(
+        v.code == Some(0) && v.output.contains("No findings") && v.output.contains("action.yml"),
+        "zizmor has findings in action.yml:\n{}",
+        v.output
+    );
+}
+
+#[test]
+fn action_check_jsonschema() {
+    let mut cmd = judge_cmd("check-jsonschema");
+    cmd.current_dir(common::repo_root())
+        .args(["--builtin-schema", "vendor.github-actions", "action.yml"]);
+    let v = run_judge(cmd);
+    assert!(
+        v.success,
+        "check-jsonschema (vendor.github-actions) rejects action.yml:\n{}",
+        v.output
+    );
+}
+
+/// actionlint does not lint action files, but it checks a workflow that uses
+/// a local action against that action's inputs: every input we document is
+/// accepted, and an unknown one is refused.
+#[test]
+fn action_inputs_through_actionlint() {
+    let repo = TempRepo::new();
+    repo.write("action.yml", &action_text());
+    repo.write(
+        ".github/workflows/wfgen.yml",
+        r#"name: wfgen
+on: [push]
+permissions: {}
+jobs:
+  check:
+    runs-on: ubuntu-24.04
+    timeout-minutes: 10
+    permissions:
+      contents: read
+      security-events: write
+    steps:
+      - uses: actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1
+        with:
+          persist-credentials: false
+      - uses: ./
+        with:
+          version: 0.1.0
+          args: --strict
+          sarif: wfgen.sarif
+          working-directory: .
+"#,
+    );
+    let lint = || {
+        let mut cmd = judge_cmd("actionlint");
+        cmd.current_dir(repo.path())
+            .arg("-no-color")
+            .arg(format!("-shellcheck={}", judge("shellcheck").display()));
+        run_judge(cmd)
+    };
+    let v = lint();
+    assert!(
+        v.success,
+        "actionlint rejects a workflow using action.yml:\n{}",
+        v.output
+    );
+
+    let wf = repo.read(".github/workflows/wfgen.yml");
+    repo.write(
+        ".github/workflows/wfgen.yml",
+        &wf.replace("args: --strict", "argz: --strict"),
+    );
+    let v = lint();
+    assert!(
+        !v.success && v.output.contains("argz"),
+        "actionlint should refuse an unknown input of action.yml (is it reading the action?):\n{}",
+        v.output
+    );
+}
+
+/// Every `run:` of the action passes shellcheck as bash and holds no `${{ }}`.
+#[test]
+fn action_run_scripts_pass_shellcheck() {
+    let action: yaml_serde::Value = yaml_serde::from_str(&action_text()).expect("action.yml is YAML");
+    let steps = action["runs"]["steps"].as_sequence().expect("runs.steps is a list");
+    let dir = tempfile::tempdir().unwrap();
+    let mut n = 0;
+    for (i, step) in steps.iter().enumerate() {
+        let Some(run) = step["run"].as_str() else { continue };
+        assert!(
+            !run.contains("${{"),
+            "step {i} of action.yml has `${{{{ }}}}` in its run: script; pass values through env:"
+        );
+        assert_eq!(
+            step["shell"].as_str(),
+            Some("bash"),
+            "step {i} of action.yml: shell must be bash"
+        );
+        let path = dir.path().join(format!("step{i}.sh"));
+        std::fs::write(&path, format!("#!/usr/bin/env bash\n{run}")).unwrap();
+        let mut cmd = judge_cmd("shellcheck");
+        cmd.args(["--shell=bash", "--severity=style"]).arg(&path);
+        let v = run_judge(cmd);
+        assert!(
+            v.success,
+            "shellcheck has findings in step {i} of action.yml:\n{run}\n{}",
+            v.output
+        );
+        n += 1;
+    }
+    assert!(n > 0, "action.yml has no run: steps");
+}
