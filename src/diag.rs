@@ -80,7 +80,9 @@ impl SourceProblems {
         } else {
             miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         }
-        .with_width(100);
+        .with_width(100)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
         let mut out = String::new();
         for d in self.diagnostics() {
             let _ = handler.render_report(&mut out, &d);
