@@ -136,9 +136,9 @@ pub fn parse(name: &str, text: &str) -> Result<(Spec, Located), SourceProblems> 
         )]));
     }
 
-    let schema = schema_json();
+    let schema = schema_cached();
     let mut problems = Vec::new();
-    check_shape(&schema, &schema, &value, &YPath::root(), &located, &mut problems);
+    check_shape(schema, schema, &value, &YPath::root(), &located, &mut problems);
     if !problems.is_empty() {
         return Err(fail(problems));
     }
@@ -153,6 +153,12 @@ pub fn parse(name: &str, text: &str) -> Result<(Spec, Located), SourceProblems> 
         return Err(fail(problems));
     }
     Ok((spec, located))
+}
+
+/// The schema, built once per process (it is the same for every spec).
+fn schema_cached() -> &'static Json {
+    static SCHEMA: std::sync::OnceLock<Json> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(schema_json)
 }
 
 /// The JSON Schema of the spec format, as a JSON value.
