@@ -45,30 +45,45 @@ pub fn expand(template: &str, values: &Values) -> String {
     out
 }
 
-/// Whether a Docker tag template is pushed for this version.
-pub fn docker_tag_applies(template: &str, version: &Version) -> bool {
+/// When a Docker tag template is pushed (DESIGN.md, "Docker tag rules"),
+/// decided once per template: [`docker_tag_applies`] evaluates it in Rust and
+/// the tag script (`plan::tagscript`) prints it as bash conditions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TagRule {
+    /// Only for releases: the tag names no `{version}`, `{prerelease}` or
+    /// `{sha7}` (`latest`, `{major}.{minor}`).
+    pub release_only: bool,
+    /// Only for pre-releases: `{prerelease}` of a release is empty, the tag
+    /// would be malformed.
+    pub prerelease_only: bool,
+    /// Not for 0.x: `{major}` is the only version placeholder.
+    pub nonzero_major: bool,
+}
+
+/// The rule of a Docker tag template.
+pub fn docker_tag_rule(template: &str) -> TagRule {
     let names: Vec<String> = placeholders(template)
         .map(|p| p.into_iter().map(|(n, _)| n).collect())
         .unwrap_or_default();
     let has = |n: &str| names.iter().any(|x| x == n);
-    if version.is_prerelease && !(has("version") || has("prerelease") || has("sha7")) {
-        return false;
+    TagRule {
+        release_only: !(has("version") || has("prerelease") || has("sha7")),
+        prerelease_only: has("prerelease"),
+        nonzero_major: has("major")
+            && !has("minor")
+            && !has("version")
+            && !has("patch")
+            && !has("sha7")
+            && !has("prerelease"),
     }
-    if has("prerelease") && !version.is_prerelease {
-        // `{prerelease}` of a release is empty: the tag would be malformed.
-        return false;
-    }
-    if version.major == 0
-        && has("major")
-        && !has("minor")
-        && !has("version")
-        && !has("patch")
-        && !has("sha7")
-        && !has("prerelease")
-    {
-        return false;
-    }
-    true
+}
+
+/// Whether a Docker tag template is pushed for this version.
+pub fn docker_tag_applies(template: &str, version: &Version) -> bool {
+    let rule = docker_tag_rule(template);
+    !(rule.release_only && version.is_prerelease
+        || rule.prerelease_only && !version.is_prerelease
+        || rule.nonzero_major && version.major == 0)
 }
 
 /// A Docker tag from an expanded template: `+` (build metadata) becomes `_`,
