@@ -37,9 +37,18 @@ fn main() {
         .collect();
     fixtures.sort();
     println!("{RUNS} runs per figure; median [p10..p90] in microseconds; share = median / whole generate");
-    println!("{:<14} {:>7} {:>26} {:>26} {:>26} {:>26}", "fixture", "bytes", "load+validate", "plan", "render", "generate (all)");
+    println!(
+        "{:<14} {:>7} {:>26} {:>26} {:>26} {:>26}",
+        "fixture", "bytes", "load+validate", "plan", "render", "generate (all)"
+    );
     for spec_path in fixtures {
-        let name = spec_path.parent().unwrap().file_name().unwrap().to_string_lossy().into_owned();
+        let name = spec_path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let spec = wfgen::spec::load(&spec_path).expect("fixture loads");
         let plan = wfgen::plan::Plan::new(&spec.spec);
         let header = wfgen::render::header(&spec.name, &spec.sha256());

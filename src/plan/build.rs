@@ -1,9 +1,9 @@
 //! The build-assets.yml plan: one matrix entry per (binary, target), split
 //! into one matrix job per toolchain (Rust, Go), and the provenance job.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
+
+use super::Permission;
 
 use super::runners::{self, RustBuild};
 use crate::spec::{ArchiveFormat, BinaryKind, Spec};
@@ -42,7 +42,7 @@ pub struct BuildPlan {
     pub provenance_timeout: u32,
     /// Permissions the calling job in release.yml must grant (the union of
     /// what the jobs of this workflow ask for).
-    pub caller_permissions: BTreeMap<String, String>,
+    pub caller_permissions: Vec<Permission>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -191,10 +191,10 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
         }
     }
     let provenance = spec.release.provenance;
-    let mut caller_permissions = BTreeMap::from([("contents".to_string(), "read".to_string())]);
+    let mut caller_permissions = vec![Permission::new("contents", "read", "check out the tag")];
     if provenance {
-        caller_permissions.insert("id-token".into(), "write".into());
-        caller_permissions.insert("attestations".into(), "write".into());
+        caller_permissions.push(Permission::new("id-token", "write", "provenance attestations"));
+        caller_permissions.push(Permission::new("attestations", "write", "store the attestations"));
     }
     let artifacts: Vec<String> = entries.iter().map(|e| e.artifact.clone()).collect();
     Some(BuildPlan {
@@ -353,13 +353,11 @@ release: { provenance: false }
         );
         assert_eq!(p.artifact_pattern.matches(',').count(), p.entries.len() - 1);
         assert_eq!(exact_pattern(&["a".into()]), "a");
-        assert_eq!(
-            p.caller_permissions,
-            BTreeMap::from([
-                ("attestations".to_string(), "write".to_string()),
-                ("contents".to_string(), "read".to_string()),
-                ("id-token".to_string(), "write".to_string()),
-            ])
-        );
+        let perms: Vec<String> = p
+            .caller_permissions
+            .iter()
+            .map(|p| format!("{}: {}", p.name, p.access))
+            .collect();
+        assert_eq!(perms, ["contents: read", "id-token: write", "attestations: write"]);
     }
 }

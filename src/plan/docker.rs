@@ -76,13 +76,7 @@ pub struct ImagePlan {
     pub variants: Vec<VariantPlan>,
 }
 
-/// One entry of a job's `permissions:`, with the reason as its comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Permission {
-    pub name: String,
-    pub access: String,
-    pub why: String,
-}
+pub use super::Permission;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LoginPlan {

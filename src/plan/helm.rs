@@ -1,9 +1,9 @@
 //! The helm-publish.yml plan: a `plan` job that runs the tag script for the
 //! chart version and appVersions, then one job per chart.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
+
+use super::Permission;
 
 use crate::spec::Spec;
 
@@ -22,7 +22,7 @@ pub struct HelmPlan {
     pub plan_timeout: u32,
     pub chart_timeout: u32,
     /// Permissions the calling job in release.yml must grant.
-    pub caller_permissions: BTreeMap<String, String>,
+    pub caller_permissions: Vec<Permission>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,10 +92,10 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         package_dir: "wfgen-charts".into(),
         plan_timeout: 10,
         chart_timeout: 15,
-        caller_permissions: BTreeMap::from([
-            ("contents".to_string(), "read".to_string()),
-            ("packages".to_string(), "write".to_string()),
-        ]),
+        caller_permissions: vec![
+            Permission::new("contents", "read", "check out the tag"),
+            Permission::new("packages", "write", "push the charts to ghcr.io"),
+        ],
     })
 }
 
@@ -135,6 +135,10 @@ helm:
         // Every output the plan job exposes is one the tag script writes.
         let names = crate::plan::Plan::new(&spec).output_names();
         assert!(h.plan_outputs.iter().all(|o| names.contains(o)));
-        assert_eq!(h.caller_permissions["packages"], "write");
+        assert!(
+            h.caller_permissions
+                .iter()
+                .any(|p| p.name == "packages" && p.access == "write")
+        );
     }
 }

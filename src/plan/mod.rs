@@ -37,6 +37,24 @@ pub struct Plan {
     pub pins: pins::Pins,
 }
 
+/// One entry of a job's `permissions:`, with the reason as its comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    pub name: String,
+    pub access: String,
+    pub why: String,
+}
+
+impl Permission {
+    pub fn new(name: &str, access: &str, why: &str) -> Self {
+        Permission {
+            name: name.into(),
+            access: access.into(),
+            why: why.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct GatePlan {
     /// Job id in release.yml.

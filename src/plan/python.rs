@@ -1,10 +1,9 @@
 //! The Python workflows' plan: one workflow per distinct `workflow` name,
 //! each building wheels (and an sdist) for its packages.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
+use super::Permission;
 use super::build::exact_pattern;
 use super::runners;
 use crate::spec::{Publish, PythonBuild, Spec};
@@ -32,7 +31,7 @@ pub struct PythonWorkflow {
     pub concurrency: String,
     pub packages: Vec<PyPackage>,
     /// Permissions the calling job in release.yml must grant.
-    pub caller_permissions: BTreeMap<String, String>,
+    pub caller_permissions: Vec<Permission>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -120,7 +119,7 @@ fn maturin_target(platform: &str) -> (&'static str, &'static str) {
 pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
     let mut workflows: Vec<PythonWorkflow> = Vec::new();
     for p in &spec.python {
-        let name = p.workflow.clone().unwrap_or_else(|| format!("release-{}", p.name));
+        let name = p.workflow_name();
         let slug = p.name.replace(['-', '.'], "_").to_ascii_lowercase();
         // Job ids: the PEP 503 normalized name (two names that normalize
         // alike are one PyPI project, so the ids are unique).
@@ -249,7 +248,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 concurrency: format!("{name}-python"),
                 name,
                 packages: vec![pkg],
-                caller_permissions: BTreeMap::from([("contents".to_string(), "read".to_string())]),
+                caller_permissions: vec![Permission::new("contents", "read", "check out the tag")],
             }),
         }
     }
@@ -293,7 +292,9 @@ runners: { macos-aarch64: macos-15 }
         assert_eq!(w[0].concurrency, "release-server-python");
         assert_eq!(w[0].packages[1].name, "opsml-extra");
         let default = plan_of("wfgen: 1\nproject: { name: x }\npython: [{ name: My.Pkg }]\n");
-        assert_eq!(default[0].file, "release-My.Pkg.yml");
+        // The default workflow name is also a job id: lowercase, no dots.
+        assert_eq!(default[0].file, "release-my-pkg.yml");
+        assert_eq!(default[0].job, "release-my-pkg");
         assert_eq!(default[0].packages[0].slug, "my_pkg");
         assert_eq!(default[0].packages[0].wheel_job, "wheels-my-pkg");
     }

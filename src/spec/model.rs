@@ -225,6 +225,16 @@ pub struct PythonPackage {
     pub environment: String,
 }
 
+impl PythonPackage {
+    /// The workflow file stem: `workflow`, else `release-<name>` with `.`
+    /// and `_` as `-` (a valid file name and job id).
+    pub fn workflow_name(&self) -> String {
+        self.workflow
+            .clone()
+            .unwrap_or_else(|| format!("release-{}", self.name.to_ascii_lowercase().replace(['.', '_'], "-")))
+    }
+}
+
 fn dot() -> String {
     ".".into()
 }

@@ -226,6 +226,15 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         }
     }
 
+    if !spec.triggers.tags && !spec.triggers.dispatch {
+        c.err(
+            ypath!["triggers"],
+            Part::Key,
+            "with `tags: false` and `dispatch: false` nothing can start a release".into(),
+            "keep `tags: true` (releases on pushed tags) or `dispatch: true` (releases run by hand)".into(),
+        );
+    }
+
     // gates
     for (i, g) in spec.gates.iter().enumerate() {
         let p = ypath!["gates", i];
@@ -327,7 +336,6 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     );
 
     // python
-    let mut workflow_builds: BTreeMap<String, usize> = BTreeMap::new();
     for (i, py) in spec.python.iter().enumerate() {
         let p = ypath!["python", i];
         c.name(
@@ -341,9 +349,9 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             c.name(
                 p.key("workflow"),
                 w,
-                &re(r"^[A-Za-z0-9_-]+$"),
+                &re(r"^[A-Za-z_][A-Za-z0-9_-]*$"),
                 "workflow name",
-                "the file name without `.yml`: letters, digits, `-` and `_`",
+                "the file name without `.yml`, also a job id: letters, digits, `-` and `_`, starting with a letter",
             );
             if ["release", "build-assets", "docker", "helm-publish"].contains(&w.as_str()) {
                 c.err(
@@ -354,9 +362,16 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 );
             }
         }
-        *workflow_builds
-            .entry(py.workflow.clone().unwrap_or_else(|| format!("release-{}", py.name)))
-            .or_default() += 1;
+        let wf = py.workflow_name();
+        if spec.gates.iter().any(|g| g.name == wf) {
+            c.err(
+                p.key(if py.workflow.is_some() { "workflow" } else { "name" }),
+                Part::Value,
+                format!("workflow `{wf}` has the name of a gate"),
+                "release.yml calls each Python workflow as a job of that name: rename the gate or set `workflow`"
+                    .into(),
+            );
+        }
         if !rel_path.is_match(&py.path) || py.path.split('/').any(|s| s == "..") {
             c.err(
                 p.key("path"),
