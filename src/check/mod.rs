@@ -473,9 +473,56 @@ pub fn short(s: &str) -> String {
     }
 }
 
+/// Both values shortened for a one-line message, around their first
+/// difference: `…--release --locked…` against `…--locked…`.
+pub fn contrast(e: &str, g: &str) -> (String, String) {
+    const MAX: usize = 60;
+    const CONTEXT: usize = 16;
+    let (ec, gc): (Vec<char>, Vec<char>) = (e.chars().collect(), g.chars().collect());
+    if ec.len() <= MAX && gc.len() <= MAX {
+        return (e.to_string(), g.to_string());
+    }
+    let prefix = ec.iter().zip(&gc).take_while(|(a, b)| a == b).count();
+    let max_suffix = ec.len().min(gc.len()) - prefix;
+    let suffix = ec
+        .iter()
+        .rev()
+        .zip(gc.iter().rev())
+        .take(max_suffix)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let window = |cs: &[char]| -> String {
+        let start = prefix.saturating_sub(CONTEXT);
+        let end = (cs.len() - suffix + CONTEXT).min(cs.len());
+        let end = end.min(start + MAX).max(start);
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&cs[start..end]);
+        if end < cs.len() {
+            out.push('…');
+        }
+        out
+    };
+    (window(&ec), window(&gc))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn contrast_shows_the_difference() {
+        let e = "cargo build --release --locked --package opsml-server --features server --target x";
+        let g = "cargo build --locked --package opsml-server --features server --target x";
+        let (a, b) = contrast(e, g);
+        assert!(a.contains("--release") && !b.contains("--release"), "{a} / {b}");
+        assert_eq!(contrast("a", "b"), ("a".into(), "b".into()));
+        let long = "x".repeat(100);
+        let (a, b) = contrast(&format!("{long}1"), &format!("{long}2"));
+        assert!(a.ends_with('1') && b.ends_with('2') && a.starts_with('…'), "{a} / {b}");
+    }
 
     #[test]
     fn spans_trim_and_count_lines() {

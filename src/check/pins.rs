@@ -95,10 +95,11 @@ pub fn compare_uses(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
 
 fn uses_content(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str, help: Option<String>) {
     let span = ctx.span(path, Part::Value);
+    let (es, gs) = super::contrast(exp, got);
     ctx.push(
         Rule::ContentDrift,
         path,
-        format!("`{path}`: expected `{}`, found `{}`", short(exp), short(got)),
+        format!("`{path}`: expected `{es}`, found `{gs}`"),
         Some(exp.to_string()),
         Some(got.to_string()),
         span,

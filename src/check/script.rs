@@ -85,14 +85,13 @@ pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
                 for k in 0..pairs {
                     let (e, g) = (el[old_index + k], gl[new_index + k]);
                     let span = line_span(ctx, new_index + k);
+                    let (es, gs) = super::contrast(e.trim(), g.trim());
                     ctx.push(
                         Rule::ContentDrift,
                         path,
                         format!(
-                            "`{path}` script line {}: expected `{}`, found `{}`",
-                            new_index + k + 1,
-                            short(e.trim()),
-                            short(g.trim())
+                            "`{path}` script line {}: expected `{es}`, found `{gs}`",
+                            new_index + k + 1
                         ),
                         Some(e.to_string()),
                         Some(g.to_string()),

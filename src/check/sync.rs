@@ -138,7 +138,7 @@ pub fn edit(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<String, String> {
         match (spec.spec.pins.contains_key(&a.action), vspan, sspan) {
             (true, Some(v), Some(s)) => {
                 edits.push((v.0, v.1, render::yaml_scalar(a.version.clone())));
-                edits.push((s.0, s.1, a.sha.clone()));
+                edits.push((s.0, s.1, render::yaml_scalar(a.sha.clone())));
             }
             (true, _, _) => {
                 let (s, e) = loc
@@ -225,10 +225,11 @@ pub fn edit(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<String, String> {
 }
 
 fn flow_pin(a: &Adopt) -> String {
+    // A SHA of digits only (or digits around one `e`) would read as a number.
     format!(
         "{{ version: {}, sha: {} }}",
         render::yaml_scalar(a.version.clone()),
-        a.sha
+        render::yaml_scalar(a.sha.clone())
     )
 }
 
@@ -266,9 +267,14 @@ pub fn reload(spec: &LoadedSpec, text: String, adopt: &[Adopt]) -> Result<Loaded
 /// Workflow files whose header should name the new spec digest after the
 /// spec was rewritten: those generated from the old spec text whose only
 /// errors against the new spec are that header. Returns (path, new text).
-pub fn headers_to_update(old: &LoadedSpec, new: &LoadedSpec, on_disk: &[OnDisk]) -> Vec<(String, String)> {
-    let rendered = crate::generate(new);
-    let outcome = super::compare(new, &rendered, on_disk, Options::default());
+/// `rendered` is what `new` renders.
+pub fn headers_to_update(
+    old: &LoadedSpec,
+    new: &LoadedSpec,
+    rendered: &[Rendered],
+    on_disk: &[OnDisk],
+) -> Vec<(String, String)> {
+    let outcome = super::compare(new, rendered, on_disk, Options::default());
     let old_digest = old.sha256();
     let new_header = render::header(&new.name, &new.sha256());
     let new_line1 = new_header.split_inclusive('\n').next().unwrap_or("");
@@ -338,6 +344,17 @@ mod tests {
         // No final newline in the original.
         let out = edited(text.trim_end(), &[adopt("actions/checkout")]);
         assert!(out.contains("{ name: demo }\n# Action pins"), "{out}");
+    }
+
+    #[test]
+    fn a_sha_that_reads_as_a_number_is_quoted() {
+        let mut a = adopt("actions/checkout");
+        a.sha = "1234567890123456789012345678901234567890".into();
+        let out = edited("wfgen: 1\nproject: { name: demo }\n", &[a]);
+        assert!(
+            out.contains("sha: \"1234567890123456789012345678901234567890\""),
+            "{out}"
+        );
     }
 
     #[test]

@@ -145,7 +145,10 @@ fn scalar(ctx: &mut Ctx, path: &YPath, exp: &Value, got: &Value) {
         _ => None,
     };
     let message = match (kind(exp), kind(got)) {
-        (None, None) => format!("`{path}`: expected `{}`, found `{}`", short(&e), short(&g)),
+        (None, None) => {
+            let (es, gs) = super::contrast(&e, &g);
+            format!("`{path}`: expected `{es}`, found `{gs}`")
+        }
         (ke, kg) => format!(
             "`{path}`: expected {} `{}`, found {} `{}`",
             ke.unwrap_or("the value"),

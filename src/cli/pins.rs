@@ -124,7 +124,7 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
         println!("dry run: nothing was written");
         return exit::OK;
     }
-    let headers = sync::headers_to_update(spec, &text, &on_disk);
+    let headers = sync::headers_to_update(spec, &text, &crate::generate(&text), &on_disk);
     let spec_path = std::path::absolute(&spec.path).unwrap_or_else(|_| spec.path.clone());
     if let Err(e) = fsio::write_atomic(&spec.root, &spec_path, &text.text) {
         eprintln!("error: {e}");
