@@ -145,11 +145,15 @@ pub fn invalid(path: &str, text: &str, e: &yaml_serde::Error) -> Finding {
         }
         None => Span::file_start(),
     };
+    // The position is shown apart; the context that libyaml adds ("while
+    // parsing a flow sequence at line 2 column 7") says where the construct
+    // that is not closed starts, and stays.
     let msg = e.to_string();
-    let msg = match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg,
-    };
+    let re = regex::Regex::new(r" at line \d+ column \d+").expect("regex");
+    let mut msg = re.replacen(&msg, 1, "").into_owned();
+    if msg.starts_with("duplicate entry") {
+        msg.push_str(" in the mapping that starts here");
+    }
     finding(
         Rule::InvalidWorkflow,
         path,

@@ -123,7 +123,13 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
             })
             .collect();
         let report = Report { f, src, related };
-        let _ = handler.render_report(&mut out, &report);
+        let mut one = String::new();
+        let _ = handler.render_report(&mut one, &report);
+        // miette leaves trailing spaces (e.g. after "Advice:").
+        for line in one.lines() {
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
     }
     let drifted = outcome.files.iter().filter(|f| f.drifted).count();
     if outcome.findings.is_empty() {
