@@ -112,13 +112,8 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
         );
     }
     if dry_run {
-        let f = crate::check::FileResult {
-            path: spec.name.clone(),
-            expected: Some(text.text.clone()),
-            found: Some(spec.text.clone()),
-            drifted: true,
-        };
-        if let Some(d) = crate::report::diff::unified(&f, color) {
+        let (a, b) = (format!("{} (now)", spec.name), format!("{} (after sync)", spec.name));
+        if let Some(d) = crate::report::diff::labeled(&spec.text, &text.text, &a, &b, color) {
             print!("{d}");
         }
         println!("dry run: nothing was written");

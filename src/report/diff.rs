@@ -13,11 +13,6 @@ const RESET: &str = "\x1b[0m";
 
 /// The unified diff of one file; `None` when there is nothing to show.
 pub fn unified(f: &FileResult, color: bool) -> Option<String> {
-    let old = f.found.as_deref().unwrap_or("");
-    let new = f.expected.as_deref().unwrap_or("");
-    if old == new {
-        return None;
-    }
     let a = if f.found.is_some() {
         format!("{} (on disk)", f.path)
     } else {
@@ -28,10 +23,24 @@ pub fn unified(f: &FileResult, color: bool) -> Option<String> {
     } else {
         "/dev/null".to_string()
     };
+    labeled(
+        f.found.as_deref().unwrap_or(""),
+        f.expected.as_deref().unwrap_or(""),
+        &a,
+        &b,
+        color,
+    )
+}
+
+/// The unified diff from `old` (named `a`) to `new` (named `b`).
+pub fn labeled(old: &str, new: &str, a: &str, b: &str, color: bool) -> Option<String> {
+    if old == new {
+        return None;
+    }
     let text = TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&a, &b)
+        .header(a, b)
         .to_string();
     if !color {
         return Some(text);
