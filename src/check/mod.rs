@@ -419,7 +419,7 @@ fn compare_file(spec: &LoadedSpec, r: &Rendered, text: &str, labels: &speclabel:
     let expected: yaml_serde::Value =
         yaml_serde::from_str(&r.text).unwrap_or_else(|e| panic!("wfgen rendered invalid YAML in {}: {e}", r.path));
     let before = out.len();
-    tree::compare(&r.path, &expected, &found, text, &r.text, labels, out);
+    tree::compare(&r.path, &expected, &found, text, labels, out);
     if out.len() == before
         && let Some(f) = format::compare(&r.path, &r.text, text)
     {

@@ -90,7 +90,6 @@ pub fn compare(
     expected: &Value,
     found: &Value,
     disk_text: &str,
-    _rendered_text: &str,
     labels: &SpecIndex,
     out: &mut Vec<Finding>,
 ) {
