@@ -126,9 +126,16 @@ fn after_header(text: &str, line: &str) -> String {
 /// over generated file (stale-workflow), an added comment (format-drift),
 /// and a workflow that wfgen did not write (never reported).
 fn drifted() -> Repo {
+    drifted_but(&[])
+}
+
+/// [`drifted`], keeping the workflows `keep` as generated.
+fn drifted_but(keep: &[&str]) -> Repo {
     let repo = Repo::new(SPEC);
     repo.edit(RELEASE, |t| after_header(t, "wfgen-extra: true"));
-    std::fs::remove_file(repo.path(BUILD)).unwrap();
+    if !keep.contains(&BUILD) {
+        std::fs::remove_file(repo.path(BUILD)).unwrap();
+    }
     repo.edit(HELM, |t| after_header(t, "# edited by hand"));
     let stale = format!(
         "{}name: old\non: push\n",
@@ -222,10 +229,12 @@ fn strict_fails_on_format_drift_only() {
 
 #[test]
 fn diff_shows_what_generate_would_write() {
-    let repo = drifted();
+    // The drifted repository but for the deleted workflow, whose diff would
+    // be a whole template.
+    let repo = drifted_but(&[BUILD]);
     let r = repo.wfgen(&["check", "--diff", "--format", "oneline"]);
     insta::assert_snapshot!("drift_diff", r.shown());
-    // Coloured on request, plain otherwise; NO_COLOR wins over auto only.
+    // Coloured with --color always; not with auto when stdout is a pipe.
     let r = repo.wfgen(&["check", "--diff", "--format", "oneline", "--color", "always"]);
     assert!(
         r.stdout.contains("\x1b[1m+++ ") && r.stdout.contains("\x1b[31m-wfgen-extra"),
@@ -236,7 +245,7 @@ fn diff_shows_what_generate_would_write() {
     // Machine formats keep stdout parseable: the diff goes to stderr.
     let r = repo.wfgen(&["check", "--diff", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
-    assert!(v["diffs"].as_array().unwrap().len() >= 3);
+    assert_eq!(v["diffs"].as_array().unwrap().len(), 3);
     let r = repo.wfgen(&["check", "--diff", "--format", "sarif"]);
     validate_sarif(&r.stdout);
     assert!(r.stderr.contains("+++ .github/workflows/release.yml (generated)"));
