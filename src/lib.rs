@@ -9,11 +9,13 @@
 //!   .github/workflows/*.yml on disk --check-------------+--> findings --report--> output
 //! ```
 
+pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod fsio;
 pub mod plan;
 pub mod render;
+pub mod report;
 pub mod spec;
 pub mod ypath;
 

@@ -1,8 +1,10 @@
 //! cli: the command line (clap). Thin: each command loads, plans, renders or
 //! checks through the library and prints.
 
+mod check;
 mod generate;
 mod init;
+mod pins;
 mod plan_cmd;
 
 use std::io::IsTerminal;
@@ -93,12 +95,44 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = PlanFormat::Plain)]
         format: PlanFormat,
     },
+    /// Compare .github/workflows with what the spec renders; report drift.
+    Check {
+        #[arg(long, value_enum, default_value_t = crate::report::Format::Plain)]
+        format: crate::report::Format,
+        /// Also print a unified diff per drifted file.
+        #[arg(long)]
+        diff: bool,
+        /// Fail on format-drift too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// The action pins: list them, or adopt the pins on disk into the spec.
+    #[command(subcommand)]
+    Pins(PinsCommand),
     /// Validate the spec only.
     Validate,
     /// Print the JSON Schema of the spec format.
     Schema,
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PinsCommand {
+    /// The pins the generated workflows use, and where each comes from.
+    List {
+        /// The whole pin table, used or not.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = PlanFormat::Plain)]
+        format: PlanFormat,
+    },
+    /// Write the pins found in the workflows on disk into the spec's `pins:`.
+    Sync {
+        /// Print what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -126,6 +160,15 @@ pub fn run(cli: Cli) -> i32 {
         Command::Init { force, stdout } => init::run(&cwd, cli.spec.as_deref(), *force, *stdout),
         Command::Generate { dry_run, force } => with_spec(&cli, &cwd, |s| generate::run(s, *dry_run, *force)),
         Command::Plan { tag, sha, format } => with_spec(&cli, &cwd, |s| plan_cmd::run(s, tag, sha.as_deref(), *format)),
+        Command::Check { format, diff, strict } => {
+            with_spec(&cli, &cwd, |s| check::run(s, *format, *diff, *strict, cli.color))
+        }
+        Command::Pins(PinsCommand::List { all, format }) => {
+            with_spec(&cli, &cwd, |s| pins::list(s, *all, *format == PlanFormat::Json))
+        }
+        Command::Pins(PinsCommand::Sync { dry_run }) => {
+            with_spec(&cli, &cwd, |s| pins::sync(s, *dry_run, cli.color.enabled(false)))
+        }
         Command::Validate => with_spec(&cli, &cwd, |s| {
             println!("{}: valid (spec format {})", s.name, s.spec.wfgen);
             exit::OK
