@@ -337,25 +337,39 @@ fn pins_sync_round_trips_a_dependabot_bump() {
         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
         "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
     );
-    // What Dependabot does: every occurrence of the action, SHA and comment.
+    // What Dependabot does: every occurrence of the action, SHA and comment,
+    // in every workflow file.
+    let old_checkout = "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1";
+    let old_upload = "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0";
+    let occurrences: usize = disk
+        .iter()
+        .map(|d| {
+            let t = d.text.as_ref().unwrap();
+            t.matches(old_checkout).count() + t.matches(old_upload).count()
+        })
+        .sum();
+    assert!(occurrences >= 5, "the workflows use checkout and upload-artifact");
+    let paths: Vec<String> = disk.iter().map(|d| d.path.clone()).collect();
+    for path in &paths {
+        set(&mut disk, path, |t| {
+            t.replace(old_checkout, &format!("actions/checkout@{new_checkout} # v7.1.0"))
+                .replace(old_upload, &format!("actions/upload-artifact@{new_upload} # v7.0.1"))
+        });
+    }
+    // A tag ref is not adopted.
     set(&mut disk, RICH, |t| {
         t.replace(
-            "actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1 # v7.0.1",
-            &format!("actions/checkout@{new_checkout} # v7.1.0"),
-        )
-        .replace(
-            "actions/upload-artifact@bbbca2ddaa5d8feaa63e36b76fdaad77386f024f # v7.0.0",
-            &format!("actions/upload-artifact@{new_upload} # v7.0.1"),
-        )
-        // A tag ref is not adopted.
-        .replace(
             "Swatinem/rust-cache@6323deb102c322ba6fcbdcafc7e3dddab59af2b6 # v2.9.2",
             "Swatinem/rust-cache@v2 # v2.9.2",
         )
     });
     let before = check(&spec, &rendered, &disk);
     let pin_drift = before.findings.iter().filter(|f| f.rule == Rule::PinDrift).count();
-    assert_eq!(pin_drift, 5, "{:#?}", before.findings); // 4 checkouts, 1 upload
+    assert_eq!(
+        pin_drift, occurrences,
+        "one pin-drift finding per bumped uses: line\n{:#?}",
+        before.findings
+    );
 
     let plan = sync::plan(&spec, &rendered, &disk);
     let adopted: Vec<_> = plan

@@ -73,7 +73,6 @@ fn try_repo(repo: &TempRepo, home: &std::path::Path) -> common::Verdict {
 }
 
 #[test]
-#[ignore = "needs wfgen check"]
 fn try_repo_system_hook_passes_clean_and_fails_on_drift() {
     let repo = TempRepo::with_fixture("llm-proxy");
     repo.generate();

@@ -12,6 +12,30 @@ fn own_workflows_are_generated_from_own_spec() {
     for r in &rendered {
         let on_disk = std::fs::read_to_string(root.join(&r.path))
             .unwrap_or_else(|e| panic!("{}: {e}; run `cargo run -- generate`", r.path));
-        assert!(on_disk == r.text, "{} is not what wfgen.yaml generates: run `cargo run -- generate`", r.path);
+        assert!(
+            on_disk == r.text,
+            "{} is not what wfgen.yaml generates: run `cargo run -- generate`",
+            r.path
+        );
     }
+}
+
+/// The check that CI and pre-commit run on this repository: `wfgen check
+/// --strict` on our own workflows, through the real binary.
+#[test]
+fn own_workflows_pass_a_strict_check() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = assert_cmd::Command::cargo_bin("wfgen")
+        .unwrap()
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .args(["check", "--strict", "--format", "oneline"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "wfgen check --strict on this repository failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
