@@ -20,15 +20,7 @@ fn root() -> &'static Path {
 }
 
 fn spec_from(text: &str) -> LoadedSpec {
-    let (spec, located) = wfgen::spec::parse("wfgen.yaml", text).expect("test spec loads");
-    LoadedSpec {
-        spec,
-        path: "wfgen.yaml".into(),
-        name: "wfgen.yaml".into(),
-        root: ".".into(),
-        text: text.into(),
-        located,
-    }
+    wfgen::spec::from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.into()).expect("test spec loads")
 }
 
 fn opsml_text() -> String {

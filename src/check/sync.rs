@@ -236,13 +236,13 @@ fn flow_pin(a: &Adopt) -> String {
 /// The spec as it would be with `text`: re-parsed and validated, and its
 /// resolved pins checked against `adopt`.
 pub fn reload(spec: &LoadedSpec, text: String, adopt: &[Adopt]) -> Result<LoadedSpec, String> {
-    let (parsed, located) = spec::parse(&spec.name, &text).map_err(|p| {
+    let reloaded = spec::from_text(&spec.path, &spec.name, &spec.root, text).map_err(|p| {
         format!(
             "the edited spec does not load, so nothing was written:\n{}",
             p.oneline().join("\n")
         )
     })?;
-    let pins = crate::plan::pins::resolve(&parsed);
+    let pins = crate::plan::pins::resolve(&reloaded.spec);
     for a in adopt {
         match pins.0.get(&a.action) {
             Some(p) if p.sha == a.sha && p.version == a.version => {}
@@ -254,14 +254,7 @@ pub fn reload(spec: &LoadedSpec, text: String, adopt: &[Adopt]) -> Result<Loaded
             }
         }
     }
-    Ok(LoadedSpec {
-        spec: parsed,
-        path: spec.path.clone(),
-        name: spec.name.clone(),
-        root: spec.root.clone(),
-        text,
-        located,
-    })
+    Ok(reloaded)
 }
 
 /// Workflow files whose header should name the new spec digest after the
@@ -305,15 +298,8 @@ mod tests {
     const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 
     fn loaded(text: &str) -> LoadedSpec {
-        let (spec, located) = spec::parse("wfgen.yaml", text).unwrap();
-        LoadedSpec {
-            spec,
-            path: "wfgen.yaml".into(),
-            name: "wfgen.yaml".into(),
-            root: ".".into(),
-            text: text.into(),
-            located,
-        }
+        let p = std::path::Path::new;
+        spec::from_text(p("wfgen.yaml"), "wfgen.yaml", p("."), text.into()).unwrap()
     }
 
     fn adopt(action: &str) -> Adopt {

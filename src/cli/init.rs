@@ -177,13 +177,13 @@ fn render(f: &Found) -> String {
             ));
         }
     }
+    let owner = f
+        .repository
+        .as_deref()
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("OWNER")
+        .to_ascii_lowercase();
     if !f.dockerfiles.is_empty() {
-        let owner = f
-            .repository
-            .as_deref()
-            .and_then(|r| r.split('/').next())
-            .unwrap_or("OWNER")
-            .to_ascii_lowercase();
         s.push_str("docker:\n");
         for (i, df) in f.dockerfiles.iter().enumerate() {
             let suffix = if i == 0 {
@@ -201,12 +201,6 @@ fn render(f: &Found) -> String {
         }
     }
     if !f.charts.is_empty() {
-        let owner = f
-            .repository
-            .as_deref()
-            .and_then(|r| r.split('/').next())
-            .unwrap_or("OWNER")
-            .to_ascii_lowercase();
         s.push_str("helm:\n");
         for c in &f.charts {
             s.push_str(&format!("  - chart: {c}\n    registry: oci://ghcr.io/{owner}/charts\n"));

@@ -106,12 +106,18 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
         None => text,
     };
     let (root, name) = root_of(path);
-    let (spec, located) = parse(&name, &text).map_err(LoadError::Invalid)?;
+    from_text(path, &name, &root, text).map_err(LoadError::Invalid)
+}
+
+/// A spec from text in memory, as if read from `path` (named `name` in
+/// reports, in the repository at `root`).
+pub fn from_text(path: &Path, name: &str, root: &Path, text: String) -> Result<LoadedSpec, SourceProblems> {
+    let (spec, located) = parse(name, &text)?;
     Ok(LoadedSpec {
         spec,
         path: path.to_path_buf(),
-        name,
-        root,
+        name: name.to_string(),
+        root: root.to_path_buf(),
         text,
         located,
     })

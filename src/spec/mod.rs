@@ -5,5 +5,5 @@ mod model;
 pub mod names;
 pub mod validate;
 
-pub use load::{LoadError, LoadedSpec, find_spec, load, parse, schema_json};
+pub use load::{LoadError, LoadedSpec, find_spec, from_text, load, parse, schema_json};
 pub use model::*;
