@@ -73,10 +73,10 @@ fn runs(v: &Value, at: String, out: &mut Vec<(String, String)>) {
         Value::Mapping(m) => {
             for (k, child) in m {
                 let key = k.as_str().unwrap_or("?");
-                if key == "run" {
-                    if let Some(s) = child.as_str() {
-                        out.push((format!("{at}.run"), s.to_string()));
-                    }
+                if key == "run"
+                    && let Some(s) = child.as_str()
+                {
+                    out.push((format!("{at}.run"), s.to_string()));
                 }
                 runs(child, format!("{at}.{key}"), out);
             }
