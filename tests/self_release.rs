@@ -1,6 +1,8 @@
 //! wfgen releases itself with its own wfgen.yaml: the workflows committed in
 //! .github/workflows must be exactly what that spec generates.
 
+mod common;
+
 use std::path::Path;
 
 #[test]
@@ -38,4 +40,39 @@ fn own_workflows_pass_a_strict_check() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Our own workflows before the three judges, as every fixture's are.
+#[test]
+fn own_workflows_pass_the_judges() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files: Vec<String> = std::fs::read_dir(root.join(".github/workflows"))
+        .unwrap()
+        .map(|e| format!(".github/workflows/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    let mut actionlint = common::judge_cmd("actionlint");
+    actionlint
+        .current_dir(root)
+        .arg("-no-color")
+        .arg(format!("-shellcheck={}", common::judge("shellcheck").display()))
+        .args(&files);
+    let v = common::run_judge(actionlint);
+    assert!(v.success, "actionlint on our own workflows:\n{}", v.output);
+    let mut zizmor = common::judge_cmd("zizmor");
+    zizmor
+        .current_dir(root)
+        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
+    let v = common::run_judge(zizmor);
+    assert!(
+        v.code == Some(0) && v.output.contains("No findings"),
+        "zizmor on our own workflows:\n{}",
+        v.output
+    );
+    let mut schema = common::judge_cmd("check-jsonschema");
+    schema
+        .current_dir(root)
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(&files);
+    let v = common::run_judge(schema);
+    assert!(v.success, "check-jsonschema on our own workflows:\n{}", v.output);
 }
