@@ -6,6 +6,7 @@ pub mod docker;
 pub mod helm;
 pub mod pins;
 pub mod python;
+pub mod release;
 pub mod runners;
 pub mod tags;
 pub mod tagscript;

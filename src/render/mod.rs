@@ -84,8 +84,9 @@ fn environment() -> Environment<'static> {
 /// double-quoted (JSON syntax, valid YAML) otherwise.
 pub fn yaml_scalar(s: String) -> String {
     let plain_ok = !s.is_empty()
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@+".contains(c))
-        && !s.starts_with(['-', '.', '@'])
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_./@+ ".contains(c))
+        && !s.starts_with(['-', '.', '@', ' '])
+        && !s.ends_with(' ')
         && !matches!(
             s.to_ascii_lowercase().as_str(),
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
@@ -125,7 +126,12 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
             text: normalize(&text),
         }
     };
-    let mut out = vec![render_one("release.yml.j2", "release.yml", Value::from(()))];
+    let release = crate::plan::release::plan(plan);
+    let mut out = vec![render_one(
+        "release.yml.j2",
+        "release.yml",
+        Value::from_serialize(&release),
+    )];
     if let Some(b) = &plan.build {
         out.push(render_one(
             "build-assets.yml.j2",
@@ -199,5 +205,8 @@ mod tests {
         assert_eq!(yaml_scalar("on".into()), "\"on\"");
         assert_eq!(yaml_scalar("a: b".into()), "\"a: b\"");
         assert_eq!(yaml_scalar("".into()), "\"\"");
+        assert_eq!(yaml_scalar("Build the binaries".into()), "Build the binaries");
+        assert_eq!(yaml_scalar(" padded".into()), "\" padded\"");
+        assert_eq!(yaml_scalar("a, b".into()), "\"a, b\"");
     }
 }
