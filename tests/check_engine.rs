@@ -252,7 +252,7 @@ fn header_rules() {
     );
     assert!(o.findings.iter().all(|f| f.rule != Rule::ContentDrift));
 
-    // A generated file of another spec that this one does not produce.
+    // A generated file of a spec that is gone (moved), which this one does not produce.
     let mut disk = disk_of(&rendered);
     disk.push(OnDisk {
         path: ".github/workflows/other.yml".into(),
@@ -265,7 +265,24 @@ fn header_rules() {
     let o = check(&spec, &rendered, &disk);
     assert_eq!(o.findings.len(), 1);
     assert_eq!(o.findings[0].rule, Rule::StaleWorkflow);
-    assert!(o.findings[0].help.contains("--spec .github/wfgen.yaml"));
+    assert!(
+        o.findings[0].help.contains("no longer exists"),
+        "{}",
+        o.findings[0].help
+    );
+
+    // A generated file of another spec that exists is that spec's: not reported.
+    let mut disk = disk_of(&rendered);
+    disk.push(OnDisk {
+        path: ".github/workflows/other.yml".into(),
+        text: Ok(format!(
+            "{}name: other\n",
+            wfgen::render::header("fixtures/llm-proxy/wfgen.yaml", "ab")
+        )),
+        is_symlink: false,
+    });
+    let o = check(&spec, &rendered, &disk);
+    assert!(o.findings.is_empty(), "{:#?}", o.findings);
 
     // An empty file where a workflow belongs.
     let mut disk = disk_of(&rendered);

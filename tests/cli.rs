@@ -283,16 +283,21 @@ fn generate_removes_stale_files_only_its_own() {
     let repo = TempRepo::with_fixture("llm-proxy");
     repo.generate();
     let header = wfgen::render::header("wfgen.yaml", "0000");
-    let other_spec = wfgen::render::header(".github/wfgen.yaml", "0000");
+    let other_spec = wfgen::render::header("services/api/wfgen.yaml", "0000");
+    let gone_spec = wfgen::render::header(".github/wfgen.yaml", "0000");
+    repo.write("services/api/wfgen.yaml", "wfgen: 1\nproject: { name: api }\n");
     repo.write(".github/workflows/old.yml", &format!("{header}name: old\n"));
     repo.write(".github/workflows/other.yml", &format!("{other_spec}name: other\n"));
+    repo.write(".github/workflows/moved.yml", &format!("{gone_spec}name: moved\n"));
     repo.write(".github/workflows/ci.yml", "name: ci\non: push\n");
 
     let out = run_in(repo.path(), &["generate"]);
     expect_code(&out, 0, "generate with a stale file");
     let text = stdout(&out);
     assert!(text.contains("removed .github/workflows/old.yml"), "{text}");
-    assert!(text.contains("1 removed"), "{text}");
+    // A file of a spec that is gone (it moved) is a leftover too.
+    assert!(text.contains("removed .github/workflows/moved.yml"), "{text}");
+    assert!(text.contains("2 removed"), "{text}");
     assert!(!text.contains("ci.yml") && !text.contains("other.yml"), "{text}");
     assert!(!repo.join(".github/workflows/old.yml").exists());
     assert!(

@@ -366,9 +366,11 @@ pub fn compare(spec: &LoadedSpec, rendered: &[Rendered], on_disk: &[OnDisk], opt
         if rendered.iter().any(|r| r.path == d.path) {
             continue;
         }
-        // Only files with wfgen's header are wfgen's; the rest are never reported.
+        // Only files with wfgen's header are wfgen's, and only those of this
+        // spec (or of a spec that is gone); the rest are never reported.
         if let Ok(text) = &d.text
             && let Some(header) = crate::render::parse_header(text)
+            && files::owns_leftover(spec, &header)
         {
             findings.push(files::stale(spec, &d.path, text, &header));
             files.push(FileResult {

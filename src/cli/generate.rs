@@ -60,7 +60,7 @@ pub fn run(spec: &LoadedSpec, dry_run: bool, force: bool) -> i32 {
             continue;
         }
         if let Ok(t) = &d.text
-            && render::parse_header(t).is_some_and(|h| h.spec == spec.name)
+            && render::parse_header(t).is_some_and(|h| crate::check::files::owns_leftover(spec, &h))
             && !d.is_symlink
         {
             actions.push((Action::Remove, d.path.clone(), None));
