@@ -38,42 +38,20 @@ fn generated(fixture: &str) -> TempRepo {
 
 fn actionlint(fixture: &str) {
     let repo = generated(fixture);
-    let mut cmd = judge_cmd("actionlint");
-    cmd.current_dir(repo.path())
-        .arg("-no-color")
-        .arg(format!("-shellcheck={}", judge("shellcheck").display()));
-    let v = run_judge(cmd);
-    assert!(
-        v.success && !v.output.contains(".github/workflows/"),
-        "actionlint has findings in the workflows of fixture {fixture}:\n{}",
-        v.output
-    );
+    common::assert_actionlint_clean(repo.path(), &format!("the workflows of fixture {fixture}"));
 }
 
 fn zizmor(fixture: &str) {
     let repo = generated(fixture);
-    let mut cmd = judge_cmd("zizmor");
-    cmd.current_dir(repo.path())
-        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
-    let v = run_judge(cmd);
-    assert!(
-        v.code == Some(0) && v.output.contains("No findings"),
-        "zizmor has findings in the workflows of fixture {fixture}:\n{}",
-        v.output
-    );
+    common::assert_zizmor_clean(repo.path(), &format!("the workflows of fixture {fixture}"));
 }
 
 fn check_jsonschema(fixture: &str) {
     let repo = generated(fixture);
-    let mut cmd = judge_cmd("check-jsonschema");
-    cmd.current_dir(repo.path())
-        .args(["--builtin-schema", "vendor.github-workflows"])
-        .args(repo.workflows());
-    let v = run_judge(cmd);
-    assert!(
-        v.success,
-        "check-jsonschema (vendor.github-workflows) rejects the workflows of fixture {fixture}:\n{}",
-        v.output
+    common::assert_workflow_schema_clean(
+        repo.path(),
+        &repo.workflows(),
+        &format!("the workflows of fixture {fixture}"),
     );
 }
 

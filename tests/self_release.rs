@@ -50,29 +50,8 @@ fn own_workflows_pass_the_judges() {
         .unwrap()
         .map(|e| format!(".github/workflows/{}", e.unwrap().file_name().to_string_lossy()))
         .collect();
-    let mut actionlint = common::judge_cmd("actionlint");
-    actionlint
-        .current_dir(root)
-        .arg("-no-color")
-        .arg(format!("-shellcheck={}", common::judge("shellcheck").display()))
-        .args(&files);
-    let v = common::run_judge(actionlint);
-    assert!(v.success, "actionlint on our own workflows:\n{}", v.output);
-    let mut zizmor = common::judge_cmd("zizmor");
-    zizmor
-        .current_dir(root)
-        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
-    let v = common::run_judge(zizmor);
-    assert!(
-        v.code == Some(0) && v.output.contains("No findings"),
-        "zizmor on our own workflows:\n{}",
-        v.output
-    );
-    let mut schema = common::judge_cmd("check-jsonschema");
-    schema
-        .current_dir(root)
-        .args(["--builtin-schema", "vendor.github-workflows"])
-        .args(&files);
-    let v = common::run_judge(schema);
-    assert!(v.success, "check-jsonschema on our own workflows:\n{}", v.output);
+    let what = "our own workflows";
+    common::assert_actionlint_clean(root, what);
+    common::assert_zizmor_clean(root, what);
+    common::assert_workflow_schema_clean(root, &files, what);
 }

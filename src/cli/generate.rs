@@ -37,8 +37,7 @@ pub fn run(spec: &LoadedSpec, dry_run: bool, force: bool) -> i32 {
                     continue;
                 }
                 Err(_) => Action::Update,
-                Ok(t) if d.is_symlink && !force => {
-                    let _ = t;
+                Ok(_) if d.is_symlink && !force => {
                     refusals.push(format!(
                         "{} is a symlink; wfgen writes regular files only (--force replaces the link with a file)",
                         r.path

@@ -250,3 +250,48 @@ pub fn run_judge(mut cmd: Command) -> Verdict {
         ),
     }
 }
+
+/// actionlint (with shellcheck on every `run:`) has no finding in the
+/// workflows of the repository at `dir`. `what` names them in the failure.
+#[allow(dead_code)]
+pub fn assert_actionlint_clean(dir: &Path, what: &str) {
+    let mut cmd = judge_cmd("actionlint");
+    cmd.current_dir(dir)
+        .arg("-no-color")
+        .arg(format!("-shellcheck={}", judge("shellcheck").display()));
+    let v = run_judge(cmd);
+    assert!(
+        v.success && !v.output.contains(".github/workflows/"),
+        "actionlint has findings in {what}:\n{}",
+        v.output
+    );
+}
+
+/// zizmor (default persona, offline) has no finding in `dir`/.github/workflows.
+#[allow(dead_code)]
+pub fn assert_zizmor_clean(dir: &Path, what: &str) {
+    let mut cmd = judge_cmd("zizmor");
+    cmd.current_dir(dir)
+        .args(["--offline", "--no-progress", "--color=never", ".github/workflows"]);
+    let v = run_judge(cmd);
+    assert!(
+        v.code == Some(0) && v.output.contains("No findings"),
+        "zizmor has findings in {what}:\n{}",
+        v.output
+    );
+}
+
+/// check-jsonschema accepts `files` (relative to `dir`) as GitHub workflows.
+#[allow(dead_code)]
+pub fn assert_workflow_schema_clean(dir: &Path, files: &[String], what: &str) {
+    let mut cmd = judge_cmd("check-jsonschema");
+    cmd.current_dir(dir)
+        .args(["--builtin-schema", "vendor.github-workflows"])
+        .args(files);
+    let v = run_judge(cmd);
+    assert!(
+        v.success,
+        "check-jsonschema (vendor.github-workflows) rejects {what}:\n{}",
+        v.output
+    );
+}
