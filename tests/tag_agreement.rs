@@ -410,13 +410,14 @@ struct Run {
     errors: Vec<String>,
 }
 
-fn run_script(script: &Path, dir: &Path, tag: &str, sha: &str) -> Run {
+fn run_script(script: &Path, dir: &Path, tag: &str, sha: &str, repo_tags: &[String]) -> Run {
     let out_file = dir.join("github_output");
     std::fs::write(&out_file, "").unwrap();
     let out = Command::new("bash")
         .arg(script)
         .env("TAG", tag)
         .env("SHA", sha)
+        .env("TAGS", repo_tags.join("\n"))
         .env("GITHUB_OUTPUT", &out_file)
         .current_dir(dir)
         .output()
@@ -510,9 +511,9 @@ fn unescape_command(s: &str) -> String {
     out
 }
 
-fn check_tag(f: &Fixture, script: &Path, dir: &Path, tag: &str, sha: &str) -> Result<(), String> {
-    let want = f.plan.evaluate(tag, sha);
-    let got = run_script(script, dir, tag, sha);
+fn check_tag(f: &Fixture, script: &Path, dir: &Path, tag: &str, sha: &str, repo_tags: &[String]) -> Result<(), String> {
+    let want = f.plan.evaluate(tag, sha, repo_tags);
+    let got = run_script(script, dir, tag, sha, repo_tags);
     let mut problems = Vec::new();
     if got.ok != want.valid {
         problems.push(format!("bash exit ok={}, Rust valid={}", got.ok, want.valid));
@@ -557,14 +558,14 @@ fn bash_and_rust_agree_on_every_tag() {
         assert!(tags.len() >= 300, "[{}] only {} tags", f.name, tags.len());
         let (mut valid, mut pre, mut promo) = (0, 0, 0);
         for tag in &tags {
-            let t = f.plan.evaluate(tag, SHA);
+            let t = f.plan.evaluate(tag, SHA, &[]);
             if t.valid {
                 valid += 1;
                 let v = t.version.as_ref().unwrap();
                 pre += usize::from(v.is_prerelease);
                 promo += usize::from(v.promotion);
             }
-            if let Err(e) = check_tag(&f, &script, tmp.path(), tag, SHA) {
+            if let Err(e) = check_tag(&f, &script, tmp.path(), tag, SHA, &[]) {
                 failures.push(e);
             }
         }
@@ -616,8 +617,8 @@ fn empty_sha_is_head() {
         std::fs::write(&script, &f.script).unwrap();
         let p = &f.plan.grammar.prefix;
         for tag in [format!("{p}1.2.3"), format!("{p}1.2.3-rc.1"), format!("{p}1.2.3rc1")] {
-            let want = f.plan.evaluate(&tag, &head);
-            let got = run_script(&script, tmp.path(), &tag, "");
+            let want = f.plan.evaluate(&tag, &head, &[]);
+            let got = run_script(&script, tmp.path(), &tag, "", &[]);
             assert_eq!(got.ok, want.valid, "[{}] {tag}", f.name);
             assert_eq!(got.outputs, want.outputs, "[{}] {tag}", f.name);
         }
@@ -638,13 +639,18 @@ fn cli_plan_agrees() {
             .map(|(_, t)| t)
             .collect();
         assert!(sample.len() >= 30);
+        let repo_tags = repository_tags(&f.plan.grammar);
+        let tags_file = tmp.path().join(format!("{}.tags", f.name));
+        std::fs::write(&tags_file, repo_tags.join("\n")).unwrap();
         for tag in sample {
-            let want = f.plan.evaluate(tag, SHA);
+            let want = f.plan.evaluate(tag, SHA, &repo_tags);
             let out = assert_cmd::Command::cargo_bin("wfgen")
                 .unwrap()
                 .arg("--spec")
                 .arg(&f.spec_path)
-                .args(["plan", "--sha", SHA, "--format", "json", "--"])
+                .args(["plan", "--sha", SHA, "--format", "json", "--tags"])
+                .arg(&tags_file)
+                .arg("--")
                 .arg(tag)
                 .output()
                 .unwrap();
@@ -674,4 +680,81 @@ fn cli_plan_agrees() {
             assert_eq!(json["error"], serde_json::json!(want.error), "[{}] {tag:?}", f.name);
         }
     }
+}
+
+/// A repository's tags around 1.4.x: higher releases in other lines,
+/// pre-releases and promotion tags (which do not count), foreign tags.
+fn repository_tags(g: &wfgen::plan::Grammar) -> Vec<String> {
+    let p = &g.prefix;
+    let mut t: Vec<String> = [
+        "1.4.8",
+        "1.4.10",
+        "1.5.0",
+        "0.9.0",
+        "2.0.0",
+        "3.0.0-rc.1",
+        "3.0.0rc1",
+        "1.9.0.post2",
+    ]
+    .iter()
+    .map(|v| format!("{p}{v}"))
+    .collect();
+    if let Some(s) = &g.stable_suffix {
+        t.push(format!("{p}9.0.0{s}"));
+    }
+    t.extend(
+        ["nightly", "v", "99.0.0-beta", "release-5"]
+            .iter()
+            .map(|s| s.to_string()),
+    );
+    t
+}
+
+/// `latest` and the moving tags: bash and Rust agree on where every accepted
+/// tag stands among a repository's tags, and the backport rules hold.
+#[test]
+fn standing_among_the_repository_tags_agrees() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for f in fixtures(tmp.path()) {
+        let script = tmp.path().join(format!("{}.sh", f.name));
+        std::fs::write(&script, &f.script).unwrap();
+        let repo_tags = repository_tags(&f.plan.grammar);
+        let accepted: Vec<String> = tags(&f.plan.grammar)
+            .into_iter()
+            .filter(|t| f.plan.evaluate(t, SHA, &[]).valid)
+            .collect();
+        let mut moved = 0;
+        for tag in &accepted {
+            let t = f.plan.evaluate(tag, SHA, &repo_tags);
+            moved += usize::from(t.standing.is_some_and(|s| s.newest));
+            if let Err(e) = check_tag(&f, &script, tmp.path(), tag, SHA, &repo_tags) {
+                failures.push(e);
+            }
+        }
+        assert!(
+            moved >= 1 && moved < accepted.len(),
+            "[{}] {moved} of {} newest",
+            f.name,
+            accepted.len()
+        );
+        // A backport below 1.5.0 never takes latest.
+        let p = &f.plan.grammar.prefix;
+        let t = f.plan.evaluate(&format!("{p}1.4.9"), SHA, &repo_tags);
+        if t.valid {
+            assert!(!t.latest, "[{}] a backport took latest", f.name);
+            let s = t.standing.unwrap();
+            assert!(
+                !s.newest && !s.newest_in_major && !s.newest_in_minor,
+                "[{}] {s:?}",
+                f.name
+            );
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

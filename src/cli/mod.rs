@@ -92,6 +92,11 @@ pub enum Command {
         /// Commit of the tag, for `{sha7}` [default: `git rev-parse TAG`, else zeros].
         #[arg(long)]
         sha: Option<String>,
+        /// The repository's tags, one per line, which decide where `latest`
+        /// and the moving Docker tags go [default: `git tag --list` of the
+        /// spec's repository].
+        #[arg(long, value_name = "FILE")]
+        tags: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value_t = PlanFormat::Plain)]
         format: PlanFormat,
     },
@@ -159,7 +164,9 @@ pub fn run(cli: Cli) -> i32 {
     match &cli.command {
         Command::Init { force, stdout } => init::run(&cwd, cli.spec.as_deref(), *force, *stdout),
         Command::Generate { dry_run, force } => with_spec(&cli, &cwd, |s| generate::run(s, *dry_run, *force)),
-        Command::Plan { tag, sha, format } => with_spec(&cli, &cwd, |s| plan_cmd::run(s, tag, sha.as_deref(), *format)),
+        Command::Plan { tag, sha, tags, format } => with_spec(&cli, &cwd, |s| {
+            plan_cmd::run(s, tag, sha.as_deref(), tags.as_deref(), *format)
+        }),
         Command::Check { format, diff, strict } => {
             with_spec(&cli, &cwd, |s| check::run(s, *format, *diff, *strict, cli.color))
         }

@@ -4,8 +4,29 @@ use super::{PlanFormat, exit};
 use crate::plan::Plan;
 use crate::spec::LoadedSpec;
 
-pub fn run(spec: &LoadedSpec, tag: &str, sha: Option<&str>, format: PlanFormat) -> i32 {
+pub fn run(
+    spec: &LoadedSpec,
+    tag: &str,
+    sha: Option<&str>,
+    tags_file: Option<&std::path::Path>,
+    format: PlanFormat,
+) -> i32 {
     let plan = Plan::new(&spec.spec);
+    let tags = match tags_file {
+        Some(path) => match std::fs::read_to_string(path) {
+            Ok(text) => text
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect(),
+            Err(e) => {
+                eprintln!("error: cannot read the tags file {}: {e}", path.display());
+                eprintln!("  help: --tags takes a file with one tag per line, e.g. from `git tag --list > tags.txt`");
+                return exit::FATAL;
+            }
+        },
+        None => git_tags(&spec.root),
+    };
     let sha = match sha {
         Some(s) => Some(s.to_string()),
         None => git_rev(&spec.root, tag),
@@ -13,6 +34,7 @@ pub fn run(spec: &LoadedSpec, tag: &str, sha: Option<&str>, format: PlanFormat) 
     let t = plan.evaluate(
         tag,
         sha.as_deref().unwrap_or("0000000000000000000000000000000000000000"),
+        &tags,
     );
     match format {
         PlanFormat::Json => {
@@ -32,6 +54,8 @@ pub fn run(spec: &LoadedSpec, tag: &str, sha: Option<&str>, format: PlanFormat) 
                 "github_release": t.github_release,
                 "draft": t.valid && t.github_release && plan.release.draft,
                 "latest": t.latest,
+                "standing": t.standing,
+                "pypi": t.pypi,
                 "docker_tags": t.docker_tags,
                 "helm": t.helm,
                 "outputs": t.outputs,
@@ -59,11 +83,27 @@ pub fn run(spec: &LoadedSpec, tag: &str, sha: Option<&str>, format: PlanFormat) 
                     }
                 );
                 println!("  latest: {}", if t.latest { "yes" } else { "no" });
+                if let Some(s) = t.standing.filter(|_| !v.is_prerelease) {
+                    let yes = |b: bool| if b { "yes" } else { "no" };
+                    println!(
+                        "  highest release: overall {}, of {}.x {}, of {}.{}.x {} ({} tags read)",
+                        yes(s.newest),
+                        v.major,
+                        yes(s.newest_in_major),
+                        v.major,
+                        v.minor,
+                        yes(s.newest_in_minor),
+                        tags.len()
+                    );
+                }
                 for (image, refs) in &t.docker_tags {
                     println!("  docker {image}:");
                     for r in refs {
                         println!("    {r}");
                     }
+                }
+                for p in &t.pypi {
+                    println!("  {}: {}", p.repository, p.name);
                 }
                 for h in &t.helm {
                     println!(
@@ -92,4 +132,23 @@ fn git_rev(root: &std::path::Path, tag: &str) -> Option<String> {
         .ok()?;
     let s = String::from_utf8(out.stdout).ok()?.trim().to_string();
     (out.status.success() && s.len() == 40).then_some(s)
+}
+
+/// The tags of the repository at `root` (none outside a git repository).
+fn git_tags(root: &std::path::Path) -> Vec<String> {
+    let Ok(out) = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["tag", "--list"])
+        .output()
+    else {
+        return Vec::new();
+    };
+    if !out.status.success() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
 }

@@ -743,11 +743,11 @@ mod tests {
                 }
             }
             // A release fills them.
-            let t = p.evaluate("v1.2.3", "0123456789abcdef");
+            let t = p.evaluate("v1.2.3", "0123456789abcdef", &[]);
             let t = if t.valid {
                 t
             } else {
-                p.evaluate("1.2.3", "0123456789abcdef")
+                p.evaluate("1.2.3", "0123456789abcdef", &[])
             };
             assert!(t.valid, "{name}");
             for o in &d.plan_outputs {

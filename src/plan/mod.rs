@@ -81,7 +81,8 @@ pub struct ReleasePlan {
 impl Plan {
     /// Resolves a validated spec.
     pub fn new(spec: &Spec) -> Plan {
-        let grammar = Grammar::new(&spec.versioning);
+        let pypi = spec.python.iter().any(|p| p.publish != crate::spec::Publish::None);
+        let grammar = Grammar::new(&spec.versioning, pypi);
         let r = &spec.release;
         Plan {
             project: spec.project.name.clone(),
@@ -158,14 +159,17 @@ impl Plan {
         names
     }
 
-    /// What a release of `tag` at commit `sha` does.
-    pub fn evaluate(&self, tag: &str, sha: &str) -> TagPlan {
+    /// What a release of `tag` at commit `sha` does, in a repository whose
+    /// tags are `tags` (they decide where `latest` and the moving tags go).
+    pub fn evaluate(&self, tag: &str, sha: &str, tags: &[String]) -> TagPlan {
         match self.grammar.parse(tag) {
             Err(error) => TagPlan {
                 tag: tag.to_string(),
                 valid: false,
                 error: Some(error),
                 version: None,
+                standing: None,
+                pypi: Vec::new(),
                 github_release: false,
                 latest: false,
                 docker_tags: BTreeMap::new(),
@@ -175,18 +179,21 @@ impl Plan {
                     ("valid".to_string(), "false".to_string()),
                 ]),
             },
-            Ok(v) => self.evaluate_version(tag, sha, v),
+            Ok(v) => {
+                let standing = version::Standing::of(&v, &self.grammar, tags);
+                self.evaluate_version(tag, sha, v, standing)
+            }
         }
     }
 
-    fn evaluate_version(&self, tag: &str, sha: &str, v: Version) -> TagPlan {
+    fn evaluate_version(&self, tag: &str, sha: &str, v: Version, standing: version::Standing) -> TagPlan {
         let github_release = match self.release.github_release {
             GithubRelease::Never => false,
             GithubRelease::Always => true,
             GithubRelease::Stable if self.grammar.stable_suffix.is_some() => v.promotion,
             GithubRelease::Stable => !v.is_prerelease,
         };
-        let latest = github_release && self.release.latest_auto && !v.is_prerelease;
+        let latest = github_release && self.release.latest_auto && !v.is_prerelease && standing.newest;
         let b = |x: bool| if x { "true" } else { "false" }.to_string();
         let mut outputs = BTreeMap::new();
         outputs.insert("tag".into(), tag.to_string());
@@ -224,7 +231,7 @@ impl Plan {
                         }
                         let mut refs = Vec::new();
                         for name in &im.names {
-                            for t in var.tags.iter().filter(|t| tags::docker_tag_applies(t, &v)) {
+                            for t in var.tags.iter().filter(|t| tags::docker_tag_applies(t, &v, standing)) {
                                 refs.push(format!(
                                     "{name}:{}",
                                     tags::docker_tag(t, &vals(&v, sha, &var.name, arch))
@@ -274,17 +281,35 @@ impl Plan {
                     },
                 );
                 outputs.insert(c.app_version_output.clone(), app.clone());
-                helm.push(HelmRelease {
-                    chart: c.chart.clone(),
-                    version: chart_version.clone(),
-                    app_version: app,
-                });
+                if !v.promotion {
+                    helm.push(HelmRelease {
+                        chart: c.chart.clone(),
+                        registry: c.registry.clone(),
+                        version: chart_version.clone(),
+                        app_version: app,
+                    });
+                }
             }
         }
+        let pypi = if v.promotion {
+            Vec::new()
+        } else {
+            self.python
+                .iter()
+                .flat_map(|w| &w.packages)
+                .filter(|p| p.publish != "none")
+                .map(|p| PypiUpload {
+                    name: p.name.clone(),
+                    repository: p.publish.clone(),
+                })
+                .collect()
+        };
         TagPlan {
             tag: tag.to_string(),
             valid: true,
             error: None,
+            standing: Some(standing),
+            pypi,
             version: Some(v),
             github_release,
             latest,
@@ -319,11 +344,16 @@ pub struct TagPlan {
     pub valid: bool,
     pub error: Option<String>,
     pub version: Option<Version>,
+    /// Where the version stands among the repository's releases.
+    pub standing: Option<version::Standing>,
     pub github_release: bool,
     pub latest: bool,
     /// Image name -> full `image:tag` references pushed.
     pub docker_tags: BTreeMap<String, Vec<String>>,
+    /// The charts pushed (none for a promotion tag).
     pub helm: Vec<HelmRelease>,
+    /// The distributions uploaded to PyPI (none for a promotion tag).
+    pub pypi: Vec<PypiUpload>,
     /// Exactly the outputs that the tag script of release.yml writes to
     /// $GITHUB_OUTPUT for this tag (what the agreement test compares).
     pub outputs: BTreeMap<String, String>,
@@ -332,8 +362,18 @@ pub struct TagPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct HelmRelease {
     pub chart: String,
+    /// The OCI registry, `oci://host/path`.
+    pub registry: String,
     pub version: String,
     pub app_version: String,
+}
+
+/// A distribution uploaded to PyPI or TestPyPI.
+#[derive(Debug, Clone, Serialize)]
+pub struct PypiUpload {
+    pub name: String,
+    /// pypi | testpypi
+    pub repository: String,
 }
 
 #[cfg(test)]
@@ -360,7 +400,7 @@ helm:
     #[test]
     fn release_candidate_never_gets_latest() {
         let p = plan(PROXY);
-        let t = p.evaluate("v1.4.0-rc.2", "abcdef0123456789");
+        let t = p.evaluate("v1.4.0-rc.2", "abcdef0123456789", &[]);
         assert!(t.valid);
         assert_eq!(
             t.docker_tags["ghcr.io/sofatutor/llm-proxy"],
@@ -370,15 +410,39 @@ helm:
             ]
         );
         assert!(!t.github_release && !t.latest);
-        let t = p.evaluate("v1.4.0", "abcdef0123456789");
+        let t = p.evaluate("v1.4.0", "abcdef0123456789", &[]);
         assert_eq!(t.docker_tags["ghcr.io/sofatutor/llm-proxy"].len(), 4);
         assert!(
             !t.github_release,
             "stable-suffix: only promotion tags create the release"
         );
-        let t = p.evaluate("v1.4.0-stable", "abcdef0123456789");
+        let t = p.evaluate("v1.4.0-stable", "abcdef0123456789", &[]);
         assert!(t.github_release && t.latest && t.docker_tags.is_empty());
-        assert_eq!(t.helm[0].app_version, "1.4.0");
+        assert!(t.helm.is_empty(), "a promotion pushes no chart");
+        assert_eq!(t.outputs["helm-app-version-0"], "1.4.0");
+    }
+
+    #[test]
+    fn a_backport_moves_no_latest() {
+        let mut p = plan(PROXY);
+        p.release.github_release = GithubRelease::Always;
+        let tags: Vec<String> = ["v1.5.0", "v1.4.8", "v2.0.0-rc.1", "v9.9.9-stable", "x1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let t = p.evaluate("v1.4.9", "abcdef0123456789", &tags);
+        assert!(!t.latest, "1.5.0 is higher: a backport never takes latest");
+        assert_eq!(
+            t.docker_tags["ghcr.io/sofatutor/llm-proxy"],
+            [
+                "ghcr.io/sofatutor/llm-proxy:1.4.9",
+                "ghcr.io/sofatutor/llm-proxy:1.4",
+                "ghcr.io/sofatutor/llm-proxy:sha-abcdef0"
+            ]
+        );
+        let t = p.evaluate("v1.5.1", "abcdef0123456789", &tags);
+        assert!(t.latest, "pre-releases and promotion tags do not count");
+        assert_eq!(t.docker_tags["ghcr.io/sofatutor/llm-proxy"].len(), 4);
     }
 
     #[test]
@@ -386,7 +450,7 @@ helm:
         let p = plan(PROXY);
         let names = p.output_names();
         for tag in ["v1.0.0", "v1.0.0-rc.1", "v1.0.0-stable"] {
-            for k in p.evaluate(tag, "abcdef0").outputs.keys() {
+            for k in p.evaluate(tag, "abcdef0", &[]).outputs.keys() {
                 assert!(names.contains(k), "{k}");
             }
         }
@@ -394,7 +458,7 @@ helm:
 
     #[test]
     fn invalid_tag_outputs() {
-        let t = plan(PROXY).evaluate("v1.4", "x");
+        let t = plan(PROXY).evaluate("v1.4", "x", &[]);
         assert!(!t.valid);
         assert_eq!(t.outputs.len(), 2);
     }
@@ -408,6 +472,7 @@ helm:
             patch: 0,
             prerelease: "rc1".into(),
             is_prerelease: true,
+            post: 0,
             promotion: false,
         };
         assert_eq!(semver_for_helm(&v), "1.2.0-rc1");
@@ -418,6 +483,7 @@ helm:
             patch: 0,
             prerelease: "".into(),
             is_prerelease: false,
+            post: 2,
             promotion: false,
         };
         assert_eq!(semver_for_helm(&v), "1.2.0+post2");

@@ -4,6 +4,7 @@
 //!
 //! Contract:
 //! - env in: `TAG` (the tag), `SHA` (its commit; when empty, `git rev-parse HEAD`),
+//!   `TAGS` (the repository's tags, one per line; when unset, `git tag --list`),
 //!   `GITHUB_OUTPUT` (file the outputs are appended to).
 //! - For an accepted tag, appends exactly `TagPlan::outputs` (multi-line values
 //!   in the `name<<DELIMITER` form) and exits 0.
@@ -29,6 +30,9 @@ use crate::spec::{GithubRelease, Scheme};
 const RELEASE_RE: &str = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$";
 /// SemVer 2: groups 1-3 the numbers, 5 the pre-release.
 const SEMVER_RE: &str = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?(\+[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?$";
+/// SemVer 2 without build metadata (PyPI refuses local versions).
+const SEMVER_NO_BUILD_RE: &str =
+    r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-([0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*))?$";
 /// A numeric pre-release identifier with a leading zero.
 const LEADING_ZERO_RE: &str = r"(^|\.)0[0-9]+(\.|$)";
 /// Canonical PEP 440 N.N.N[{a|b|rc}N][.postN][.devN]: groups 1-3 the
@@ -91,6 +95,20 @@ add_ref() {
 }
 "#;
 
+/// Where the release stands among the repository's releases.
+const KEY: &str = r#"
+# key NUMBER...: sets key to a string that sorts (bytewise) as the version
+# numbers do, each padded to 20 digits.
+key() {
+  local n
+  key=
+  for n in "$@"; do
+    while ((${#n} < 20)); do n=0$n; done
+    key+=$n.
+  done
+}
+"#;
+
 /// The promotion branch; the scheme's grammar follows in its `else`.
 const PROMOTION: &str = r#"if [[ $rest == *"$suffix" ]]; then
   # a promotion tag: builds nothing, releases the plain tag's commit
@@ -113,6 +131,9 @@ pub fn script(plan: &Plan) -> String {
     }
     line(&mut s, format!("grammar={}", quote(&g.description)));
     s.push_str(FUNCTIONS);
+    if needs_standing(plan) {
+        s.push_str(KEY);
+    }
 
     s.push_str("\n# The version grammar: POSIX regular expressions, numbers without leading zeros.\n");
     if g.stable_suffix.is_some() {
@@ -120,7 +141,12 @@ pub fn script(plan: &Plan) -> String {
     }
     match g.scheme {
         Scheme::Semver => {
-            line(&mut s, format!("semver_re={}", quote(SEMVER_RE)));
+            let re = if g.build_metadata {
+                SEMVER_RE
+            } else {
+                SEMVER_NO_BUILD_RE
+            };
+            line(&mut s, format!("semver_re={}", quote(re)));
             line(&mut s, format!("leading_zero_re={}", quote(LEADING_ZERO_RE)));
         }
         Scheme::Pep440 => line(&mut s, format!("pep440_re={}", quote(PEP440_RE))),
@@ -129,8 +155,7 @@ pub fn script(plan: &Plan) -> String {
     line(&mut s, "rest=${tag#\"$prefix\"}");
     line(&mut s, "promotion=false");
     line(&mut s, "prerelease=");
-    // The post-release number only feeds the Helm chart version.
-    let post = g.scheme == Scheme::Pep440 && plan.helm.is_some();
+    let post = g.scheme == Scheme::Pep440;
     if post {
         line(&mut s, "post=");
     }
@@ -154,9 +179,14 @@ pub fn script(plan: &Plan) -> String {
     if g.stable_suffix.is_some() {
         line(&mut s, "fi");
     }
+    let numbers = if post {
+        "\"$major\" \"$minor\" \"$patch\" \"${post:-0}\""
+    } else {
+        "\"$major\" \"$minor\" \"$patch\""
+    };
     line(
         &mut s,
-        "for number in \"$major\" \"$minor\" \"$patch\"; do fits_u64 \"$number\" || reject; done",
+        format!("for number in {numbers}; do fits_u64 \"$number\" || reject; done"),
     );
 
     s.push_str("\n# The release.\n");
@@ -175,10 +205,14 @@ pub fn script(plan: &Plan) -> String {
         }
     };
     line(&mut s, github_release);
-    if plan.release.latest_auto {
+    let standing = needs_standing(plan);
+    if standing {
+        standing_lines(&mut s, plan);
+    }
+    if plan.release.latest_auto && plan.release.github_release != GithubRelease::Never {
         line(
             &mut s,
-            "if [[ $github_release == true && $is_prerelease == false ]]; then latest=true; else latest=false; fi",
+            "if [[ $github_release == true && $is_prerelease == false && $newest == true ]]; then latest=true; else latest=false; fi",
         );
     } else {
         line(&mut s, "latest=false");
@@ -219,6 +253,83 @@ pub fn script(plan: &Plan) -> String {
         "echo \"Release plan of $tag: version $version, pre-release $is_prerelease, promotion $promotion, GitHub release $github_release, latest $latest\"",
     );
     s
+}
+
+/// Whether anything depends on the release's standing: the GitHub `latest`
+/// flag or a moving Docker tag.
+fn needs_standing(plan: &Plan) -> bool {
+    let latest = plan.release.latest_auto && plan.release.github_release != GithubRelease::Never;
+    latest
+        || plan.docker.as_ref().is_some_and(|d| {
+            d.images
+                .iter()
+                .flat_map(|im| &im.variants)
+                .flat_map(|v| &v.tags)
+                .any(|t| tags::docker_tag_rule(t).moves.is_some())
+        })
+}
+
+/// Sets newest, newest_in_major and newest_in_minor from the repository's
+/// plain release tags (pre-releases and promotion tags do not count).
+fn standing_lines(s: &mut String, plan: &Plan) {
+    let g = &plan.grammar;
+    s.push_str(
+        "\n# Where the release stands among the repository's releases ($TAGS, one tag a\n\
+         # line; default: git tag --list): latest and the moving tags move only for\n\
+         # the highest release of their line, so that a backport never takes them.\n",
+    );
+    line(s, "newest=true newest_in_major=true newest_in_minor=true");
+    line(s, "if [[ $is_prerelease == false ]]; then");
+    line(s, "  if [[ -z ${TAGS+set} ]]; then TAGS=$(git tag --list); fi");
+    line(s, "  key \"$major\" \"$minor\" \"$patch\" \"${post:-0}\"");
+    line(s, "  mine=$key");
+    line(s, "  while IFS= read -r other; do");
+    line(s, "    [[ $other == \"$prefix\"* ]] || continue");
+    if g.stable_suffix.is_some() {
+        line(
+            s,
+            "    [[ $other != *\"$suffix\" ]] || continue # promotion tags do not count",
+        );
+    }
+    line(s, "    other=${other#\"$prefix\"}");
+    match g.scheme {
+        Scheme::Semver => {
+            line(s, "    [[ $other =~ $semver_re ]] || continue");
+            line(s, "    [[ -z ${BASH_REMATCH[5]} ]] || continue # a pre-release");
+            line(s, "    other_post=0");
+        }
+        Scheme::Pep440 => {
+            line(s, "    [[ $other =~ $pep440_re ]] || continue");
+            line(
+                s,
+                "    [[ -z ${BASH_REMATCH[5]} && -z ${BASH_REMATCH[9]} ]] || continue # a pre-release",
+            );
+            line(s, "    other_post=${BASH_REMATCH[8]:-0}");
+        }
+    }
+    line(
+        s,
+        "    other_major=${BASH_REMATCH[1]} other_minor=${BASH_REMATCH[2]} other_patch=${BASH_REMATCH[3]}",
+    );
+    line(
+        s,
+        "    fits_u64 \"$other_major\" && fits_u64 \"$other_minor\" && fits_u64 \"$other_patch\" && fits_u64 \"$other_post\" || continue",
+    );
+    line(
+        s,
+        "    key \"$other_major\" \"$other_minor\" \"$other_patch\" \"$other_post\"",
+    );
+    line(s, "    [[ $key > $mine ]] || continue");
+    line(s, "    newest=false");
+    line(s, "    if [[ $other_major == \"$major\" ]]; then");
+    line(s, "      newest_in_major=false");
+    line(
+        s,
+        "      if [[ $other_minor == \"$minor\" ]]; then newest_in_minor=false; fi",
+    );
+    line(s, "    fi");
+    line(s, "  done <<<\"$TAGS\"");
+    line(s, "fi");
 }
 
 fn line(s: &mut String, l: impl AsRef<str>) {
@@ -383,6 +494,12 @@ fn rule_conditions(rule: TagRule) -> Vec<&'static str> {
     }
     if rule.nonzero_major {
         c.push("$major != 0");
+    }
+    match rule.moves {
+        Some(tags::Line::All) => c.push("$newest == true"),
+        Some(tags::Line::Major) => c.push("$newest_in_major == true"),
+        Some(tags::Line::Minor) => c.push("$newest_in_minor == true"),
+        None => {}
     }
     c
 }

@@ -17,6 +17,9 @@ pub struct Grammar {
     /// PEP 440 spellings accepted (`a`, `b`, `rc`, `dev`), for pep440.
     pub pep440_labels: Vec<String>,
     pub stable_suffix: Option<String>,
+    /// Whether `+BUILD` metadata is accepted (semver): not when the spec
+    /// publishes to PyPI, which refuses local versions.
+    pub build_metadata: bool,
     /// One line describing the accepted tags, quoted in error messages.
     pub description: String,
 }
@@ -32,12 +35,58 @@ pub struct Version {
     /// The pre-release part (`rc.1`, `rc1`, `dev3`), empty for a release.
     pub prerelease: String,
     pub is_prerelease: bool,
+    /// The PEP 440 post-release number (`.postN`), 0 without one.
+    pub post: u64,
     /// A promotion tag (`v1.2.3-stable`): builds nothing, releases X.Y.Z.
     pub promotion: bool,
 }
 
+/// Where a release stands among the repository's release versions: the
+/// moving tags (`latest`, `{major}`, `{major}.{minor}`) and the GitHub
+/// `latest` flag move only for the highest version of their line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Standing {
+    /// No release version of the repository is higher.
+    pub newest: bool,
+    /// No release version of the same major is higher.
+    pub newest_in_major: bool,
+    /// No release version of the same major.minor is higher.
+    pub newest_in_minor: bool,
+}
+
+impl Standing {
+    /// The standing of `v` among `tags` (every tag of the repository; tags
+    /// that are not plain release tags of `grammar` do not count).
+    pub fn of(v: &Version, grammar: &Grammar, tags: &[String]) -> Standing {
+        let mut s = Standing {
+            newest: true,
+            newest_in_major: true,
+            newest_in_minor: true,
+        };
+        if v.is_prerelease {
+            return s;
+        }
+        let mine = (v.major, v.minor, v.patch, v.post);
+        for t in tags {
+            let Ok(o) = grammar.parse(t) else { continue };
+            if o.is_prerelease || o.promotion || (o.major, o.minor, o.patch, o.post) <= mine {
+                continue;
+            }
+            s.newest = false;
+            if o.major == v.major {
+                s.newest_in_major = false;
+                if o.minor == v.minor {
+                    s.newest_in_minor = false;
+                }
+            }
+        }
+        s
+    }
+}
+
 impl Grammar {
-    pub fn new(v: &Versioning) -> Self {
+    /// The grammar of a spec's tags; `pypi`: the spec publishes to (Test)PyPI.
+    pub fn new(v: &Versioning, pypi: bool) -> Self {
         let pep440_labels: Vec<String> = if v.scheme == Scheme::Pep440 {
             let mut l: Vec<String> = v
                 .prereleases
@@ -61,8 +110,9 @@ impl Grammar {
         let p = &v.tag_prefix;
         let description = match v.scheme {
             Scheme::Semver => {
+                let build = if pypi { "" } else { "[+BUILD]" };
                 let mut d = format!(
-                    "{p}MAJOR.MINOR.PATCH[-PRE][+BUILD] where PRE starts with {}",
+                    "{p}MAJOR.MINOR.PATCH[-PRE]{build} where PRE starts with {}",
                     v.prereleases.join(", ")
                 );
                 if let Some(s) = &v.stable_suffix {
@@ -96,6 +146,7 @@ impl Grammar {
             labels: v.prereleases.clone(),
             pep440_labels,
             stable_suffix: v.stable_suffix.clone(),
+            build_metadata: v.scheme == Scheme::Semver && !pypi,
             description,
         }
     }
@@ -127,6 +178,7 @@ impl Grammar {
                     patch,
                     prerelease: String::new(),
                     is_prerelease: false,
+                    post: 0,
                     promotion: true,
                 }),
                 None => reject(),
@@ -141,6 +193,9 @@ impl Grammar {
 
     fn parse_semver(&self, s: &str) -> Option<Version> {
         let v = semver::Version::parse(s).ok()?;
+        if !v.build.is_empty() && !self.build_metadata {
+            return None;
+        }
         let pre = v.pre.as_str().to_string();
         if !pre.is_empty() {
             let first = pre.split('.').next().unwrap_or("");
@@ -156,6 +211,7 @@ impl Grammar {
             patch: v.patch,
             is_prerelease: !pre.is_empty(),
             prerelease: pre,
+            post: 0,
             promotion: false,
         })
     }
@@ -188,6 +244,10 @@ impl Grammar {
             pre.push_str("dev");
             pre.push_str(d.as_str());
         }
+        let post = match c.get(6) {
+            Some(m) => m.as_str().parse::<u64>().ok()?,
+            None => 0,
+        };
         Some(Version {
             version: s.to_string(),
             major,
@@ -195,6 +255,7 @@ impl Grammar {
             patch,
             is_prerelease: !pre.is_empty(),
             prerelease: pre,
+            post,
             promotion: false,
         })
     }
@@ -234,7 +295,7 @@ mod tests {
 
     fn grammar(yaml: &str) -> Grammar {
         let v: Versioning = yaml_serde::from_str(yaml).unwrap();
-        Grammar::new(&v)
+        Grammar::new(&v, false)
     }
 
     #[test]
