@@ -113,7 +113,8 @@ fn docker_yml_keeps_the_rules() {
         let conc = s(&wf, "concurrency").expect("concurrency");
         assert_eq!(
             s(conc, "group").and_then(Value::as_str),
-            Some("docker-${{ inputs.tag }}")
+            Some("docker-${{ inputs.tag }}-${{ inputs.stage }}"),
+            "{name}: the build and publish calls of one release do not wait for each other"
         );
         assert_eq!(s(conc, "cancel-in-progress").and_then(Value::as_bool), Some(false));
 

@@ -191,10 +191,10 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
         }
     }
     let provenance = spec.release.provenance;
-    let mut caller_permissions = vec![Permission::new("contents", "read", "check out the tag")];
+    let mut caller_permissions = vec![Permission::read("contents", "check out the tag")];
     if provenance {
-        caller_permissions.push(Permission::new("id-token", "write", "provenance attestations"));
-        caller_permissions.push(Permission::new("attestations", "write", "store the attestations"));
+        caller_permissions.push(Permission::write("id-token", "provenance attestations"));
+        caller_permissions.push(Permission::write("attestations", "store the attestations"));
     }
     let artifacts: Vec<String> = entries.iter().map(|e| e.artifact.clone()).collect();
     Some(BuildPlan {

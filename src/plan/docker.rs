@@ -96,7 +96,8 @@ pub struct VariantPlan {
     pub title: String,
     /// Job id of the platform builds.
     pub build_job: String,
-    /// Job id of the manifest job (manifest mode).
+    /// Job id of the publish job: the manifest (`manifest-*`), or per-arch
+    /// the tags of each platform's digest (`tags-*`).
     pub merge_job: String,
     pub dockerfile: String,
     /// Build arguments: name -> value template (placeholders expanded by the tag script).
@@ -110,10 +111,16 @@ pub struct VariantPlan {
     pub tags_output: String,
     /// Tag-script output with the build-args lines (`NAME=value`), newline-separated.
     pub build_args_output: String,
-    /// Job-level `if:` of the build and manifest jobs: the variant builds
-    /// only when the release pushes tags for it (a promotion tag, or a
-    /// pre-release whose tags all need a release, pushes none).
+    /// Whether the release pushes tags for the variant (a promotion tag, or
+    /// a pre-release whose tags all need a release, pushes none).
     pub run_if: String,
+    /// `if:` of the build jobs: the build stage (`stage` input `build` or
+    /// `all`), when the variant has tags.
+    pub build_if: String,
+    /// `if:` of the publish job: the publish stage (`publish`: the builds of
+    /// an earlier call of this run; `all`: the builds of this call, which
+    /// must have succeeded), when the variant has tags.
+    pub publish_if: String,
     pub build_timeout: u32,
 }
 
@@ -190,7 +197,11 @@ fn permissions(entries: &[(&str, &str, bool, &str)]) -> Vec<Permission> {
         .filter(|(_, _, on, _)| *on)
         .map(|(name, access, _, why)| Permission {
             name: name.to_string(),
-            access: access.to_string(),
+            access: if *access == "write" {
+                super::Access::Write
+            } else {
+                super::Access::Read
+            },
             why: why.to_string(),
         })
         .collect();
@@ -326,7 +337,17 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     format!("needs.plan.outputs.{tags_output} != ''")
                 };
                 let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
+                let build_job = format!("build-{key}");
+                let wanted = if d.per_arch && platforms.len() > 1 {
+                    format!("({run_if})")
+                } else {
+                    run_if.clone()
+                };
                 VariantPlan {
+                    build_if: format!("inputs.stage != 'publish' && {wanted}"),
+                    publish_if: format!(
+                        "${{{{ !cancelled() && needs.plan.result == 'success' && (inputs.stage == 'publish' || inputs.stage != 'build' && needs.{build_job}.result == 'success') && {wanted} }}}}"
+                    ),
                     tags: v
                         .tags
                         .clone()
@@ -339,8 +360,12 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     } else {
                         format!("{} [{name}]", d.image)
                     },
-                    build_job: format!("build-{key}"),
-                    merge_job: format!("manifest-{key}"),
+                    merge_job: if d.per_arch {
+                        format!("tags-{key}")
+                    } else {
+                        format!("manifest-{key}")
+                    },
+                    build_job,
                     tags_output,
                     build_args_output: format!("docker-build-args-{key}"),
                     run_if,
@@ -354,8 +379,8 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 }
             })
             .collect();
-        // Per-arch builds push tags themselves, so they sign and attest too.
-        let build_attests = d.per_arch;
+        // Builds push by digest only; the publish jobs tag, sign and attest.
+        let build_attests = false;
         images.push(ImagePlan {
             index: i,
             image: d.image.clone(),
@@ -373,11 +398,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 ]
                 .concat(),
             ),
-            merge_permissions: if d.per_arch {
-                Vec::new()
-            } else {
-                permissions(&push_permissions(ghcr, true, sign, provenance))
-            },
+            merge_permissions: permissions(&push_permissions(ghcr, true, sign, provenance)),
             variants,
         });
     }
@@ -396,19 +417,13 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             }
         }
     }
-    let mut caller: BTreeMap<String, Permission> = BTreeMap::new();
-    for p in images
-        .iter()
-        .flat_map(|im| im.build_permissions.iter().chain(&im.merge_permissions))
-    {
-        let e = caller.entry(p.name.clone()).or_insert_with(|| p.clone());
-        if p.access == "write" {
-            e.access = "write".into();
-            e.why = p.why.clone();
-        }
-    }
+    let caller = super::graph::merge(
+        images
+            .iter()
+            .flat_map(|im| im.build_permissions.iter().chain(&im.merge_permissions)),
+    );
     Some(DockerPlan {
-        caller_permissions: caller.into_values().collect(),
+        caller_permissions: caller,
         ghcr: images.iter().any(|im| im.ghcr),
         images,
         sign,
@@ -633,23 +648,26 @@ mod tests {
         assert!(d.plan_outputs.contains(&"docker-tags-0-ubuntu-arm64".to_string()));
         assert!(!d.plan_outputs.contains(&"docker-tags-0-ubuntu".to_string()));
         assert!(d.plan_outputs.contains(&"docker-build-args-0-ubuntu".to_string()));
-        // The builds push, so they attest; there is no manifest job to permit.
+        // The builds push by digest only; the tags job of the publish stage
+        // tags, and attests, each platform's digest.
         let perms: Vec<_> = im
             .build_permissions
             .iter()
-            .map(|p| (p.name.as_str(), p.access.as_str()))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    if p.access == crate::plan::Access::Write {
+                        "write"
+                    } else {
+                        "read"
+                    },
+                )
+            })
             .collect();
-        assert_eq!(
-            perms,
-            [
-                ("artifact-metadata", "write"),
-                ("attestations", "write"),
-                ("contents", "read"),
-                ("id-token", "write"),
-                ("packages", "write"),
-            ]
-        );
-        assert!(im.merge_permissions.is_empty());
+        assert_eq!(perms, [("contents", "read"), ("packages", "write")]);
+        let names: Vec<_> = im.merge_permissions.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["artifact-metadata", "attestations", "id-token", "packages"]);
+        assert_eq!(im.variants[0].merge_job, "tags-0-ubuntu");
     }
 
     #[test]

@@ -23,7 +23,12 @@ pub struct HelmPlan {
     pub chart_timeout: u32,
     /// Permissions the calling job in release.yml must grant.
     pub caller_permissions: Vec<Permission>,
+    /// The Helm version installed (never `latest`).
+    pub helm_version: String,
 }
+
+/// The Helm version the jobs install.
+pub const HELM_VERSION: &str = "v3.17.3";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartPlan {
@@ -40,6 +45,14 @@ pub struct ChartPlan {
     pub app_version: String,
     /// Name of the tag-script output holding this chart's appVersion.
     pub app_version_output: String,
+    /// Job id of the push (publish stage).
+    pub push_job: String,
+    /// Artifact holding the packaged chart, from the build stage to the push.
+    pub artifact: String,
+    /// `if:` of the lint-and-package job (build stage).
+    pub build_if: String,
+    /// `if:` of the push job (publish stage; see docker.yml's `publish_if`).
+    pub publish_if: String,
 }
 
 pub fn plan(spec: &Spec) -> Option<HelmPlan> {
@@ -71,7 +84,15 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             .next()
             .unwrap_or_default()
             .to_string();
+        let push_job = job.replacen("chart-", "push-", 1);
+        let artifact = job.replacen("chart-", "helm-", 1);
+        let publish_if = format!(
+            "${{{{ !cancelled() && needs.plan.result == 'success' && needs.plan.outputs.promotion != 'true' && (inputs.stage == 'publish' || inputs.stage != 'build' && needs.{job}.result == 'success') }}}}"
+        );
         charts.push(ChartPlan {
+            push_job,
+            artifact,
+            publish_if,
             index: i,
             name,
             job,
@@ -80,6 +101,7 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             registry_host,
             app_version: h.app_version.clone(),
             app_version_output: format!("helm-app-version-{i}"),
+            build_if: "inputs.stage != 'publish' && needs.plan.outputs.promotion != 'true'".into(),
         });
     }
     let mut plan_outputs = vec!["promotion".to_string(), "helm-version".to_string()];
@@ -93,9 +115,10 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         plan_timeout: 10,
         chart_timeout: 15,
         caller_permissions: vec![
-            Permission::new("contents", "read", "check out the tag"),
-            Permission::new("packages", "write", "push the charts to ghcr.io"),
+            Permission::read("contents", "check out the tag"),
+            Permission::write("packages", "push the charts to ghcr.io"),
         ],
+        helm_version: HELM_VERSION.into(),
     })
 }
 
@@ -138,7 +161,7 @@ helm:
         assert!(
             h.caller_permissions
                 .iter()
-                .any(|p| p.name == "packages" && p.access == "write")
+                .any(|p| p.name == "packages" && p.access == crate::plan::Access::Write)
         );
     }
 }

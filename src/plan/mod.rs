@@ -3,6 +3,7 @@
 
 pub mod build;
 pub mod docker;
+pub mod graph;
 pub mod helm;
 pub mod pins;
 pub mod python;
@@ -38,23 +39,7 @@ pub struct Plan {
     pub pins: pins::Pins,
 }
 
-/// One entry of a job's `permissions:`, with the reason as its comment.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Permission {
-    pub name: String,
-    pub access: String,
-    pub why: String,
-}
-
-impl Permission {
-    pub fn new(name: &str, access: &str, why: &str) -> Self {
-        Permission {
-            name: name.into(),
-            access: access.into(),
-            why: why.into(),
-        }
-    }
-}
+pub use graph::{Access, Permission};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GatePlan {

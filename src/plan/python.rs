@@ -248,7 +248,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 concurrency: format!("{name}-python"),
                 name,
                 packages: vec![pkg],
-                caller_permissions: vec![Permission::new("contents", "read", "check out the tag")],
+                caller_permissions: vec![Permission::read("contents", "check out the tag")],
             }),
         }
     }

@@ -3,45 +3,58 @@
 
 use serde::Serialize;
 
-use super::{GatePlan, Permission, Plan};
+use super::graph::{Graph, Job, Stage};
+use super::{Permission, Plan};
 
+/// What release.yml.j2 sees: the trigger and the job graph.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReleaseWorkflow {
     /// The expression that gives the tag: the dispatch input and/or the pushed ref.
     pub tag_expr: String,
     /// Promotion tags exist (a stable suffix): steps and conditions for them.
     pub promotion: bool,
-    pub gates: Vec<GatePlan>,
-    /// What every artifact workflow call waits for: the plan and the gates.
-    pub call_needs: Vec<String>,
-    /// The reusable workflow calls, in order.
-    pub calls: Vec<Call>,
-    pub publish: Vec<PublishJob>,
-    pub github_release: Option<GithubReleaseJob>,
-    pub notify: Option<NotifyJob>,
+    /// How a workflow of this repository is called: `$/` or `./`.
+    pub local: String,
+    pub jobs: Graph<Body>,
 }
 
-/// A job that calls one of the artifact workflows.
+/// The part of a release.yml job that differs by kind; the template lays
+/// out each kind's steps.
 #[derive(Debug, Clone, Serialize)]
-pub struct Call {
-    pub job: String,
-    pub name: String,
-    pub file: String,
-    /// What the called workflow's jobs need; a called job gets at most this.
-    pub permissions: Vec<Permission>,
-    /// Secrets passed by name (never `secrets: inherit`).
-    pub secrets: Vec<String>,
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The tag script, the version files, the dispatch and promotion checks.
+    Plan {
+        outputs: Vec<String>,
+        /// Under workflow_dispatch, the run must be on the tag.
+        dispatch: bool,
+        /// Minutes a promotion waits for the plain tag's release run.
+        promotion_wait_minutes: u32,
+    },
+    Gate {
+        run: String,
+    },
+    /// A reusable workflow of this repository.
+    Call {
+        file: String,
+        /// The `stage` input of docker.yml and helm-publish.yml.
+        stage: Option<String>,
+        /// Secrets passed by name (never `secrets: inherit`).
+        secrets: Vec<String>,
+    },
+    /// A PyPI upload (trusted publishing does not accept reusable workflows).
+    Pypi(PypiJob),
+    GithubRelease(GithubReleaseJob),
+    Notify {
+        slack_webhook_secret: String,
+    },
 }
 
-/// A top-level PyPI publish job (trusted publishing does not accept reusable workflows).
+/// A top-level PyPI publish job.
 #[derive(Debug, Clone, Serialize)]
-pub struct PublishJob {
-    pub job: String,
-    pub name: String,
+pub struct PypiJob {
     /// The distribution published.
     pub package: String,
-    /// The plan and every artifact call: a failed build publishes nothing.
-    pub needs: Vec<String>,
     pub environment: String,
     pub url: String,
     pub artifact_pattern: String,
@@ -52,8 +65,6 @@ pub struct PublishJob {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GithubReleaseJob {
-    pub needs: Vec<String>,
-    pub permissions: Vec<Permission>,
     /// generated | none | file
     pub notes: String,
     /// The notes file, when notes is `file`.
@@ -73,13 +84,48 @@ pub struct Download {
     pub pattern: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct NotifyJob {
-    pub needs: Vec<String>,
-    pub slack_webhook_secret: String,
-}
+/// Runner of release.yml's own jobs.
+pub const RUNNER: &str = "ubuntu-24.04";
+
+/// The outputs of the `plan` job that release.yml's jobs read (the called
+/// workflows run the tag script themselves).
+const PLAN_OUTPUTS: [&str; 6] = [
+    "tag",
+    "version",
+    "is-prerelease",
+    "promotion",
+    "github-release",
+    "latest",
+];
+
+/// Minutes a promotion run waits for the release run of its plain tag.
+const PROMOTION_WAIT: u32 = 80;
 
 pub fn plan(p: &Plan) -> ReleaseWorkflow {
+    let wf = workflow(p);
+    if let Err(e) = wf.jobs.check() {
+        panic!("release.yml's job graph is broken (a bug of wfgen): {e}");
+    }
+    wf
+}
+
+fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> Job<Body> {
+    let call = matches!(body, Body::Call { .. });
+    Job {
+        id: id.to_string(),
+        name,
+        stage,
+        needs,
+        runs_on: (!call).then(|| RUNNER.to_string()),
+        permissions: Vec::new(),
+        timeout: None,
+        condition: None,
+        condition_why: None,
+        body,
+    }
+}
+
+fn workflow(p: &Plan) -> ReleaseWorkflow {
     let tag_expr = match (!p.tag_globs.is_empty(), p.dispatch) {
         (true, true) => "inputs.tag || github.ref_name",
         (false, true) => "inputs.tag",
@@ -87,65 +133,161 @@ pub fn plan(p: &Plan) -> ReleaseWorkflow {
     }
     .to_string();
     let promotion = p.grammar.stable_suffix.is_some();
-    let gate_ids: Vec<String> = p.gates.iter().map(|g| g.id.clone()).collect();
-    let call_needs: Vec<String> = std::iter::once("plan".to_string())
-        .chain(gate_ids.iter().cloned())
-        .collect();
+    let not_promotion = promotion.then(|| "needs.plan.outputs.promotion != 'true'".to_string());
+    let r = &p.release;
+    let has_files = p.build.is_some() || !p.python.is_empty();
+    let mut jobs: Vec<Job<Body>> = Vec::new();
 
-    let mut calls = Vec::new();
+    // plan
+    let mut plan_job = job(
+        "plan",
+        "Plan the release".into(),
+        Stage::Plan,
+        Vec::new(),
+        Body::Plan {
+            outputs: PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect(),
+            dispatch: p.dispatch,
+            promotion_wait_minutes: PROMOTION_WAIT,
+        },
+    );
+    plan_job.timeout = Some(if promotion { PROMOTION_WAIT + 10 } else { 10 });
+    plan_job.permissions.push(Permission::read(
+        "contents",
+        "check out the tag and read the repository's tags",
+    ));
+    if promotion {
+        plan_job.permissions.push(Permission::read(
+            "actions",
+            "wait for the release run of the promoted tag",
+        ));
+    }
+    jobs.push(plan_job);
+
+    // gates
+    for g in &p.gates {
+        let mut j = job(
+            &g.id,
+            format!("Gate: {}", g.id),
+            Stage::Gates,
+            vec!["plan".into()],
+            Body::Gate { run: g.run.clone() },
+        );
+        j.timeout = Some(60);
+        j.permissions.push(Permission::read("contents", ""));
+        jobs.push(j);
+    }
+    let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+
+    // build: every artifact workflow, images by digest and charts packaged only
+    type CallSpec<'a> = (&'a str, String, String, Option<&'a str>, Vec<Permission>, Vec<String>);
+    let mut calls: Vec<CallSpec> = Vec::new();
     if let Some(b) = &p.build {
-        calls.push(Call {
-            job: "build-assets".into(),
-            name: "Build the binaries".into(),
-            file: "build-assets.yml".into(),
-            permissions: b.caller_permissions.clone(),
-            secrets: Vec::new(),
-        });
+        calls.push((
+            "build-assets",
+            "Build the binaries".into(),
+            "build-assets.yml".into(),
+            None,
+            b.caller_permissions.clone(),
+            Vec::new(),
+        ));
     }
     for w in &p.python {
         let names: Vec<&str> = w.packages.iter().map(|p| p.name.as_str()).collect();
-        calls.push(Call {
-            job: w.job.clone(),
-            name: format!("Build the Python packages: {}", names.join(", ")),
-            file: w.file.clone(),
-            permissions: w.caller_permissions.clone(),
-            secrets: Vec::new(),
-        });
+        calls.push((
+            w.job.as_str(),
+            format!("Build the Python packages: {}", names.join(", ")),
+            w.file.clone(),
+            None,
+            w.caller_permissions.clone(),
+            Vec::new(),
+        ));
     }
     if let Some(d) = &p.docker {
-        calls.push(Call {
-            job: "docker".into(),
-            name: "Build and push the images".into(),
-            file: "docker.yml".into(),
-            permissions: d.caller_permissions.clone(),
-            secrets: d.secrets.clone(),
-        });
+        calls.push((
+            "docker-build",
+            "Build the images, pushed by digest only".into(),
+            "docker.yml".into(),
+            Some("build"),
+            d.caller_permissions.clone(),
+            d.secrets.clone(),
+        ));
     }
     if let Some(h) = &p.helm {
-        calls.push(Call {
-            job: "helm-publish".into(),
-            name: "Publish the Helm charts".into(),
-            file: "helm-publish.yml".into(),
-            permissions: h.caller_permissions.clone(),
-            secrets: Vec::new(),
-        });
+        calls.push((
+            "helm-build",
+            "Lint and package the Helm charts".into(),
+            "helm-publish.yml".into(),
+            Some("build"),
+            h.caller_permissions.clone(),
+            Vec::new(),
+        ));
     }
-    let call_jobs: Vec<String> = calls.iter().map(|c| c.job.clone()).collect();
+    for (id, name, file, stage, permissions, secrets) in calls {
+        let mut j = job(
+            id,
+            name,
+            Stage::Build,
+            after_gates.clone(),
+            Body::Call {
+                file,
+                stage: stage.map(str::to_string),
+                secrets,
+            },
+        );
+        j.permissions = permissions;
+        j.condition = not_promotion.clone();
+        jobs.push(j);
+    }
+    let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
-    let publish: Vec<PublishJob> = p
+    // publish: only when every job above succeeded
+    let mut publish: Vec<Job<Body>> = Vec::new();
+    if let Some(d) = &p.docker {
+        let mut j = job(
+            "docker-publish",
+            "Publish the image tags".into(),
+            Stage::Publish,
+            built.clone(),
+            Body::Call {
+                file: "docker.yml".into(),
+                stage: Some("publish".into()),
+                secrets: d.secrets.clone(),
+            },
+        );
+        j.permissions = d.caller_permissions.clone();
+        j.condition = not_promotion.clone();
+        publish.push(j);
+    }
+    if let Some(h) = &p.helm {
+        let mut j = job(
+            "helm-publish",
+            "Push the Helm charts".into(),
+            Stage::Publish,
+            built.clone(),
+            Body::Call {
+                file: "helm-publish.yml".into(),
+                stage: Some("publish".into()),
+                secrets: Vec::new(),
+            },
+        );
+        j.permissions = h.caller_permissions.clone();
+        j.condition = not_promotion.clone();
+        publish.push(j);
+    }
+    for pk in p
         .python
         .iter()
         .flat_map(|w| &w.packages)
         .filter(|pk| pk.publish != "none")
-        .map(|pk| {
-            let test = pk.publish == "testpypi";
-            PublishJob {
-                job: pk.publish_job.clone(),
-                name: format!("Publish {} to {}", pk.name, if test { "TestPyPI" } else { "PyPI" }),
+    {
+        let test = pk.publish == "testpypi";
+        let mut j = job(
+            &pk.publish_job,
+            format!("Publish {} to {}", pk.name, if test { "TestPyPI" } else { "PyPI" }),
+            Stage::Publish,
+            built.clone(),
+            Body::Pypi(PypiJob {
                 package: pk.name.clone(),
-                needs: std::iter::once("plan".to_string())
-                    .chain(call_jobs.iter().cloned())
-                    .collect(),
                 environment: pk.environment.clone(),
                 url: format!(
                     "https://{}/project/{}/",
@@ -155,25 +297,24 @@ pub fn plan(p: &Plan) -> ReleaseWorkflow {
                 artifact_pattern: pk.artifact_pattern.clone(),
                 dist_name: pk.slug.clone(),
                 repository_url: pk.repository_url.clone(),
-            }
-        })
-        .collect();
-    let publish_jobs: Vec<String> = publish.iter().map(|j| j.job.clone()).collect();
+            }),
+        );
+        j.timeout = Some(20);
+        j.permissions.push(Permission::write("id-token", "trusted publishing"));
+        j.condition = not_promotion.clone();
+        publish.push(j);
+    }
+    let published: Vec<String> = publish.iter().map(|j| j.id.clone()).collect();
+    jobs.extend(publish);
 
-    let r = &p.release;
-    let has_files = p.build.is_some() || !p.python.is_empty();
-    let github_release = (r.github_release != crate::spec::GithubRelease::Never).then(|| {
+    if r.github_release != crate::spec::GithubRelease::Never {
         let mut permissions = Vec::new();
         if promotion && has_files {
-            permissions.push(Permission::new(
-                "actions",
-                "read",
-                "artifacts of the promoted release's run",
-            ));
+            permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
         }
-        permissions.push(Permission::new("contents", "write", "create the release"));
+        permissions.push(Permission::write("contents", "create the release"));
         if r.sign && has_files {
-            permissions.push(Permission::new("id-token", "write", "keyless signatures"));
+            permissions.push(Permission::write("id-token", "keyless signatures"));
         }
         let mut downloads = Vec::new();
         if p.build.is_some() {
@@ -196,50 +337,55 @@ pub fn plan(p: &Plan) -> ReleaseWorkflow {
             "generated" | "none" => (r.notes.clone(), None),
             path => ("file".to_string(), Some(path.to_string())),
         };
-        GithubReleaseJob {
-            needs: call_needs
-                .iter()
-                .chain(&call_jobs)
-                .chain(&publish_jobs)
-                .cloned()
-                .collect(),
-            permissions,
-            notes,
-            notes_file,
-            has_files,
-            downloads,
-            checksums: r.checksums,
-            sign: r.sign,
-            draft: r.draft,
-        }
-    });
+        let mut j = job(
+            "github-release",
+            "GitHub release".into(),
+            Stage::Publish,
+            built.iter().chain(&published).cloned().collect(),
+            Body::GithubRelease(GithubReleaseJob {
+                notes,
+                notes_file,
+                has_files,
+                downloads,
+                checksums: r.checksums,
+                sign: r.sign,
+                draft: r.draft,
+            }),
+        );
+        j.timeout = Some(30);
+        j.permissions = permissions;
+        j.condition = Some("${{ !cancelled() && !failure() && needs.plan.outputs.github-release == 'true' }}".into());
+        j.condition_why = Some("Only when no job failed: jobs skipped for a promotion tag do not count.".into());
+        jobs.push(j);
+    }
 
-    let notify = r.slack_webhook_secret.as_ref().map(|secret| NotifyJob {
-        needs: call_needs
-            .iter()
-            .chain(&call_jobs)
-            .chain(&publish_jobs)
-            .cloned()
-            .chain(github_release.as_ref().map(|_| "github-release".to_string()))
-            .collect(),
-        slack_webhook_secret: secret.clone(),
-    });
+    if let Some(secret) = &r.slack_webhook_secret {
+        let mut j = job(
+            "notify",
+            "Tell Slack".into(),
+            Stage::Notify,
+            jobs.iter().map(|j| j.id.clone()).collect(),
+            Body::Notify {
+                slack_webhook_secret: secret.clone(),
+            },
+        );
+        j.timeout = Some(5);
+        j.condition = Some("always()".into());
+        jobs.push(j);
+    }
 
     ReleaseWorkflow {
         tag_expr,
         promotion,
-        gates: p.gates.clone(),
-        call_needs,
-        calls,
-        publish,
-        github_release,
-        notify,
+        local: "$/".into(),
+        jobs: Graph { jobs },
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::Access;
 
     fn release_of(path: &str) -> ReleaseWorkflow {
         let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
@@ -247,54 +393,116 @@ mod tests {
         plan(&Plan::new(&spec))
     }
 
-    #[test]
-    fn opsml_calls_every_artifact_workflow_after_the_gates() {
-        let r = release_of("fixtures/opsml/wfgen.yaml");
-        assert_eq!(r.tag_expr, "inputs.tag || github.ref_name");
-        assert_eq!(r.call_needs, ["plan", "lint", "test"]);
-        let jobs: Vec<&str> = r.calls.iter().map(|c| c.job.as_str()).collect();
-        assert_eq!(jobs, ["build-assets", "release-server", "release-client", "docker"]);
-        // Publishing waits for every build: all or nothing.
-        for p in &r.publish {
-            assert_eq!(
-                p.needs,
-                ["plan", "build-assets", "release-server", "release-client", "docker"]
-            );
-        }
-        let gh = r.github_release.as_ref().unwrap();
-        assert!(gh.has_files);
-        assert_eq!(gh.needs.last().map(String::as_str), Some("publish-opsml-client"));
-        let perms: Vec<String> = gh
-            .permissions
+    fn ids(r: &ReleaseWorkflow, stage: Stage) -> Vec<String> {
+        r.jobs.ids_of(stage)
+    }
+
+    fn perms(j: &Job<Body>) -> Vec<String> {
+        j.permissions
             .iter()
             .map(|p| format!("{}: {}", p.name, p.access))
-            .collect();
-        assert_eq!(perms, ["contents: write"], "no promotion, no signing: contents only");
+            .collect()
+    }
+
+    #[test]
+    fn opsml_builds_then_publishes() {
+        let r = release_of("fixtures/opsml/wfgen.yaml");
+        assert_eq!(r.tag_expr, "inputs.tag || github.ref_name");
+        assert_eq!(ids(&r, Stage::Gates), ["lint", "test"]);
+        assert_eq!(
+            ids(&r, Stage::Build),
+            ["build-assets", "release-server", "release-client", "docker-build"]
+        );
+        assert_eq!(
+            ids(&r, Stage::Publish),
+            [
+                "docker-publish",
+                "publish-opsml",
+                "publish-opsml-client",
+                "github-release"
+            ]
+        );
+        // Publishing waits for every build: all or nothing.
+        for id in ["docker-publish", "publish-opsml"] {
+            assert_eq!(
+                r.jobs.get(id).unwrap().needs,
+                [
+                    "plan",
+                    "lint",
+                    "test",
+                    "build-assets",
+                    "release-server",
+                    "release-client",
+                    "docker-build"
+                ]
+            );
+        }
+        let gh = r.jobs.get("github-release").unwrap();
+        assert_eq!(gh.needs.last().map(String::as_str), Some("publish-opsml-client"));
+        assert_eq!(
+            perms(gh),
+            ["contents: write"],
+            "no promotion, no signing: contents only"
+        );
+        let Body::GithubRelease(body) = &gh.body else { panic!() };
+        assert!(body.has_files);
+        assert_eq!(r.jobs.check(), Ok(()));
     }
 
     #[test]
     fn dispatch_only_and_secrets_and_notes() {
         let r = release_of("fixtures/model-server/wfgen.yaml");
         assert_eq!(r.tag_expr, "inputs.tag");
-        let docker = r.calls.iter().find(|c| c.job == "docker").unwrap();
-        assert_eq!(docker.secrets, ["DOCKERHUB_TOKEN", "DOCKERHUB_USERNAME"]);
-        assert!(r.github_release.as_ref().unwrap().draft);
+        for id in ["docker-build", "docker-publish"] {
+            let Body::Call { secrets, .. } = &r.jobs.get(id).unwrap().body else {
+                panic!()
+            };
+            assert_eq!(secrets, &["DOCKERHUB_TOKEN", "DOCKERHUB_USERNAME"]);
+        }
+        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+            panic!()
+        };
+        assert!(gh.draft);
     }
 
     #[test]
     fn promotion_and_notify() {
         let r = release_of("fixtures/llm-proxy/wfgen.yaml");
         assert!(r.promotion);
-        let gh = r.github_release.as_ref().unwrap();
-        assert!(!gh.has_files, "images and charts are not release files");
+        let plan_job = r.jobs.get("plan").unwrap();
+        assert!(
+            plan_job
+                .permissions
+                .iter()
+                .any(|p| p.name == "actions" && p.access == Access::Read),
+            "a promotion reads the plain tag's run"
+        );
+        for id in ["docker-build", "helm-build", "docker-publish", "helm-publish"] {
+            assert_eq!(
+                r.jobs.get(id).unwrap().condition.as_deref(),
+                Some("needs.plan.outputs.promotion != 'true'"),
+                "{id}: a promotion builds and pushes nothing"
+            );
+        }
+        let gh = r.jobs.get("github-release").unwrap();
+        let Body::GithubRelease(body) = &gh.body else { panic!() };
+        assert!(!body.has_files, "images and charts are not release files");
         assert!(gh.permissions.iter().all(|p| p.name != "actions"));
         let r = release_of("fixtures/cluster-tool/wfgen.yaml");
-        let n = r.notify.as_ref().unwrap();
+        let n = r.jobs.get("notify").unwrap();
         assert_eq!(n.needs.last().map(String::as_str), Some("github-release"));
-        assert_eq!(n.slack_webhook_secret, "SLACK_WEBHOOK_URL");
-        let gh = r.github_release.as_ref().unwrap();
+        assert_eq!(n.stage, Stage::Notify);
+        let Body::Notify { slack_webhook_secret } = &n.body else {
+            panic!()
+        };
+        assert_eq!(slack_webhook_secret, "SLACK_WEBHOOK_URL");
         assert!(
-            gh.permissions.iter().any(|p| p.name == "id-token"),
+            r.jobs
+                .get("github-release")
+                .unwrap()
+                .permissions
+                .iter()
+                .any(|p| p.name == "id-token"),
             "signing needs an OIDC token"
         );
     }

@@ -205,8 +205,7 @@ pub fn script(plan: &Plan) -> String {
         }
     };
     line(&mut s, github_release);
-    let standing = needs_standing(plan);
-    if standing {
+    if needs_standing(plan) {
         standing_lines(&mut s, plan);
     }
     if plan.release.latest_auto && plan.release.github_release != GithubRelease::Never {
@@ -255,30 +254,56 @@ pub fn script(plan: &Plan) -> String {
     s
 }
 
-/// Whether anything depends on the release's standing: the GitHub `latest`
-/// flag or a moving Docker tag.
-fn needs_standing(plan: &Plan) -> bool {
-    let latest = plan.release.latest_auto && plan.release.github_release != GithubRelease::Never;
-    latest
-        || plan.docker.as_ref().is_some_and(|d| {
+/// The lines whose standing something depends on: the GitHub `latest` flag
+/// (every release) and the moving Docker tags. Empty: no standing needed.
+fn standing_lines_used(plan: &Plan) -> Vec<tags::Line> {
+    let mut lines = Vec::new();
+    if plan.release.latest_auto && plan.release.github_release != GithubRelease::Never {
+        lines.push(tags::Line::All);
+    }
+    if let Some(d) = &plan.docker {
+        lines.extend(
             d.images
                 .iter()
                 .flat_map(|im| &im.variants)
                 .flat_map(|v| &v.tags)
-                .any(|t| tags::docker_tag_rule(t).moves.is_some())
-        })
+                .filter_map(|t| tags::docker_tag_rule(t).moves),
+        );
+    }
+    lines.sort_by_key(|l| *l as u8);
+    lines.dedup();
+    lines
 }
 
-/// Sets newest, newest_in_major and newest_in_minor from the repository's
-/// plain release tags (pre-releases and promotion tags do not count).
+fn needs_standing(plan: &Plan) -> bool {
+    !standing_lines_used(plan).is_empty()
+}
+
+/// Sets newest, newest_in_major and newest_in_minor (those that something
+/// reads) from the repository's plain release tags (pre-releases and
+/// promotion tags do not count).
 fn standing_lines(s: &mut String, plan: &Plan) {
     let g = &plan.grammar;
+    let used = standing_lines_used(plan);
+    let all = used.contains(&tags::Line::All);
+    let major = used.contains(&tags::Line::Major);
+    let minor = used.contains(&tags::Line::Minor);
     s.push_str(
         "\n# Where the release stands among the repository's releases ($TAGS, one tag a\n\
          # line; default: git tag --list): latest and the moving tags move only for\n\
          # the highest release of their line, so that a backport never takes them.\n",
     );
-    line(s, "newest=true newest_in_major=true newest_in_minor=true");
+    let mut init = Vec::new();
+    if all {
+        init.push("newest=true");
+    }
+    if major {
+        init.push("newest_in_major=true");
+    }
+    if minor {
+        init.push("newest_in_minor=true");
+    }
+    line(s, init.join(" "));
     line(s, "if [[ $is_prerelease == false ]]; then");
     line(s, "  if [[ -z ${TAGS+set} ]]; then TAGS=$(git tag --list); fi");
     line(s, "  key \"$major\" \"$minor\" \"$patch\" \"${post:-0}\"");
@@ -313,21 +338,29 @@ fn standing_lines(s: &mut String, plan: &Plan) {
     );
     line(
         s,
-        "    fits_u64 \"$other_major\" && fits_u64 \"$other_minor\" && fits_u64 \"$other_patch\" && fits_u64 \"$other_post\" || continue",
+        "    for number in \"$other_major\" \"$other_minor\" \"$other_patch\" \"$other_post\"; do fits_u64 \"$number\" || continue 2; done",
     );
     line(
         s,
         "    key \"$other_major\" \"$other_minor\" \"$other_patch\" \"$other_post\"",
     );
     line(s, "    [[ $key > $mine ]] || continue");
-    line(s, "    newest=false");
-    line(s, "    if [[ $other_major == \"$major\" ]]; then");
-    line(s, "      newest_in_major=false");
-    line(
-        s,
-        "      if [[ $other_minor == \"$minor\" ]]; then newest_in_minor=false; fi",
-    );
-    line(s, "    fi");
+    if all {
+        line(s, "    newest=false");
+    }
+    if major || minor {
+        line(s, "    if [[ $other_major == \"$major\" ]]; then");
+        if major {
+            line(s, "      newest_in_major=false");
+        }
+        if minor {
+            line(
+                s,
+                "      if [[ $other_minor == \"$minor\" ]]; then newest_in_minor=false; fi",
+            );
+        }
+        line(s, "    fi");
+    }
     line(s, "  done <<<\"$TAGS\"");
     line(s, "fi");
 }

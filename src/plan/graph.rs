@@ -1,0 +1,358 @@
+//! The job graph of release.yml: typed jobs in stages, with their needs,
+//! runners, permissions, timeouts and conditions decided here, and checked
+//! before anything is rendered.
+//!
+//! A release runs in stages (plan, gates, build, verify, publish,
+//! after-release, notify): nothing a user can pull or download changes
+//! before every build and verify job has succeeded. [`Graph::check`] refuses
+//! a graph that breaks this, or that has unknown needs, cycles or duplicate
+//! ids.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+/// The stages of a release, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    /// The tag is checked and every value computed.
+    Plan,
+    /// The quality gates.
+    Gates,
+    /// Binaries, wheels, chart packages, images pushed by digest only.
+    Build,
+    /// Scans and checks of what was built; a failure stops the release.
+    Verify,
+    /// Image tags, chart pushes, PyPI uploads, the GitHub release.
+    Publish,
+    /// Jobs after the release is out.
+    AfterRelease,
+    /// Tell people how it went.
+    Notify,
+}
+
+/// The access of a permission; `Read < Write`, so merging takes the max.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Access {
+    Read,
+    Write,
+}
+
+impl std::fmt::Display for Access {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        })
+    }
+}
+
+/// One entry of a job's `permissions:`, with the reason as its comment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Permission {
+    pub name: String,
+    pub access: Access,
+    pub why: String,
+}
+
+impl Permission {
+    pub fn read(name: &str, why: &str) -> Self {
+        Permission {
+            name: name.into(),
+            access: Access::Read,
+            why: why.into(),
+        }
+    }
+
+    pub fn write(name: &str, why: &str) -> Self {
+        Permission {
+            name: name.into(),
+            access: Access::Write,
+            why: why.into(),
+        }
+    }
+}
+
+/// The union of permissions, by name, each at its highest access (and that
+/// entry's reason); sorted by name.
+pub fn merge<'a>(perms: impl IntoIterator<Item = &'a Permission>) -> Vec<Permission> {
+    let mut by_name: BTreeMap<&str, &Permission> = BTreeMap::new();
+    for p in perms {
+        let e = by_name.entry(p.name.as_str()).or_insert(p);
+        if p.access > e.access {
+            *e = p;
+        }
+    }
+    by_name.into_values().cloned().collect()
+}
+
+/// A job of the graph: what every job has; the body is the caller's.
+#[derive(Debug, Clone, Serialize)]
+pub struct Job<B> {
+    pub id: String,
+    pub name: String,
+    pub stage: Stage,
+    pub needs: Vec<String>,
+    /// `runs-on`; None for a reusable-workflow call.
+    pub runs_on: Option<String>,
+    pub permissions: Vec<Permission>,
+    /// `timeout-minutes`; None for a reusable-workflow call.
+    pub timeout: Option<u32>,
+    /// The `if:` condition, as GitHub reads it.
+    pub condition: Option<String>,
+    /// A comment above the condition, saying why.
+    pub condition_why: Option<String>,
+    #[serde(flatten)]
+    pub body: B,
+}
+
+/// Jobs in the order they are written.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Graph<B> {
+    pub jobs: Vec<Job<B>>,
+}
+
+/// What is wrong with a job graph: a bug of wfgen's or a spec that
+/// validation should have refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GraphError {
+    DuplicateId(String),
+    UnknownNeed {
+        job: String,
+        need: String,
+    },
+    Cycle(Vec<String>),
+    /// A job waits for a job of a later stage.
+    StageOrder {
+        job: String,
+        need: String,
+    },
+    /// A publish job that does not wait (directly or not) for a build or
+    /// verify job: it could publish while that job fails.
+    PublishesEarly {
+        job: String,
+        missing: String,
+    },
+}
+
+impl std::fmt::Display for GraphError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GraphError::DuplicateId(id) => write!(f, "two jobs have the id `{id}`"),
+            GraphError::UnknownNeed { job, need } => write!(f, "job `{job}` needs `{need}`, which is no job"),
+            GraphError::Cycle(ids) => write!(f, "the jobs {} need each other", ids.join(" -> ")),
+            GraphError::StageOrder { job, need } => {
+                write!(f, "job `{job}` needs `{need}`, a job of a later stage")
+            }
+            GraphError::PublishesEarly { job, missing } => write!(
+                f,
+                "publish job `{job}` does not wait for `{missing}`: it could publish while that job fails"
+            ),
+        }
+    }
+}
+
+impl<B> Graph<B> {
+    pub fn get(&self, id: &str) -> Option<&Job<B>> {
+        self.jobs.iter().find(|j| j.id == id)
+    }
+
+    /// The ids of the jobs of one stage.
+    pub fn ids_of(&self, stage: Stage) -> Vec<String> {
+        self.jobs
+            .iter()
+            .filter(|j| j.stage == stage)
+            .map(|j| j.id.clone())
+            .collect()
+    }
+
+    /// Every job that `id` waits for, directly or not.
+    pub fn ancestors(&self, id: &str) -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&str> = self
+            .get(id)
+            .map(|j| j.needs.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        while let Some(n) = todo.pop() {
+            if seen.insert(n.to_string())
+                && let Some(j) = self.get(n)
+            {
+                todo.extend(j.needs.iter().map(String::as_str));
+            }
+        }
+        seen
+    }
+
+    /// Refuses duplicate ids, unknown needs, cycles, needs of a later stage,
+    /// and a publish job that does not wait for every build and verify job.
+    pub fn check(&self) -> Result<(), GraphError> {
+        let mut ids = BTreeSet::new();
+        for j in &self.jobs {
+            if !ids.insert(j.id.as_str()) {
+                return Err(GraphError::DuplicateId(j.id.clone()));
+            }
+        }
+        for j in &self.jobs {
+            for n in &j.needs {
+                let Some(need) = self.get(n) else {
+                    return Err(GraphError::UnknownNeed {
+                        job: j.id.clone(),
+                        need: n.clone(),
+                    });
+                };
+                if need.stage > j.stage {
+                    return Err(GraphError::StageOrder {
+                        job: j.id.clone(),
+                        need: n.clone(),
+                    });
+                }
+            }
+        }
+        // Cycles: depth-first search with the path on a stack.
+        fn visit<'a, B>(
+            g: &'a Graph<B>,
+            id: &'a str,
+            state: &mut BTreeMap<&'a str, bool>,
+            path: &mut Vec<&'a str>,
+        ) -> Result<(), GraphError> {
+            match state.get(id) {
+                Some(true) => return Ok(()),
+                Some(false) => {
+                    let from = path.iter().position(|p| *p == id).unwrap_or(0);
+                    let mut cycle: Vec<String> = path[from..].iter().map(|s| s.to_string()).collect();
+                    cycle.push(id.to_string());
+                    return Err(GraphError::Cycle(cycle));
+                }
+                None => {}
+            }
+            state.insert(id, false);
+            path.push(id);
+            if let Some(j) = g.get(id) {
+                for n in &j.needs {
+                    visit(g, n, state, path)?;
+                }
+            }
+            path.pop();
+            state.insert(id, true);
+            Ok(())
+        }
+        let mut state = BTreeMap::new();
+        for j in &self.jobs {
+            visit(self, &j.id, &mut state, &mut Vec::new())?;
+        }
+        let before_publish: Vec<&str> = self
+            .jobs
+            .iter()
+            .filter(|j| matches!(j.stage, Stage::Build | Stage::Verify))
+            .map(|j| j.id.as_str())
+            .collect();
+        for j in self.jobs.iter().filter(|j| j.stage == Stage::Publish) {
+            let waits = self.ancestors(&j.id);
+            if let Some(missing) = before_publish.iter().find(|b| !waits.contains(**b)) {
+                return Err(GraphError::PublishesEarly {
+                    job: j.id.clone(),
+                    missing: missing.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: &str, stage: Stage, needs: &[&str]) -> Job<()> {
+        Job {
+            id: id.into(),
+            name: id.into(),
+            stage,
+            needs: needs.iter().map(|s| s.to_string()).collect(),
+            runs_on: None,
+            permissions: Vec::new(),
+            timeout: None,
+            condition: None,
+            condition_why: None,
+            body: (),
+        }
+    }
+
+    #[test]
+    fn a_sound_graph_passes() {
+        let g = Graph {
+            jobs: vec![
+                job("plan", Stage::Plan, &[]),
+                job("lint", Stage::Gates, &["plan"]),
+                job("build", Stage::Build, &["plan", "lint"]),
+                job("docker", Stage::Build, &["plan", "lint"]),
+                job("tags", Stage::Publish, &["build", "docker"]),
+                job("release", Stage::Publish, &["tags"]),
+            ],
+        };
+        assert_eq!(g.check(), Ok(()));
+        assert_eq!(g.ids_of(Stage::Build), ["build", "docker"]);
+    }
+
+    #[test]
+    fn broken_graphs_are_refused() {
+        let g = Graph {
+            jobs: vec![job("plan", Stage::Plan, &[]), job("plan", Stage::Gates, &[])],
+        };
+        assert_eq!(g.check(), Err(GraphError::DuplicateId("plan".into())));
+        let g = Graph {
+            jobs: vec![job("a", Stage::Build, &["nope"])],
+        };
+        assert!(matches!(g.check(), Err(GraphError::UnknownNeed { .. })));
+        let g = Graph {
+            jobs: vec![job("a", Stage::Build, &["b"]), job("b", Stage::Build, &["a"])],
+        };
+        assert_eq!(
+            g.check(),
+            Err(GraphError::Cycle(vec!["a".into(), "b".into(), "a".into()]))
+        );
+        let g = Graph {
+            jobs: vec![job("a", Stage::Build, &["b"]), job("b", Stage::Publish, &[])],
+        };
+        assert!(matches!(g.check(), Err(GraphError::StageOrder { .. })));
+        // The bug this module exists for: image tags beside a failing build.
+        let g = Graph {
+            jobs: vec![
+                job("plan", Stage::Plan, &[]),
+                job("bins", Stage::Build, &["plan"]),
+                job("images", Stage::Build, &["plan"]),
+                job("tags", Stage::Publish, &["images"]),
+            ],
+        };
+        assert_eq!(
+            g.check(),
+            Err(GraphError::PublishesEarly {
+                job: "tags".into(),
+                missing: "bins".into()
+            })
+        );
+        assert!(g.check().unwrap_err().to_string().contains("could publish while"));
+    }
+
+    #[test]
+    fn permissions_merge_to_the_highest_access() {
+        let a = [
+            Permission::read("contents", "check out"),
+            Permission::write("packages", "push"),
+            Permission::read("packages", "pull"),
+            Permission::write("contents", "release"),
+        ];
+        let m = merge(&a);
+        assert_eq!(
+            m,
+            [
+                Permission::write("contents", "release"),
+                Permission::write("packages", "push")
+            ]
+        );
+        assert!(Access::Read < Access::Write);
+    }
+}
