@@ -12,6 +12,7 @@
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod exit;
 pub mod fsio;
 pub mod plan;
 pub mod render;

@@ -301,7 +301,7 @@ impl Outcome {
 
     /// 0 clean (warnings allowed), 1 drift, 3 fatal.
     pub fn exit_code(&self) -> i32 {
-        use crate::cli::exit;
+        use crate::exit;
         if self.count(Severity::Fatal) > 0 {
             exit::FATAL
         } else if self.count(Severity::Error) > 0 {

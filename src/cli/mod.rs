@@ -15,12 +15,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use crate::spec::{self, LoadError, LoadedSpec};
 
 /// Exit codes (DESIGN.md): 0 clean, 1 drift or rejected tag, 2 usage, 3 fatal.
-pub mod exit {
-    pub const OK: i32 = 0;
-    pub const DRIFT: i32 = 1;
-    pub const USAGE: i32 = 2;
-    pub const FATAL: i32 = 3;
-}
+pub use crate::exit;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -102,8 +97,8 @@ pub enum Command {
     },
     /// Compare .github/workflows with what the spec renders; report drift.
     Check {
-        #[arg(long, value_enum, default_value_t = crate::report::Format::Plain)]
-        format: crate::report::Format,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Plain)]
+        format: CheckFormat,
         /// Also print a unified diff per drifted file.
         #[arg(long)]
         diff: bool,
@@ -140,6 +135,35 @@ pub enum PinsCommand {
     },
 }
 
+/// Output format of `wfgen check` on the command line; [`crate::report`]
+/// has its own [`crate::report::Format`] and no clap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Reports with the source lines (miette).
+    Plain,
+    /// `path:line:col: message [rule-id]`, one finding a line.
+    Oneline,
+    /// Versioned JSON.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+impl From<CheckFormat> for crate::report::Format {
+    fn from(f: CheckFormat) -> Self {
+        use crate::report::Format;
+        match f {
+            CheckFormat::Plain => Format::Plain,
+            CheckFormat::Oneline => Format::Oneline,
+            CheckFormat::Json => Format::Json,
+            CheckFormat::Sarif => Format::Sarif,
+            CheckFormat::Github => Format::Github,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PlanFormat {
     Plain,
@@ -167,9 +191,9 @@ pub fn run(cli: Cli) -> i32 {
         Command::Plan { tag, sha, tags, format } => with_spec(&cli, &cwd, |s| {
             plan_cmd::run(s, tag, sha.as_deref(), tags.as_deref(), *format)
         }),
-        Command::Check { format, diff, strict } => {
-            with_spec(&cli, &cwd, |s| check::run(s, *format, *diff, *strict, cli.color))
-        }
+        Command::Check { format, diff, strict } => with_spec(&cli, &cwd, |s| {
+            check::run(s, (*format).into(), *diff, *strict, cli.color)
+        }),
         Command::Pins(PinsCommand::List { all, format }) => {
             with_spec(&cli, &cwd, |s| pins::list(s, *all, *format == PlanFormat::Json))
         }

@@ -12,6 +12,7 @@ pub mod runners;
 pub mod tags;
 pub mod tagscript;
 pub mod version;
+pub mod versionfiles;
 
 use std::collections::BTreeMap;
 

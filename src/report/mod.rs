@@ -15,12 +15,10 @@ pub mod oneline;
 pub mod plain;
 pub mod sarif;
 
-use clap::ValueEnum;
-
 use crate::check::Outcome;
 
 /// Output format of `wfgen check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Reports with the source lines (miette).
     Plain,

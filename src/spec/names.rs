@@ -112,6 +112,18 @@ pub const RETIRED_RUNNERS: &[&str] = &[
     "windows-2019",
 ];
 
+/// File names whose version the release reads (`versioning.version-files`),
+/// each as its format says: see `plan::versionfiles`.
+pub const VERSION_FILE_NAMES: &[&str] = &["Cargo.toml", "pyproject.toml", "package.json", "Chart.yaml"];
+
+/// Whether the release can read the version of the file at `path` (a path
+/// relative to the repository root): its file name is one of
+/// [`VERSION_FILE_NAMES`].
+pub fn version_file_supported(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    VERSION_FILE_NAMES.contains(&name)
+}
+
 /// Every placeholder that exists somewhere in a spec.
 pub const PLACEHOLDERS: &[&str] = &[
     "version",

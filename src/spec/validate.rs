@@ -223,6 +223,21 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 format!("`{f}` is not a relative path inside the repository"),
                 "write the path from the repository root, e.g. `Cargo.toml` or `py/pyproject.toml`".into(),
             );
+        } else if !names::version_file_supported(f) {
+            c.err(
+                ypath!["versioning", "version-files", i],
+                Part::Value,
+                format!("the release cannot read the version of `{f}`"),
+                format!(
+                    "the release reads the version of files named {} (each as its format says, \
+                     e.g. `[package] version` of a Cargo.toml): list only such files",
+                    names::VERSION_FILE_NAMES
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
         }
     }
 
@@ -881,5 +896,16 @@ mod tests {
             "{HEAD}pins:\n  actions/checkout: {{ version: v4, sha: abc123 }}\n"
         ));
         assert_eq!(l, ["wfgen.yaml:4:41: `abc123` is not a full commit SHA"]);
+    }
+
+    #[test]
+    fn version_files_of_unknown_formats_are_refused() {
+        let l = lines(&format!(
+            "{HEAD}versioning:\n  version-files: [Cargo.toml, setup.py, charts/a/Chart.yaml, web/package.json, py/pyproject.toml]\n"
+        ));
+        assert_eq!(
+            l,
+            ["wfgen.yaml:4:31: the release cannot read the version of `setup.py`"]
+        );
     }
 }
