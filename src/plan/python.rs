@@ -32,6 +32,13 @@ pub struct PythonWorkflow {
     pub packages: Vec<PyPackage>,
     /// Permissions the calling job in release.yml must grant.
     pub caller_permissions: Vec<Permission>,
+    /// Attest build provenance of every wheel and sdist (a job after the
+    /// builds, like build-assets.yml's).
+    pub provenance: bool,
+    /// The build jobs, which the provenance job waits for.
+    pub build_jobs: Vec<String>,
+    /// download-artifact pattern of every package's artifacts.
+    pub artifact_pattern: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,9 +255,33 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 concurrency: format!("{name}-python"),
                 name,
                 packages: vec![pkg],
-                caller_permissions: vec![Permission::read("contents", "check out the tag")],
+                caller_permissions: Vec::new(),
+                provenance: spec.release.provenance,
+                build_jobs: Vec::new(),
+                artifact_pattern: String::new(),
             }),
         }
+    }
+    for w in &mut workflows {
+        w.caller_permissions
+            .push(Permission::read("contents", "check out the tag"));
+        if w.provenance {
+            w.caller_permissions
+                .push(Permission::write("id-token", "provenance attestations"));
+            w.caller_permissions
+                .push(Permission::write("attestations", "store the attestations"));
+        }
+        w.build_jobs = w
+            .packages
+            .iter()
+            .flat_map(|p| match p.build.as_str() {
+                "maturin" if p.sdist => vec![p.wheel_job.clone(), p.sdist_job.clone()],
+                "maturin" => vec![p.wheel_job.clone()],
+                _ => vec![p.pure_job.clone()],
+            })
+            .collect();
+        let artifacts: Vec<String> = w.packages.iter().flat_map(|p| p.artifacts.clone()).collect();
+        w.artifact_pattern = exact_pattern(&artifacts);
     }
     workflows
 }

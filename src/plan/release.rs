@@ -33,6 +33,10 @@ pub enum Body {
     },
     Gate {
         run: String,
+        /// The toolchains of the builds, installed the same way.
+        toolchains: Vec<Toolchain>,
+        /// The Python version, with [`Toolchain::Python`].
+        python: String,
     },
     /// A reusable workflow of this repository.
     Call {
@@ -50,6 +54,21 @@ pub enum Body {
     },
 }
 
+/// A toolchain that gates install as the builds do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Toolchain {
+    /// dtolnay/rust-toolchain, stable (as build-assets.yml).
+    Rust,
+    /// actions/setup-go from go.mod (as build-assets.yml).
+    Go,
+    /// actions/setup-python (as the Python workflows' builds).
+    Python,
+}
+
+/// The Python version gates set up, as the pure builds and sdists do.
+pub const GATE_PYTHON: &str = "3.12";
+
 /// A top-level PyPI publish job.
 #[derive(Debug, Clone, Serialize)]
 pub struct PypiJob {
@@ -60,6 +79,12 @@ pub struct PypiJob {
     pub artifact_pattern: String,
     /// Normalized distribution name, the prefix of its wheel and sdist files.
     pub dist_name: String,
+    /// The same with `-`: older build backends name sdists so.
+    pub dist_name_dashed: String,
+    /// An sdist was built and must be published.
+    pub sdist: bool,
+    /// PEP 740 attestations of the uploads (release.provenance).
+    pub attestations: bool,
     pub repository_url: Option<String>,
 }
 
@@ -163,14 +188,28 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     }
     jobs.push(plan_job);
 
-    // gates
+    // gates, with the toolchains of the builds
+    let mut toolchains = Vec::new();
+    if p.build.as_ref().is_some_and(|b| b.has_rust) {
+        toolchains.push(Toolchain::Rust);
+    }
+    if p.build.as_ref().is_some_and(|b| b.has_go) {
+        toolchains.push(Toolchain::Go);
+    }
+    if !p.python.is_empty() {
+        toolchains.push(Toolchain::Python);
+    }
     for g in &p.gates {
         let mut j = job(
             &g.id,
             format!("Gate: {}", g.id),
             Stage::Gates,
             vec!["plan".into()],
-            Body::Gate { run: g.run.clone() },
+            Body::Gate {
+                run: g.run.clone(),
+                toolchains: toolchains.clone(),
+                python: GATE_PYTHON.into(),
+            },
         );
         j.timeout = Some(60);
         j.permissions.push(Permission::read("contents", ""));
@@ -296,6 +335,9 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 ),
                 artifact_pattern: pk.artifact_pattern.clone(),
                 dist_name: pk.slug.clone(),
+                dist_name_dashed: pk.slug.replace('_', "-"),
+                sdist: pk.sdist,
+                attestations: r.provenance,
                 repository_url: pk.repository_url.clone(),
             }),
         );
