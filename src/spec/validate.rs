@@ -124,6 +124,9 @@ pub const RESERVED_JOBS: &[&str] = &[
     "gates",
     "build-assets",
     "docker",
+    "docker-build",
+    "docker-publish",
+    "helm-build",
     "helm-publish",
     "github-release",
     "notify",
@@ -374,6 +377,16 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     Part::Value,
                     format!("workflow name `{w}` is taken by another wfgen workflow"),
                     "pick another name, e.g. `release-server`".into(),
+                );
+            } else if RESERVED_JOBS.contains(&w.as_str()) || w.starts_with("publish-") {
+                c.err(
+                    p.key("workflow"),
+                    Part::Value,
+                    format!("workflow name `{w}` is a job of release.yml"),
+                    format!(
+                        "the workflow's name is also the id of the job that calls it; pick another name: release.yml uses {} and publish-*",
+                        RESERVED_JOBS.join(", ")
+                    ),
                 );
             }
         }
