@@ -60,6 +60,7 @@ macro_rules! templates {
 
 /// Every template, by name.
 pub const TEMPLATES: &[(&str, &str)] = templates![
+    "macros.j2",
     "release.yml.j2",
     "build-assets.yml.j2",
     "python.yml.j2",
