@@ -664,12 +664,14 @@ fn published(dir: &Path, from: usize) -> Published {
             let j = read(&file);
             let draft = j["draft"].as_bool().unwrap_or(false);
             let prerelease = j["prerelease"].as_bool().unwrap_or(false);
+            // `latest`: the flag the workflow set (`--latest`), else GitHub's
+            // automatic choice when the release is (or, for a draft, will be)
+            // published: not a pre-release and the newest version among the
+            // published releases.
             let latest = match j["latest"].as_bool() {
                 Some(l) => l,
-                // GitHub's automatic choice: the newest published, non-pre-release version.
                 None => {
-                    !draft
-                        && !prerelease
+                    !prerelease
                         && std::fs::read_dir(&state).unwrap().all(|e| {
                             let o = read(&e.unwrap().path());
                             o["draft"].as_bool() == Some(true)

@@ -26,33 +26,45 @@ input() {
 }
 
 # The inputs as a JSON object (only the non-empty ones), and required inputs.
-inputs_json='{}'
 missing=()
+pairs=()
 IFS=',' read -r -a declared <<<"${REHEARSAL_INPUTS:-}"
 for spec in "${declared[@]}"; do
     name=${spec%\*}
     value=$(input "$name")
     if [[ -n $value ]]; then
-        inputs_json=$(jq -c --arg k "$name" --arg v "$value" '. + {($k): $v}' <<<"$inputs_json")
+        pairs+=("$name" "$value")
     elif [[ $spec == *\* ]]; then
         missing+=("$name")
     fi
 done
+# shellcheck disable=SC2016
+pairs_to_json='[$ARGS.positional as $a | range(0; $a | length; 2) | {($a[.]): $a[. + 1]}] | add // {}'
+inputs_json=$(jq -cn "$pairs_to_json" --args -- "${pairs[@]}")
 
-outputs_json='{}'
+out_pairs=()
 # output NAME VALUE: sets an output (multi-line values with a delimiter).
 output() {
-    outputs_json=$(jq -c --arg k "$1" --arg v "$2" '. + {($k): $v}' <<<"$outputs_json")
+    out_pairs+=("$1" "$2")
     if [[ $2 == *$'\n'* ]]; then
         printf '%s<<REHEARSAL_EOF\n%s\nREHEARSAL_EOF\n' "$1" "$2" >>"$GITHUB_OUTPUT"
     else
         printf '%s=%s\n' "$1" "$2" >>"$GITHUB_OUTPUT"
     fi
 }
+# has_output NAME: NAME was set.
+has_output() {
+    local i
+    for ((i = 0; i < ${#out_pairs[@]}; i += 2)); do
+        [[ ${out_pairs[i]} == "$1" ]] && return 0
+    done
+    return 1
+}
 
 extra='{}'
 finish() {
-    local status=$?
+    local status=$? outputs_json
+    outputs_json=$(jq -cn "$pairs_to_json" --args -- "${out_pairs[@]}")
     record "$(jq -cn --arg action "$action" --arg job "${GITHUB_JOB:-}" --argjson inputs "$inputs_json" \
         --argjson outputs "$outputs_json" --argjson extra "$extra" --argjson status "$status" \
         '{kind: "action", action: $action, job: $job, inputs: $inputs, outputs: $outputs, extra: $extra, status: $status}')"
@@ -381,7 +393,7 @@ generic_outputs() {
     IFS=',' read -r -a outs <<<"${REHEARSAL_OUTPUTS:-}"
     for name in "${outs[@]}"; do
         [[ -n $name ]] || continue
-        if jq -e --arg k "$name" 'has($k)' <<<"$outputs_json" >/dev/null; then continue; fi
+        if has_output "$name"; then continue; fi
         case $name in
         *digest* | imageid) output "$name" "$(new_digest "$action" "$name")" ;;
         commit | sha) output "$name" "$(git -C "$workspace" rev-parse HEAD 2>/dev/null || echo 0000000000000000000000000000000000000000)" ;;
