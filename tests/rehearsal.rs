@@ -210,7 +210,10 @@ impl SpecInfo {
 
 /// Lays out the files the workflows need for the spec at `version`.
 fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
-    write(&repo.join("README.md"), &format!("# rehearsal of {}\n", spec.repository));
+    write(
+        &repo.join("README.md"),
+        &format!("# rehearsal of {}\n", spec.repository),
+    );
     write(
         &repo.join("Makefile"),
         ".PHONY: all build lint test\nall build lint test:\n\t@echo \"make $@: ok (rehearsal)\"\n",
@@ -236,7 +239,9 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         let name = chart.rsplit('/').next().unwrap();
         write(
             &repo.join(chart).join("Chart.yaml"),
-            &format!("apiVersion: v2\nname: {name}\ndescription: rehearsal chart\nversion: 0.0.0\nappVersion: \"0.0.0\"\n"),
+            &format!(
+                "apiVersion: v2\nname: {name}\ndescription: rehearsal chart\nversion: 0.0.0\nappVersion: \"0.0.0\"\n"
+            ),
         );
         write(&repo.join(chart).join("values.yaml"), "{}\n");
     }
@@ -248,10 +253,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
                     &repo.join("go.mod"),
                     &format!("module github.com/{}\n\ngo 1.24\n", spec.repository),
                 );
-                write(
-                    &repo.join(package).join("main.go"),
-                    "package main\n\nfunc main() {}\n",
-                );
+                write(&repo.join(package).join("main.go"), "package main\n\nfunc main() {}\n");
             }
             _ => write(
                 &repo.join("Cargo.toml"),
@@ -267,7 +269,11 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             &format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
         );
     }
-    for f in spec.yaml["versioning"]["version-files"].as_sequence().cloned().unwrap_or_default() {
+    for f in spec.yaml["versioning"]["version-files"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default()
+    {
         let f = repo.join(f.as_str().unwrap());
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         if !text.contains(version) {
@@ -319,8 +325,14 @@ fn write_stubs(dir: &Path) -> Vec<String> {
     let mut repos: BTreeMap<String, String> = BTreeMap::new();
     for row in tsv_rows("action-inputs.tsv") {
         let action = &row[0];
-        let inputs: Vec<&str> = row.get(2).map(|s| s.split(',').filter(|x| !x.is_empty()).collect()).unwrap_or_default();
-        let outputs: Vec<&str> = row.get(3).map(|s| s.split(',').filter(|x| !x.is_empty()).collect()).unwrap_or_default();
+        let inputs: Vec<&str> = row
+            .get(2)
+            .map(|s| s.split(',').filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default();
+        let outputs: Vec<&str> = row
+            .get(3)
+            .map(|s| s.split(',').filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default();
         let repo: String = action.split('/').take(2).collect::<Vec<_>>().join("/");
         let sha = pins
             .get(action)
@@ -335,7 +347,12 @@ fn write_stubs(dir: &Path) -> Vec<String> {
         y.push_str("inputs:\n");
         for i in &inputs {
             let name = i.trim_end_matches('*');
-            writeln!(y, "  {name}:\n    description: {name}\n    required: {}", i.ends_with('*')).unwrap();
+            writeln!(
+                y,
+                "  {name}:\n    description: {name}\n    required: {}",
+                i.ends_with('*')
+            )
+            .unwrap();
         }
         if inputs.is_empty() {
             y.truncate(y.len() - "inputs:\n".len());
@@ -343,7 +360,11 @@ fn write_stubs(dir: &Path) -> Vec<String> {
         if !outputs.is_empty() {
             y.push_str("outputs:\n");
             for o in &outputs {
-                writeln!(y, "  {o}:\n    description: {o}\n    value: ${{{{ steps.stub.outputs['{o}'] }}}}").unwrap();
+                writeln!(
+                    y,
+                    "  {o}:\n    description: {o}\n    value: ${{{{ steps.stub.outputs['{o}'] }}}}"
+                )
+                .unwrap();
             }
         }
         y.push_str("runs:\n  using: composite\n  steps:\n    - id: stub\n      shell: bash\n      env:\n");
@@ -526,6 +547,8 @@ pub struct Published {
     pub release: Option<ReleaseState>,
     /// (distribution name, repository url) of the PyPI uploads.
     pub pypi_projects: BTreeSet<(String, String)>,
+    /// Which job published each image, chart and PyPI file (for the report).
+    pub by_job: BTreeMap<String, String>,
 }
 
 impl Published {
@@ -557,14 +580,15 @@ impl Published {
     /// Every entry, one a line.
     pub fn detail(&self) -> String {
         let mut s = String::new();
+        let job = |k: &str| self.by_job.get(k).map(|j| format!("   (job {j})")).unwrap_or_default();
         for i in &self.images {
-            writeln!(s, "  image  {i}").unwrap();
+            writeln!(s, "  image  {i}{}", job(i)).unwrap();
         }
         for (c, v) in &self.charts {
-            writeln!(s, "  chart  {c} {v}").unwrap();
+            writeln!(s, "  chart  {c} {v}{}", job(&format!("{c} {v}"))).unwrap();
         }
         for f in &self.pypi {
-            writeln!(s, "  pypi   {f}").unwrap();
+            writeln!(s, "  pypi   {f}{}", job(f)).unwrap();
         }
         for (n, r) in &self.pypi_projects {
             writeln!(s, "  pypi-project {n} -> {r}").unwrap();
@@ -622,14 +646,20 @@ fn published(dir: &Path, from: usize) -> Published {
     let mut p = Published::default();
     let mut release_tag: Option<String> = None;
     for r in records(dir).into_iter().skip(from) {
+        let job = r["job"].as_str().unwrap_or("?").to_string();
         match r["kind"].as_str() {
             Some("tool") => match r["tool"].as_str().unwrap_or("") {
-                "docker-published" => p.images.extend(strs(&r["extra"]["images"])),
+                "docker-published" => {
+                    for i in strs(&r["extra"]["images"]) {
+                        p.by_job.insert(i.clone(), job.clone());
+                        p.images.insert(i);
+                    }
+                }
                 "helm-pushed" => {
-                    p.charts.insert((
-                        r["extra"]["chart"].as_str().unwrap_or("").into(),
-                        r["extra"]["version"].as_str().unwrap_or("").into(),
-                    ));
+                    let chart = r["extra"]["chart"].as_str().unwrap_or("").to_string();
+                    let version = r["extra"]["version"].as_str().unwrap_or("").to_string();
+                    p.by_job.insert(format!("{chart} {version}"), job.clone());
+                    p.charts.insert((chart, version));
                 }
                 "gh-release-done" => release_tag = r["extra"]["tag"].as_str().map(String::from),
                 _ => {}
@@ -637,16 +667,15 @@ fn published(dir: &Path, from: usize) -> Published {
             Some("action") if r["status"].as_i64() == Some(0) => match r["action"].as_str().unwrap_or("") {
                 "docker/build-push-action" if r["extra"]["pushed"].as_bool() == Some(true) => {
                     let tags = r["inputs"]["tags"].as_str().unwrap_or("");
-                    p.images.extend(
-                        tags.split(['\n', ','])
-                            .map(str::trim)
-                            .filter(|t| !t.is_empty())
-                            .map(String::from),
-                    );
+                    for t in tags.split(['\n', ',']).map(str::trim).filter(|t| !t.is_empty()) {
+                        p.by_job.insert(t.to_string(), job.clone());
+                        p.images.insert(t.to_string());
+                    }
                 }
                 "pypa/gh-action-pypi-publish" => {
                     let repo = r["extra"]["repository"].as_str().unwrap_or("").to_string();
                     for f in strs(&r["extra"]["files"]) {
+                        p.by_job.insert(f.clone(), job.clone());
                         p.pypi_projects.insert((dist_of_file(&f), repo.clone()));
                         p.pypi.insert(f);
                     }
@@ -709,8 +738,12 @@ fn plan_json(repo: &Path, tag: &str, sha: &str) -> Json {
         .args(["--spec", "wfgen.yaml", "plan", tag, "--format", "json", "--sha", sha])
         .output()
         .unwrap();
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("wfgen plan {tag}: not JSON ({e}):\n{}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "wfgen plan {tag}: not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
 }
 
 fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
@@ -754,20 +787,25 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
         e.todo.push("plan JSON has no `helm` key: charts not compared".into());
         e.compare_chart_registry = false;
     } else if !e.compare_chart_registry && !e.published.charts.is_empty() {
-        e.todo.push("plan JSON `helm` entries have no `registry`: charts compared by name and version only".into());
+        e.todo
+            .push("plan JSON `helm` entries have no `registry`: charts compared by name and version only".into());
     }
     match plan["pypi"].as_array() {
         Some(list) => {
             for p in list {
                 let name = normalize_dist(p["name"].as_str().unwrap_or(""));
-                let repo = p["repository"].as_str().unwrap_or("https://upload.pypi.org/legacy/").to_string();
+                let repo = p["repository"]
+                    .as_str()
+                    .unwrap_or("https://upload.pypi.org/legacy/")
+                    .to_string();
                 e.published.pypi_projects.insert((name, repo));
             }
         }
         None => {
             e.compare_pypi = false;
             if !spec.seq("python").is_empty() {
-                e.todo.push("plan JSON has no `pypi` key: PyPI uploads not compared".into());
+                e.todo
+                    .push("plan JSON has no `pypi` key: PyPI uploads not compared".into());
             }
         }
     }
@@ -782,7 +820,8 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
             Some(d) => d,
             None => {
                 e.compare_draft = false;
-                e.todo.push("plan JSON has no `draft` key: release draft flag not compared".into());
+                e.todo
+                    .push("plan JSON has no `draft` key: release draft flag not compared".into());
                 false
             }
         };
@@ -846,7 +885,10 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
                 d.push(format!("release draft: got {}, planned {}", a.draft, w.draft));
             }
             if a.prerelease != w.prerelease {
-                d.push(format!("release prerelease: got {}, planned {}", a.prerelease, w.prerelease));
+                d.push(format!(
+                    "release prerelease: got {}, planned {}",
+                    a.prerelease, w.prerelease
+                ));
             }
             if a.latest != w.latest {
                 d.push(format!("release latest: got {}, planned {}", a.latest, w.latest));
@@ -936,9 +978,23 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
     git(
         &repo,
-        &["clone", "-q", "--bare", repo.to_str().unwrap(), state.join("origin.git").to_str().unwrap()],
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.to_str().unwrap(),
+            state.join("origin.git").to_str().unwrap(),
+        ],
     );
-    git(&repo, &["remote", "add", "origin", &format!("https://github.com/{}.git", spec.repository)]);
+    git(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("https://github.com/{}.git", spec.repository),
+        ],
+    );
     for (tag, latest) in &s.seeded_releases {
         write(
             &state.join("gh/releases").join(format!("{tag}.json")),
@@ -949,7 +1005,10 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
     let local_repos = write_stubs(&root.join("stubs"));
     let (labels, secrets, uses) = scan_workflows(&repo);
-    let stubbed: BTreeSet<String> = local_repos.iter().map(|l| l.split('=').next().unwrap().to_string()).collect();
+    let stubbed: BTreeSet<String> = local_repos
+        .iter()
+        .map(|l| l.split('=').next().unwrap().to_string())
+        .collect();
     for u in &uses {
         let (action, sha) = u.split_once('@').unwrap_or((u, ""));
         let repo_part: String = action.split('/').take(2).collect::<Vec<_>>().join("/");
@@ -981,7 +1040,10 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
     } else {
         format!("{}^{{commit}}", step.git_ref)
     };
-    git(&sc.repo, &["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", &target]);
+    git(
+        &sc.repo,
+        &["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", &target],
+    );
     let sha = git(&sc.repo, &["rev-parse", "HEAD"]);
     let (owner, name) = spec.repository.split_once('/').unwrap();
     let repository = serde_json::json!({
@@ -1038,9 +1100,7 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
         cmd.env_remove(k);
     }
     let file = std::fs::File::create(&log).unwrap();
-    cmd.stdin(Stdio::null())
-        .stdout(file.try_clone().unwrap())
-        .stderr(file);
+    cmd.stdin(Stdio::null()).stdout(file.try_clone().unwrap()).stderr(file);
     let started = Instant::now();
     let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run act: {e}"));
     let status = loop {
@@ -1071,11 +1131,24 @@ fn log_summary(log: &Path) -> String {
         }
     }
     s.push_str("  --- act log tail:\n");
-    let lines: Vec<&str> = text.lines().collect();
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("LocalRepositoryCache")).collect();
     for l in &lines[lines.len().saturating_sub(40)..] {
         writeln!(s, "    {l}").unwrap();
     }
     s
+}
+
+/// Appends a row to `<target>/tmp/rehearsal-table.txt`, the scenario table of
+/// the run (cargo runs the scenarios in parallel; each writes one line).
+fn table_row(row: &str) {
+    use std::io::Write as _;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearsal-table.txt");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(format!("{row}\n").as_bytes()).unwrap();
 }
 
 fn rehearse(fixture: &'static str, kind: Kind) {
@@ -1085,6 +1158,7 @@ fn rehearse(fixture: &'static str, kind: Kind) {
         Ok(s) => s,
         Err(why) => {
             println!("REHEARSAL | {fixture:<12} | {kind:?} | skipped: {why}");
+            table_row(&format!("{fixture} | {kind:?} | skipped | 0s | {why} |"));
             return;
         }
     };
@@ -1112,14 +1186,19 @@ fn rehearse(fixture: &'static str, kind: Kind) {
         let mut step_problems = vec![];
         if s.expect_success {
             if !act.success {
-                step_problems.push(format!("{what}: act failed (a job failed); expected every job to succeed"));
+                step_problems.push(format!(
+                    "{what}: act failed (a job failed); expected every job to succeed"
+                ));
             }
             for d in compare(&got, &exp) {
                 step_problems.push(format!("{what}: {d}"));
             }
             if kind == Kind::Backport {
                 if got.release.as_ref().is_some_and(|r| r.latest) {
-                    step_problems.push(format!("{what}: backport moved the GitHub release `latest` to {}", step.tag));
+                    step_problems.push(format!(
+                        "{what}: backport moved the GitHub release `latest` to {}",
+                        step.tag
+                    ));
                 }
                 let moved: Vec<_> = got.images.iter().filter(|i| i.ends_with(":latest")).collect();
                 if !moved.is_empty() {
@@ -1147,7 +1226,11 @@ fn rehearse(fixture: &'static str, kind: Kind) {
                 "\n== {what}\n  act log: {}\n  published:\n{}  expected ({}):\n{}  act summary:\n{}",
                 act.log.display(),
                 got.detail(),
-                if s.expect_success { "from wfgen plan" } else { "nothing: the release must fail" },
+                if s.expect_success {
+                    "from wfgen plan"
+                } else {
+                    "nothing: the release must fail"
+                },
                 if s.expect_success {
                     exp.published.detail()
                 } else {
@@ -1168,6 +1251,12 @@ fn rehearse(fixture: &'static str, kind: Kind) {
     for r in &rows {
         println!("    {r}");
     }
+    table_row(&format!(
+        "{fixture} | {kind:?} | {verdict} | {:.1}s | {} | {}",
+        started.elapsed().as_secs_f64(),
+        rows.join(" ; "),
+        problems.first().map(String::as_str).unwrap_or("")
+    ));
     if problems.is_empty() {
         if std::env::var_os("REHEARSAL_KEEP").is_none() {
             let _ = std::fs::remove_dir_all(&sc.root);
@@ -1177,7 +1266,11 @@ fn rehearse(fixture: &'static str, kind: Kind) {
     panic!(
         "rehearsal {fixture} {kind:?} failed (scratch kept: {}):\n{}\n{report}",
         sc.root.display(),
-        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+        problems
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -1246,6 +1339,110 @@ fn support_scripts_parse() {
     }
     for f in files {
         let out = Command::new("bash").arg("-n").arg(&f).output().unwrap();
-        assert!(out.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
+}
+
+/// The artifact stubs keep the path layout of the real upload-artifact and
+/// download-artifact (run directly, without act).
+#[test]
+fn artifact_stubs_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let state = tmp.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    for f in [
+        "dist/a.whl",
+        "dist/b.whl",
+        "dist/c.tar.gz",
+        "assets/x/one",
+        "assets/y/two",
+        "single.txt",
+    ] {
+        write(&ws.join(f), f);
+    }
+    let stub = |action: &str, inputs: &[(&str, &str)]| -> bool {
+        let mut cmd = Command::new("bash");
+        cmd.arg(support_dir().join("action.sh"))
+            .arg(action)
+            .current_dir(&ws)
+            .env("GITHUB_WORKSPACE", &ws)
+            .env("GITHUB_OUTPUT", tmp.path().join("out"))
+            .env("GITHUB_JOB", "self-test")
+            .env("REHEARSAL_DIR", &state)
+            .env("REHEARSAL_FAIL", "")
+            .env(
+                "REHEARSAL_INPUTS",
+                if action.ends_with("upload-artifact") {
+                    "name,path*,if-no-files-found,overwrite"
+                } else {
+                    "name,path,pattern,merge-multiple"
+                },
+            );
+        for (k, v) in inputs {
+            cmd.env(format!("INPUT_{}", k.to_uppercase().replace('-', "_")), v);
+        }
+        cmd.output().unwrap().status.success()
+    };
+    let up = |inputs: &[(&str, &str)]| stub("actions/upload-artifact", inputs);
+    let down = |inputs: &[(&str, &str)]| stub("actions/download-artifact", inputs);
+    let files = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let art = |name: &str| files(&state.join("artifacts").join(name));
+    assert!(up(&[("name", "wheels"), ("path", "dist/*.whl")]));
+    assert_eq!(art("wheels"), ["a.whl", "b.whl"]);
+    assert!(up(&[("name", "assets"), ("path", "assets/")]));
+    assert_eq!(art("assets"), ["x/one", "y/two"]);
+    assert!(up(&[("name", "single"), ("path", "single.txt")]));
+    assert_eq!(art("single"), ["single.txt"]);
+    assert!(up(&[("name", "multi"), ("path", "dist/c.tar.gz\nassets/x/one\n")]));
+    assert_eq!(art("multi"), ["assets/x/one", "dist/c.tar.gz"]);
+    assert!(!up(&[
+        ("name", "none"),
+        ("path", "nothing/*"),
+        ("if-no-files-found", "error")
+    ]));
+    assert!(up(&[("name", "none"), ("path", "nothing/*")]), "warn is the default");
+    assert!(!state.join("artifacts/none").exists());
+    assert!(
+        !up(&[("name", "wheels"), ("path", "dist/*.whl")]),
+        "an artifact name is used once"
+    );
+    assert!(up(&[("name", "wheels"), ("path", "dist/a.whl"), ("overwrite", "true")]));
+    assert_eq!(art("wheels"), ["a.whl"]);
+    assert!(!up(&[("name", "no-path")]), "path is required");
+
+    assert!(down(&[("name", "assets"), ("path", "d1")]));
+    assert_eq!(files(&ws.join("d1")), ["x/one", "y/two"]);
+    assert!(!down(&[("name", "missing"), ("path", "d0")]));
+    assert!(down(&[("pattern", "{single,multi}"), ("path", "d2")]));
+    assert_eq!(
+        files(&ws.join("d2")),
+        ["multi/assets/x/one", "multi/dist/c.tar.gz", "single/single.txt"]
+    );
+    assert!(down(&[
+        ("pattern", "{single,multi}"),
+        ("path", "d3"),
+        ("merge-multiple", "true")
+    ]));
+    assert_eq!(files(&ws.join("d3")), ["assets/x/one", "dist/c.tar.gz", "single.txt"]);
+    assert!(
+        down(&[("pattern", "nomatch-*"), ("path", "d4")]),
+        "no match downloads nothing"
+    );
+    assert!(down(&[("path", "d5")]));
+    assert_eq!(files(&ws.join("d5")).len(), 6, "every artifact, each in its directory");
 }

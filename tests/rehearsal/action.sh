@@ -212,7 +212,7 @@ upload_artifact() {
     extra=$(jq -cn --arg root "$root" '{root: $root, files: $ARGS.positional}' --args -- "${uploaded[@]}")
     echo "uploaded ${#uploaded[@]} file(s) as artifact $name (root $root)"
     output artifact-id "$((RANDOM + 1000))"
-    output artifact-url "https://github.com/$GITHUB_REPOSITORY/actions/runs/1/artifacts/$name"
+    output artifact-url "https://github.com/${GITHUB_REPOSITORY-}/actions/runs/1/artifacts/$name"
     output artifact-digest "$(new_digest artifact "$name")"
 }
 
@@ -382,9 +382,9 @@ attest() {
         echo "::error::subject-digest must be in the format \"sha256:<hex-digest>\": '$digest'" >&2
         exit 1
     fi
-    output bundle-path "$RUNNER_TEMP/attestation.jsonl"
+    output bundle-path "${RUNNER_TEMP:-/tmp}/attestation.jsonl"
     output attestation-id "$RANDOM$RANDOM"
-    output attestation-url "https://github.com/$GITHUB_REPOSITORY/attestations/$RANDOM"
+    output attestation-url "https://github.com/${GITHUB_REPOSITORY-}/attestations/$RANDOM"
 }
 
 # Plausible values for the outputs no simulation above set.
@@ -404,7 +404,7 @@ generic_outputs() {
         tags | tag-names) output "$name" "$(input tags)" ;;
         version) output "$name" "${GITHUB_REF_NAME:-0.0.0}" ;;
         json | metadata) output "$name" '{}' ;;
-        *-path | path) output "$name" "$RUNNER_TEMP/$name" ;;
+        *-path | path) output "$name" "${RUNNER_TEMP:-/tmp}/$name" ;;
         *) output "$name" "rehearsal-$name" ;;
         esac
     done

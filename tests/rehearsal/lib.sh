@@ -52,11 +52,13 @@ fail_injected() {
 new_digest() {
     local n
     n=$(
-        flock 9
-        n=$(($(cat "$REHEARSAL_DIR/digest.counter" 2>/dev/null || echo 0) + 1))
-        echo "$n" >"$REHEARSAL_DIR/digest.counter"
-        echo "$n"
-    ) 9>>"$REHEARSAL_DIR/record.lock"
+        {
+            flock 9
+            n=$(($(cat "$REHEARSAL_DIR/digest.counter" 2>/dev/null || echo 0) + 1))
+            echo "$n" >"$REHEARSAL_DIR/digest.counter"
+            echo "$n"
+        } 9>>"$REHEARSAL_DIR/record.lock"
+    )
     printf 'sha256:%s\n' "$(printf 'rehearsal-digest %s %s %s' "$REHEARSAL_DIR" "$n" "$*" | sha256sum | cut -d' ' -f1)"
 }
 
