@@ -411,6 +411,9 @@ enum Kind {
     FailWheel,
     FailImage,
     FailChart,
+    /// The release once more over its published GitHub release: the re-run
+    /// fails with a clear message and changes nothing.
+    Rerun,
 }
 
 /// One act run of a scenario.
@@ -431,6 +434,9 @@ struct Scenario {
     steps: Vec<Step>,
     fail: Option<String>,
     expect_success: bool,
+    /// A line of the act log that says why a failing scenario failed: the
+    /// failure must be the one the scenario is about.
+    expect_error: Option<String>,
 }
 
 /// The scenario, or why it does not apply to the fixture.
@@ -450,8 +456,11 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         steps: vec![on_tag(&release, dispatch)],
         fail: None,
         expect_success: true,
+        expect_error: None,
     };
     let failing = |s: &mut Scenario, fail: String| {
+        let tool = fail.split(':').next().unwrap_or_default().to_string();
+        s.expect_error = Some(format!("injected failure of {tool} "));
         s.fail = Some(fail);
         s.expect_success = false;
     };
@@ -484,6 +493,28 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 git_ref: "refs/heads/main".into(),
             }];
             s.expect_success = false;
+            s.expect_error = Some("title=Run the release on its tag::".into());
+        }
+        Kind::Rerun => {
+            if spec.yaml["release"]["draft"].as_bool() == Some(true) {
+                return Err("the release stays a draft: a re-run uploads its files again, as it should".into());
+            }
+            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
+                return Err("the spec creates no GitHub release".into());
+            }
+            if let Some(suffix) = &spec.stable_suffix {
+                // Only the promotion creates the release: promote twice.
+                let promo = format!("{release}{suffix}");
+                s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
+                s.steps = vec![
+                    on_tag(&release, dispatch),
+                    on_tag(&promo, dispatch),
+                    on_tag(&promo, true),
+                ];
+            } else {
+                s.steps = vec![on_tag(&release, dispatch), on_tag(&release, true)];
+            }
+            s.expect_error = Some("title=Release already published::".into());
         }
         Kind::Backport => {
             let (old, new) = (spec.tag("1.4.9"), spec.tag("1.5.0"));
@@ -1211,7 +1242,17 @@ fn rehearse(fixture: &'static str, kind: Kind) {
             step.git_ref
         );
         let mut step_problems = vec![];
-        if s.expect_success {
+        let rerun = kind == Kind::Rerun && n + 1 == s.steps.len();
+        if rerun {
+            // The release exists and is published: the run stops in its plan,
+            // before anything is built, and publishes nothing again.
+            if act.success {
+                step_problems.push(format!("{what}: act succeeded; expected the re-run to fail"));
+            }
+            if !got.is_empty() {
+                step_problems.push(format!("{what}: the re-run over a published release published again"));
+            }
+        } else if s.expect_success {
             if !act.success {
                 step_problems.push(format!(
                     "{what}: act failed (a job failed); expected every job to succeed"
@@ -1238,6 +1279,16 @@ fn rehearse(fixture: &'static str, kind: Kind) {
             }
             if !got.is_empty() {
                 step_problems.push(format!("{what}: published something although the release must fail"));
+            }
+        }
+        if !act.success
+            && let Some(why) = s.expect_error.as_deref().filter(|_| rerun || !s.expect_success)
+        {
+            let log = std::fs::read_to_string(&act.log).unwrap_or_default();
+            if !log.contains(why) {
+                step_problems.push(format!(
+                    "{what}: the run failed, but not with `{why}`: it failed for another reason"
+                ));
             }
         }
         rows.push(format!(
@@ -1323,6 +1374,7 @@ scenarios! {
     llm_proxy_fail_wheel: "llm-proxy", FailWheel;
     llm_proxy_fail_image: "llm-proxy", FailImage;
     llm_proxy_fail_chart: "llm-proxy", FailChart;
+    llm_proxy_rerun: "llm-proxy", Rerun;
     cluster_tool_release: "cluster-tool", Release;
     cluster_tool_prerelease: "cluster-tool", Prerelease;
     cluster_tool_promotion: "cluster-tool", Promotion;
@@ -1333,6 +1385,7 @@ scenarios! {
     cluster_tool_fail_wheel: "cluster-tool", FailWheel;
     cluster_tool_fail_image: "cluster-tool", FailImage;
     cluster_tool_fail_chart: "cluster-tool", FailChart;
+    cluster_tool_rerun: "cluster-tool", Rerun;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
     opsml_promotion: "opsml", Promotion;
@@ -1343,6 +1396,7 @@ scenarios! {
     opsml_fail_wheel: "opsml", FailWheel;
     opsml_fail_image: "opsml", FailImage;
     opsml_fail_chart: "opsml", FailChart;
+    opsml_rerun: "opsml", Rerun;
     model_server_release: "model-server", Release;
     model_server_prerelease: "model-server", Prerelease;
     model_server_promotion: "model-server", Promotion;
@@ -1353,6 +1407,7 @@ scenarios! {
     model_server_fail_wheel: "model-server", FailWheel;
     model_server_fail_image: "model-server", FailImage;
     model_server_fail_chart: "model-server", FailChart;
+    model_server_rerun: "model-server", Rerun;
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up

@@ -30,6 +30,8 @@ pub enum Body {
         dispatch: bool,
         /// Minutes a promotion waits for the plain tag's release run.
         promotion_wait_minutes: u32,
+        /// A GitHub release can be created: a run over a published one stops.
+        release_check: bool,
     },
     Gate {
         run: String,
@@ -173,6 +175,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             outputs: PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect(),
             dispatch: p.dispatch,
             promotion_wait_minutes: PROMOTION_WAIT,
+            release_check: r.github_release != crate::spec::GithubRelease::Never,
         },
     );
     plan_job.timeout = Some(if promotion { PROMOTION_WAIT + 10 } else { 10 });
