@@ -15,6 +15,18 @@ pub struct ReleaseWorkflow {
     pub promotion: bool,
     /// How a workflow of this repository is called: `$/` or `./`.
     pub local: String,
+    /// `on.push.tags` globs; empty when tag triggers are off.
+    pub tag_globs: Vec<String>,
+    /// workflow_dispatch with a `tag` input.
+    pub dispatch: bool,
+    pub tag_prefix: String,
+    /// semver | pep440, for the version-file check.
+    pub scheme: crate::spec::Scheme,
+    /// Files whose version must equal the tag's.
+    pub version_files: Vec<String>,
+    /// The "Check the version files" step's script (env VERSION, SCHEME,
+    /// VERSION_FILES): plan::versionfiles.
+    pub version_files_script: &'static str,
     pub jobs: Graph<Body>,
 }
 
@@ -423,6 +435,12 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         tag_expr,
         promotion,
         local: "$/".into(),
+        tag_globs: p.tag_globs.clone(),
+        dispatch: p.dispatch,
+        tag_prefix: p.grammar.prefix.clone(),
+        scheme: p.grammar.scheme,
+        version_files: p.version_files.clone(),
+        version_files_script: super::versionfiles::script(),
         jobs: Graph { jobs },
     }
 }

@@ -107,20 +107,14 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
     let env = environment();
     let pins = plan.pins.uses_lines();
     let tag_script = crate::plan::tagscript::script(plan);
-    // The "Check the version files" step of release.yml (env VERSION, SCHEME,
-    // VERSION_FILES): plan::versionfiles.
-    let version_files_script = crate::plan::versionfiles::script();
-    let outputs = plan.output_names();
+    // Each template sees its own plan (`wf`) and what every workflow shares:
+    // the pins, the header and the tag script of its plan jobs.
     let render_one = |template: &str, file: &str, wf: Value| -> Rendered {
         let ctx = context! {
-            plan => Value::from_serialize(plan),
             wf => wf,
             pins => pins,
             header => header,
-            file => file,
             tag_script => tag_script,
-            version_files_script => version_files_script,
-            outputs => outputs,
         };
         let text = env
             .get_template(template)
