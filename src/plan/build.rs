@@ -40,6 +40,10 @@ pub struct BuildPlan {
     pub rust_timeout: u32,
     pub go_timeout: u32,
     pub provenance_timeout: u32,
+    /// Permissions of the build jobs.
+    pub build_permissions: Vec<Permission>,
+    /// Permissions of the provenance job.
+    pub provenance_permissions: Vec<Permission>,
     /// Permissions the calling job in release.yml must grant (the union of
     /// what the jobs of this workflow ask for).
     pub caller_permissions: Vec<Permission>,
@@ -87,6 +91,14 @@ pub struct BuildEntry {
 }
 
 /// A download-artifact pattern that matches exactly `names`.
+/// Permissions of a job that attests build provenance of files.
+pub fn attest_permissions() -> Vec<Permission> {
+    vec![
+        Permission::write("id-token", "Sigstore signing certificate of the attestation"),
+        Permission::write("attestations", "store the attestation in the repository"),
+    ]
+}
+
 pub fn exact_pattern(names: &[String]) -> String {
     match names {
         [one] => one.clone(),
@@ -191,11 +203,10 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
         }
     }
     let provenance = spec.release.provenance;
-    let mut caller_permissions = vec![Permission::read("contents", "check out the tag")];
-    if provenance {
-        caller_permissions.push(Permission::write("id-token", "provenance attestations"));
-        caller_permissions.push(Permission::write("attestations", "store the attestations"));
-    }
+    let build_permissions = vec![Permission::read("contents", "check out the tag")];
+    let provenance_permissions = if provenance { attest_permissions() } else { Vec::new() };
+    // What the calling job must grant: what the jobs ask for, no more.
+    let caller_permissions = super::graph::merge(build_permissions.iter().chain(&provenance_permissions));
     let artifacts: Vec<String> = entries.iter().map(|e| e.artifact.clone()).collect();
     Some(BuildPlan {
         has_rust: entries.iter().any(|e| e.kind == BinaryKind::Rust),
@@ -208,6 +219,8 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
             .map(|(_, j)| j.to_string())
             .collect(),
         provenance,
+        build_permissions,
+        provenance_permissions,
         sbom: spec.release.sbom,
         concurrency: "build-assets".into(),
         stage_dir: STAGE_DIR.into(),
@@ -358,6 +371,10 @@ release: { provenance: false }
             .iter()
             .map(|p| format!("{}: {}", p.name, p.access))
             .collect();
-        assert_eq!(perms, ["contents: read", "id-token: write", "attestations: write"]);
+        assert_eq!(
+            perms,
+            ["attestations: write", "contents: read", "id-token: write"],
+            "the union of the jobs', by name"
+        );
     }
 }

@@ -21,6 +21,10 @@ pub struct HelmPlan {
     /// `timeout-minutes` of the plan job and of each chart job.
     pub plan_timeout: u32,
     pub chart_timeout: u32,
+    /// Permissions of the plan job and of each chart's lint-and-package job.
+    pub read_permissions: Vec<Permission>,
+    /// Permissions of each chart's push job.
+    pub push_permissions: Vec<Permission>,
     /// Permissions the calling job in release.yml must grant.
     pub caller_permissions: Vec<Permission>,
     /// The Helm version installed (never `latest`).
@@ -104,6 +108,8 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             build_if: "inputs.stage != 'publish' && needs.plan.outputs.promotion != 'true'".into(),
         });
     }
+    let read_permissions = vec![Permission::read("contents", "check out the tag")];
+    let push_permissions = vec![Permission::write("packages", "push the chart to the OCI registry")];
     let mut plan_outputs = vec!["promotion".to_string(), "helm-version".to_string()];
     plan_outputs.extend(charts.iter().map(|c| c.app_version_output.clone()));
     Some(HelmPlan {
@@ -114,10 +120,10 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         package_dir: "wfgen-charts".into(),
         plan_timeout: 10,
         chart_timeout: 15,
-        caller_permissions: vec![
-            Permission::read("contents", "check out the tag"),
-            Permission::write("packages", "push the charts to ghcr.io"),
-        ],
+        // What the calling job must grant: what the jobs ask for, no more.
+        caller_permissions: super::graph::merge(read_permissions.iter().chain(&push_permissions)),
+        read_permissions,
+        push_permissions,
         helm_version: HELM_VERSION.into(),
     })
 }

@@ -35,6 +35,10 @@ pub struct PythonWorkflow {
     /// Attest build provenance of every wheel and sdist (a job after the
     /// builds, like build-assets.yml's).
     pub provenance: bool,
+    /// Permissions of the wheel, sdist and pure build jobs.
+    pub build_permissions: Vec<Permission>,
+    /// Permissions of the provenance job.
+    pub provenance_permissions: Vec<Permission>,
     /// The build jobs, which the provenance job waits for.
     pub build_jobs: Vec<String>,
     /// download-artifact pattern of every package's artifacts.
@@ -257,6 +261,12 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 packages: vec![pkg],
                 caller_permissions: Vec::new(),
                 provenance: spec.release.provenance,
+                build_permissions: vec![Permission::read("contents", "check out the tag")],
+                provenance_permissions: if spec.release.provenance {
+                    super::build::attest_permissions()
+                } else {
+                    Vec::new()
+                },
                 build_jobs: Vec::new(),
                 artifact_pattern: String::new(),
             }),
