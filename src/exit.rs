@@ -1,4 +1,4 @@
-//! Exit codes of the command line (DESIGN.md): 0 clean, 1 drift or rejected
+//! Exit codes of the command line: 0 clean, 1 drift or rejected
 //! tag, 2 usage, 3 fatal. A leaf module: the check decides its code here
 //! without depending on the command line.
 

@@ -14,7 +14,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::spec::{self, LoadError, LoadedSpec};
 
-/// Exit codes (DESIGN.md): 0 clean, 1 drift or rejected tag, 2 usage, 3 fatal.
+/// Exit codes: 0 clean, 1 drift or rejected tag, 2 usage, 3 fatal.
 pub use crate::exit;
 
 #[derive(Parser, Debug)]

@@ -1,4 +1,4 @@
-//! The runner table (DESIGN.md): which runner builds each target or platform,
+//! The runner table: which runner builds each target or platform,
 //! and how. `runners:` in the spec overrides the label.
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! Placeholder expansion and the Docker tag rules (DESIGN.md): for a
+//! Placeholder expansion and the Docker tag rules: for a
 //! pre-release only tags with `{version}`, `{prerelease}` or `{sha7}` are
 //! pushed; `latest` and `{major}`/`{minor}`-only tags never are, and `{major}`
 //! alone is never pushed for 0.x. A moving tag (one without `{version}`,
@@ -50,7 +50,7 @@ pub fn expand(template: &str, values: &Values) -> String {
     out
 }
 
-/// When a Docker tag template is pushed (DESIGN.md, "Docker tag rules"),
+/// When a Docker tag template is pushed,
 /// decided once per template: [`docker_tag_applies`] evaluates it in Rust and
 /// the tag script (`plan::tagscript`) prints it as bash conditions.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

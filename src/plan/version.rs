@@ -1,4 +1,4 @@
-//! The version grammar of release tags (DESIGN.md, "Version grammar"), as
+//! The version grammar of release tags, as
 //! Rust. release.yml carries the same grammar as a bash script
 //! (`plan::tagscript`); a test runs both over hundreds of tags and requires
 //! them to agree.

@@ -190,7 +190,7 @@ fn serde_problem(text: &str, e: &yaml_serde::Error, label: &str) -> Problem {
     Problem::new(msg)
         .at(span)
         .label(label)
-        .help("see the spec format in `wfgen schema` or DESIGN.md; YAML needs `key: value` pairs indented with spaces")
+        .help("see the spec format in `wfgen schema`; YAML needs `key: value` pairs indented with spaces")
 }
 
 // ---- shape check: unknown keys, wrong types, unknown values, all at once ----

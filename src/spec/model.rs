@@ -1,4 +1,4 @@
-//! The serde model of `wfgen.yaml`, spec format 1 (see DESIGN.md).
+//! The serde model of `wfgen.yaml`, spec format 1.
 //!
 //! Every struct denies unknown keys in its JSON Schema; the loader reports
 //! unknown keys itself (all of them, with a did-you-mean), so serde never has to.

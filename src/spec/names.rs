@@ -1,8 +1,8 @@
 //! The names that spec format 1 accepts: targets, platforms, placeholders,
 //! retired runner labels.
 
-/// Rust host triples of tier 1 and tier 2 that have a runner (DESIGN.md,
-/// "Runner table"): Linux triples, Apple darwin and Windows msvc.
+/// Rust host triples of tier 1 and tier 2 that have a runner in the runner
+/// table: Linux triples, Apple darwin and Windows msvc.
 pub const RUST_TARGETS: &[&str] = &[
     "x86_64-unknown-linux-gnu",
     "x86_64-unknown-linux-musl",
