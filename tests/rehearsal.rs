@@ -414,7 +414,12 @@ enum Kind {
     /// The release once more over its published GitHub release: the re-run
     /// fails with a clear message and changes nothing.
     Rerun,
+    /// A promotion of a plain tag whose release failed.
+    PromotionOfFailed,
 }
+
+/// Why a re-run over a published release fails.
+const PUBLISHED: &str = "title=Release already published::";
 
 /// One act run of a scenario.
 struct Step {
@@ -422,6 +427,10 @@ struct Step {
     dispatch: bool,
     /// `ref` of the event: `refs/tags/T` or `refs/heads/main`.
     git_ref: String,
+    /// None: every job succeeds and what is published equals `wfgen plan`.
+    /// Some(line): the run fails, with this in its log (the failure the
+    /// scenario is about, not another), and publishes nothing anywhere.
+    fails_with: Option<String>,
 }
 
 struct Scenario {
@@ -432,11 +441,8 @@ struct Scenario {
     /// Releases that exist before the rehearsal: (tag, latest).
     seeded_releases: Vec<(String, bool)>,
     steps: Vec<Step>,
+    /// REHEARSAL_FAIL of every run: the stand-in or stub that fails.
     fail: Option<String>,
-    expect_success: bool,
-    /// A line of the act log that says why a failing scenario failed: the
-    /// failure must be the one the scenario is about.
-    expect_error: Option<String>,
 }
 
 /// The scenario, or why it does not apply to the fixture.
@@ -446,6 +452,11 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         tag: tag.to_string(),
         dispatch,
         git_ref: format!("refs/tags/{tag}"),
+        fails_with: None,
+    };
+    let failing_on = |tag: &str, dispatch: bool, why: &str| Step {
+        fails_with: Some(why.to_string()),
+        ..on_tag(tag, dispatch)
     };
     let dispatch = !spec.tag_triggers;
     let mut s = Scenario {
@@ -455,14 +466,13 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         seeded_releases: vec![],
         steps: vec![on_tag(&release, dispatch)],
         fail: None,
-        expect_success: true,
-        expect_error: None,
     };
     let failing = |s: &mut Scenario, fail: String| {
         let tool = fail.split(':').next().unwrap_or_default().to_string();
-        s.expect_error = Some(format!("injected failure of {tool} "));
+        for step in &mut s.steps {
+            step.fails_with = Some(format!("injected failure of {tool} "));
+        }
         s.fail = Some(fail);
-        s.expect_success = false;
     };
     match kind {
         Kind::Release => {}
@@ -480,6 +490,19 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
             s.steps = vec![on_tag(&release, dispatch), on_tag(&promo, dispatch)];
         }
+        Kind::PromotionOfFailed => {
+            let Some(suffix) = &spec.stable_suffix else {
+                return Err("the spec has no versioning.stable-suffix: no promotion tags".into());
+            };
+            // The plain tag's release fails (an image leg); its promotion must
+            // refuse to release it, and publish nothing either.
+            let promo = format!("{release}{suffix}");
+            s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
+            s.steps = vec![on_tag(&release, dispatch)];
+            failing(&mut s, "docker/build-push-action:linux/".into());
+            s.steps
+                .push(failing_on(&promo, dispatch, "title=Promotion of a failed release::"));
+        }
         Kind::DispatchTag => {
             if dispatch {
                 return Err("the release is dispatch-only: scenario `release` already dispatches on the tag".into());
@@ -488,12 +511,9 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         }
         Kind::DispatchBranch => {
             s.steps = vec![Step {
-                tag: release.clone(),
-                dispatch: true,
                 git_ref: "refs/heads/main".into(),
+                ..failing_on(&release, true, "title=Run the release on its tag::")
             }];
-            s.expect_success = false;
-            s.expect_error = Some("title=Run the release on its tag::".into());
         }
         Kind::Rerun => {
             if spec.yaml["release"]["draft"].as_bool() == Some(true) {
@@ -509,12 +529,11 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 s.steps = vec![
                     on_tag(&release, dispatch),
                     on_tag(&promo, dispatch),
-                    on_tag(&promo, true),
+                    failing_on(&promo, true, PUBLISHED),
                 ];
             } else {
-                s.steps = vec![on_tag(&release, dispatch), on_tag(&release, true)];
+                s.steps = vec![on_tag(&release, dispatch), failing_on(&release, true, PUBLISHED)];
             }
-            s.expect_error = Some("title=Release already published::".into());
         }
         Kind::Backport => {
             let (old, new) = (spec.tag("1.4.9"), spec.tag("1.5.0"));
@@ -1242,17 +1261,7 @@ fn rehearse(fixture: &'static str, kind: Kind) {
             step.git_ref
         );
         let mut step_problems = vec![];
-        let rerun = kind == Kind::Rerun && n + 1 == s.steps.len();
-        if rerun {
-            // The release exists and is published: the run stops in its plan,
-            // before anything is built, and publishes nothing again.
-            if act.success {
-                step_problems.push(format!("{what}: act succeeded; expected the re-run to fail"));
-            }
-            if !got.is_empty() {
-                step_problems.push(format!("{what}: the re-run over a published release published again"));
-            }
-        } else if s.expect_success {
+        if step.fails_with.is_none() {
             if !act.success {
                 step_problems.push(format!(
                     "{what}: act failed (a job failed); expected every job to succeed"
@@ -1282,7 +1291,7 @@ fn rehearse(fixture: &'static str, kind: Kind) {
             }
         }
         if !act.success
-            && let Some(why) = s.expect_error.as_deref().filter(|_| rerun || !s.expect_success)
+            && let Some(why) = step.fails_with.as_deref()
         {
             let log = std::fs::read_to_string(&act.log).unwrap_or_default();
             if !log.contains(why) {
@@ -1304,12 +1313,12 @@ fn rehearse(fixture: &'static str, kind: Kind) {
                 "\n== {what}\n  act log: {}\n  published:\n{}  expected ({}):\n{}  act summary:\n{}",
                 act.log.display(),
                 got.detail(),
-                if s.expect_success {
+                if step.fails_with.is_none() {
                     "from wfgen plan"
                 } else {
                     "nothing: the release must fail"
                 },
-                if s.expect_success {
+                if step.fails_with.is_none() {
                     exp.published.detail()
                 } else {
                     Published::default().detail()
@@ -1375,6 +1384,7 @@ scenarios! {
     llm_proxy_fail_image: "llm-proxy", FailImage;
     llm_proxy_fail_chart: "llm-proxy", FailChart;
     llm_proxy_rerun: "llm-proxy", Rerun;
+    llm_proxy_promotion_of_failed: "llm-proxy", PromotionOfFailed;
     cluster_tool_release: "cluster-tool", Release;
     cluster_tool_prerelease: "cluster-tool", Prerelease;
     cluster_tool_promotion: "cluster-tool", Promotion;
@@ -1386,6 +1396,7 @@ scenarios! {
     cluster_tool_fail_image: "cluster-tool", FailImage;
     cluster_tool_fail_chart: "cluster-tool", FailChart;
     cluster_tool_rerun: "cluster-tool", Rerun;
+    cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
     opsml_promotion: "opsml", Promotion;
@@ -1397,6 +1408,7 @@ scenarios! {
     opsml_fail_image: "opsml", FailImage;
     opsml_fail_chart: "opsml", FailChart;
     opsml_rerun: "opsml", Rerun;
+    opsml_promotion_of_failed: "opsml", PromotionOfFailed;
     model_server_release: "model-server", Release;
     model_server_prerelease: "model-server", Prerelease;
     model_server_promotion: "model-server", Promotion;
@@ -1408,6 +1420,7 @@ scenarios! {
     model_server_fail_image: "model-server", FailImage;
     model_server_fail_chart: "model-server", FailChart;
     model_server_rerun: "model-server", Rerun;
+    model_server_promotion_of_failed: "model-server", PromotionOfFailed;
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up
