@@ -226,7 +226,10 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
     );
     write(
         &repo.join("Makefile"),
-        ".PHONY: all build lint test\nall build lint test:\n\t@echo \"make $@: ok (rehearsal)\"\n",
+        // `make test` fails when REHEARSAL_FAIL holds `make:test` (a failing gate).
+        ".PHONY: all build lint test\nall build lint test:\n\
+         \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
+         \t@echo \"make $@: ok (rehearsal)\"\n",
     );
     for d in spec.seq("docker") {
         let file = d["dockerfile"].as_str().unwrap_or("Dockerfile").to_string();
@@ -416,6 +419,10 @@ enum Kind {
     Rerun,
     /// A promotion of a plain tag whose release failed.
     PromotionOfFailed,
+    /// A gate fails: release.yml's own conditions keep every build and
+    /// publish job from running (act ends a run at a failed job inside a
+    /// called workflow, so this is where those conditions are exercised).
+    FailGate,
 }
 
 /// Why a re-run over a published release fails.
@@ -574,6 +581,21 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 failing(&mut s, format!("docker/build-push-action:RUNTIMES={runtime}"));
             } else {
                 failing(&mut s, "docker/build-push-action:linux/".into());
+            }
+        }
+        Kind::FailGate => {
+            // The last gate fails: `make X` through the scratch Makefile, a Go
+            // command through the go stand-in.
+            let gates = spec.seq("gates");
+            let Some(run) = gates.last().and_then(|g| g["run"].as_str()) else {
+                return Err("the spec has no gates".into());
+            };
+            if let Some(target) = run.strip_prefix("make ") {
+                failing(&mut s, format!("make:{target}"));
+            } else if let Some(args) = run.strip_prefix("go ") {
+                failing(&mut s, format!("go:{args}"));
+            } else {
+                return Err(format!("no stand-in can fail the gate `{run}`"));
             }
         }
         Kind::FailChart => {
@@ -1384,6 +1406,7 @@ scenarios! {
     llm_proxy_fail_image: "llm-proxy", FailImage;
     llm_proxy_fail_chart: "llm-proxy", FailChart;
     llm_proxy_rerun: "llm-proxy", Rerun;
+    llm_proxy_fail_gate: "llm-proxy", FailGate;
     llm_proxy_promotion_of_failed: "llm-proxy", PromotionOfFailed;
     cluster_tool_release: "cluster-tool", Release;
     cluster_tool_prerelease: "cluster-tool", Prerelease;
@@ -1396,6 +1419,7 @@ scenarios! {
     cluster_tool_fail_image: "cluster-tool", FailImage;
     cluster_tool_fail_chart: "cluster-tool", FailChart;
     cluster_tool_rerun: "cluster-tool", Rerun;
+    cluster_tool_fail_gate: "cluster-tool", FailGate;
     cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
@@ -1408,6 +1432,7 @@ scenarios! {
     opsml_fail_image: "opsml", FailImage;
     opsml_fail_chart: "opsml", FailChart;
     opsml_rerun: "opsml", Rerun;
+    opsml_fail_gate: "opsml", FailGate;
     opsml_promotion_of_failed: "opsml", PromotionOfFailed;
     model_server_release: "model-server", Release;
     model_server_prerelease: "model-server", Prerelease;
@@ -1420,6 +1445,7 @@ scenarios! {
     model_server_fail_image: "model-server", FailImage;
     model_server_fail_chart: "model-server", FailChart;
     model_server_rerun: "model-server", Rerun;
+    model_server_fail_gate: "model-server", FailGate;
     model_server_promotion_of_failed: "model-server", PromotionOfFailed;
 }
 
