@@ -148,6 +148,55 @@ pub fn plan(p: &Plan) -> ReleaseWorkflow {
     wf
 }
 
+/// A call of a reusable workflow of this repository, in one stage.
+struct Call {
+    id: String,
+    name: String,
+    file: String,
+    stage: Option<String>,
+    /// What the called workflow's jobs ask for (GitHub checks every job of
+    /// the callee against the grant, whatever the stage).
+    permissions: Vec<Permission>,
+    secrets: Vec<String>,
+}
+
+impl Call {
+    fn new(
+        id: &str,
+        name: &str,
+        file: &str,
+        stage: Option<&str>,
+        permissions: &[Permission],
+        secrets: &[String],
+    ) -> Call {
+        Call {
+            id: id.into(),
+            name: name.into(),
+            file: file.into(),
+            stage: stage.map(str::to_string),
+            permissions: permissions.to_vec(),
+            secrets: secrets.to_vec(),
+        }
+    }
+
+    fn job(self, stage: Stage, needs: Vec<String>, condition: Option<String>) -> Job<Body> {
+        let mut j = job(
+            &self.id,
+            self.name,
+            stage,
+            needs,
+            Body::Call {
+                file: self.file,
+                stage: self.stage,
+                secrets: self.secrets,
+            },
+        );
+        j.permissions = self.permissions;
+        j.condition = condition;
+        j
+    }
+}
+
 fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> Job<Body> {
     let call = matches!(body, Body::Call { .. });
     Job {
@@ -233,101 +282,71 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
     // build: every artifact workflow, images by digest and charts packaged only
-    type CallSpec<'a> = (&'a str, String, String, Option<&'a str>, Vec<Permission>, Vec<String>);
-    let mut calls: Vec<CallSpec> = Vec::new();
+    let mut build_calls: Vec<Call> = Vec::new();
+    // publish: the publish stage of the workflows that have one
+    let mut publish_calls: Vec<Call> = Vec::new();
     if let Some(b) = &p.build {
-        calls.push((
+        build_calls.push(Call::new(
             "build-assets",
-            "Build the binaries".into(),
-            "build-assets.yml".into(),
+            "Build the binaries",
+            "build-assets.yml",
             None,
-            b.caller_permissions.clone(),
-            Vec::new(),
+            &b.caller_permissions,
+            &[],
         ));
     }
     for w in &p.python {
         let names: Vec<&str> = w.packages.iter().map(|p| p.name.as_str()).collect();
-        calls.push((
-            w.job.as_str(),
-            format!("Build the Python packages: {}", names.join(", ")),
-            w.file.clone(),
-            None,
-            w.caller_permissions.clone(),
-            Vec::new(),
-        ));
+        let name = format!("Build the Python packages: {}", names.join(", "));
+        build_calls.push(Call::new(&w.job, &name, &w.file, None, &w.caller_permissions, &[]));
     }
     if let Some(d) = &p.docker {
-        calls.push((
+        let (perms, secrets) = (&d.caller_permissions, &d.secrets);
+        build_calls.push(Call::new(
             "docker-build",
-            "Build the images, pushed by digest only".into(),
-            "docker.yml".into(),
+            "Build the images, pushed by digest only",
+            "docker.yml",
             Some("build"),
-            d.caller_permissions.clone(),
-            d.secrets.clone(),
+            perms,
+            secrets,
         ));
-    }
-    if let Some(h) = &p.helm {
-        calls.push((
-            "helm-build",
-            "Lint and package the Helm charts".into(),
-            "helm-publish.yml".into(),
-            Some("build"),
-            h.caller_permissions.clone(),
-            Vec::new(),
-        ));
-    }
-    for (id, name, file, stage, permissions, secrets) in calls {
-        let mut j = job(
-            id,
-            name,
-            Stage::Build,
-            after_gates.clone(),
-            Body::Call {
-                file,
-                stage: stage.map(str::to_string),
-                secrets,
-            },
-        );
-        j.permissions = permissions;
-        j.condition = not_promotion.clone();
-        jobs.push(j);
-    }
-    let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-
-    // publish: only when every job above succeeded
-    let mut publish: Vec<Job<Body>> = Vec::new();
-    if let Some(d) = &p.docker {
-        let mut j = job(
+        publish_calls.push(Call::new(
             "docker-publish",
-            "Publish the image tags".into(),
-            Stage::Publish,
-            built.clone(),
-            Body::Call {
-                file: "docker.yml".into(),
-                stage: Some("publish".into()),
-                secrets: d.secrets.clone(),
-            },
-        );
-        j.permissions = d.caller_permissions.clone();
-        j.condition = not_promotion.clone();
-        publish.push(j);
+            "Publish the image tags",
+            "docker.yml",
+            Some("publish"),
+            perms,
+            secrets,
+        ));
     }
     if let Some(h) = &p.helm {
-        let mut j = job(
+        let perms = &h.caller_permissions;
+        build_calls.push(Call::new(
+            "helm-build",
+            "Lint and package the Helm charts",
+            "helm-publish.yml",
+            Some("build"),
+            perms,
+            &[],
+        ));
+        publish_calls.push(Call::new(
             "helm-publish",
-            "Push the Helm charts".into(),
-            Stage::Publish,
-            built.clone(),
-            Body::Call {
-                file: "helm-publish.yml".into(),
-                stage: Some("publish".into()),
-                secrets: Vec::new(),
-            },
-        );
-        j.permissions = h.caller_permissions.clone();
-        j.condition = not_promotion.clone();
-        publish.push(j);
+            "Push the Helm charts",
+            "helm-publish.yml",
+            Some("publish"),
+            perms,
+            &[],
+        ));
     }
+    for c in build_calls {
+        jobs.push(c.job(Stage::Build, after_gates.clone(), not_promotion.clone()));
+    }
+    // Every publish job waits for the plan, the gates and every build.
+    let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    let mut publish: Vec<Job<Body>> = publish_calls
+        .into_iter()
+        .map(|c| c.job(Stage::Publish, built.clone(), not_promotion.clone()))
+        .collect();
     for pk in p
         .python
         .iter()
