@@ -441,10 +441,19 @@ fn generate_does_not_write_into_a_symlinked_workflow_dir_outside() {
 const SHA: &str = "abcdef1234567890abcdef1234567890abcdef12";
 
 fn plan_json(fixture: &str, tag: &str, code: i32) -> serde_json::Value {
+    plan_json_among(fixture, tag, &[], code)
+}
+
+/// `wfgen plan TAG --format json` in a repository whose tags are `repo_tags`
+/// (`--tags FILE`: the answer does not depend on this repository's own tags).
+fn plan_json_among(fixture: &str, tag: &str, repo_tags: &[&str], code: i32) -> serde_json::Value {
+    let tags = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(tags.path(), repo_tags.join("\n")).unwrap();
     let out = wfgen()
         .arg("--spec")
         .arg(common::fixture_spec(fixture))
-        .args(["plan", tag, "--format", "json", "--sha", SHA])
+        .args(["plan", tag, "--format", "json", "--sha", SHA, "--tags"])
+        .arg(tags.path())
         .output()
         .unwrap();
     expect_code(&out, code, &format!("plan {tag} ({fixture})"));
@@ -492,6 +501,35 @@ fn plan_release_tag() {
     ] {
         assert!(refs.contains(&r.to_string()), "{r} missing from {refs:?}");
     }
+}
+
+#[test]
+fn plan_backport_moves_no_latest() {
+    // 1.5.0 is out: 1.4.9 takes its minor line's tag, not `latest` nor `1`.
+    let json = plan_json_among("cluster-tool", "v1.4.9", &["v1.5.0", "v1.4.8", "v2.0.0-rc.1"], 0);
+    assert_eq!(json["github_release"], true);
+    assert_eq!(json["latest"], false, "{json:#}");
+    assert_eq!(
+        json["standing"],
+        serde_json::json!({"newest": false, "newest_in_major": false, "newest_in_minor": true})
+    );
+    let refs = docker_refs(&json, "ghcr.io/acme/kubetool");
+    assert!(refs.contains(&"ghcr.io/acme/kubetool:1.4".to_string()), "{refs:?}");
+    assert!(!refs.iter().any(|r| r.ends_with(":latest")), "{refs:?}");
+}
+
+#[test]
+fn plan_tags_file_unreadable() {
+    let out = wfgen()
+        .arg("--spec")
+        .arg(common::fixture_spec("cluster-tool"))
+        .args(["plan", "v1.4.9", "--tags", "/nonexistent/tags.txt"])
+        .output()
+        .unwrap();
+    expect_code(&out, 3, "plan --tags of a missing file");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot read the tags file /nonexistent/tags.txt"), "{err}");
+    assert!(err.contains("help: --tags takes a file with one tag per line"), "{err}");
 }
 
 #[test]
