@@ -13,7 +13,7 @@ use common::{TempRepo, judge, judge_cmd, run_judge, wfgen};
 /// Generates a fixture's workflows into a fresh git repository with the real
 /// binary: `wfgen --spec <tmp>/wfgen.yaml generate`.
 fn generated(fixture: &str) -> TempRepo {
-    let repo = TempRepo::with_fixture(fixture);
+    let repo = TempRepo::with_fixture_repo(fixture);
     let spec = repo.join("wfgen.yaml");
     let out = wfgen()
         .current_dir(repo.path())

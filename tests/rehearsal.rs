@@ -224,12 +224,30 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         &repo.join("README.md"),
         &format!("# rehearsal of {}\n", spec.repository),
     );
+    // Every target (gates, your jobs' `make X`) is recorded with its job, and
+    // fails when REHEARSAL_FAIL holds `make:<target>`. The targets are the
+    // ones the spec names, phony: a directory of that name (deploy/) must not
+    // hide one.
+    let mut phony: Vec<String> = ["all", "build", "lint", "test", "deploy"].map(String::from).to_vec();
+    for cmd in spec.seq("gates").iter().map(|g| &g["run"]).chain(
+        spec.seq("jobs")
+            .iter()
+            .flat_map(|j| j["steps"].as_sequence().cloned().unwrap_or_default())
+            .map(|st| st["run"].clone())
+            .collect::<Vec<_>>()
+            .iter(),
+    ) {
+        if let Some(t) = cmd.as_str().and_then(|c| c.strip_prefix("make ")) {
+            phony.extend(t.split_whitespace().map(String::from));
+        }
+    }
     write(
         &repo.join("Makefile"),
-        // `make test` fails when REHEARSAL_FAIL holds `make:test` (a failing gate).
-        ".PHONY: all build lint test\nall build lint test:\n\
+        &(format!(".PHONY: {0}\n{0}:\n", phony.join(" "))
+            + "\
          \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
-         \t@echo \"make $@: ok (rehearsal)\"\n",
+         \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"]}\\n' \"$$GITHUB_JOB\" \"$@\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
+         \t@echo \"make $@: ok (rehearsal)\"\n"),
     );
     for d in spec.seq("docker") {
         let file = d["dockerfile"].as_str().unwrap_or("Dockerfile").to_string();
@@ -419,6 +437,8 @@ enum Kind {
     Rerun,
     /// A promotion of a plain tag whose release failed.
     PromotionOfFailed,
+    /// A verify job of the spec's `jobs:` fails: nothing is published.
+    FailVerify,
     /// A gate fails: release.yml's own conditions keep every build and
     /// publish job from running (act ends a run at a failed job inside a
     /// called workflow, so this is where those conditions are exercised).
@@ -583,6 +603,20 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 failing(&mut s, "docker/build-push-action:linux/".into());
             }
         }
+        Kind::FailVerify => {
+            let verify = spec
+                .seq("jobs")
+                .into_iter()
+                .find(|j| j["stage"].as_str() == Some("verify"));
+            let Some(target) = verify
+                .as_ref()
+                .and_then(|j| j["steps"][0]["run"].as_str())
+                .and_then(|r| r.strip_prefix("make "))
+            else {
+                return Err("the spec has no verify job that runs `make`".into());
+            };
+            failing(&mut s, format!("make:{target}"));
+        }
         Kind::FailGate => {
             // The last gate fails: `make X` through the scratch Makefile, a Go
             // command through the go stand-in.
@@ -724,6 +758,66 @@ fn strs(v: &Json) -> Vec<String> {
 
 /// What the records from index `from` on published; the release from the gh
 /// stand-in's state.
+/// Whether a record is a publication (an image tag, a chart, a PyPI upload,
+/// a GitHub release call).
+fn is_publication(r: &Json) -> bool {
+    match r["kind"].as_str() {
+        Some("tool") => matches!(
+            r["tool"].as_str(),
+            Some("docker-published" | "helm-pushed" | "gh-release-done")
+        ),
+        Some("action") if r["status"].as_i64() == Some(0) => match r["action"].as_str() {
+            Some("pypa/gh-action-pypi-publish") => true,
+            // A push by digest only (no tags) is not a publication.
+            Some("docker/build-push-action") => {
+                r["extra"]["pushed"].as_bool() == Some(true)
+                    && r["inputs"]["tags"].as_str().is_some_and(|t| !t.trim().is_empty())
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The spec's own jobs in a run that succeeded: each ran exactly when its
+/// `when` says (verify jobs not for a promotion, which builds nothing), a
+/// verify job before anything was published, an after-release job after
+/// everything was. Each job's `make` targets are recorded with its job id
+/// (a called workflow of the fixture names its job like the caller's).
+fn custom_job_problems(spec: &SpecInfo, dir: &Path, from: usize, plan: &Json) -> Vec<String> {
+    let records: Vec<Json> = records(dir).into_iter().skip(from).collect();
+    let published: Vec<usize> = (0..records.len()).filter(|i| is_publication(&records[*i])).collect();
+    let prerelease = plan["prerelease"].as_bool() == Some(true);
+    let promotion = plan["promotion"].as_bool() == Some(true);
+    let mut problems = Vec::new();
+    for j in spec.seq("jobs") {
+        let id = j["id"].as_str().unwrap_or_default();
+        let stage = j["stage"].as_str().unwrap_or_default();
+        let applies = match j["when"].as_str().unwrap_or("always") {
+            "release" => !prerelease,
+            "prerelease" => prerelease,
+            _ => true,
+        } && !(stage == "verify" && promotion);
+        let ran: Vec<usize> = (0..records.len())
+            .filter(|i| records[*i]["tool"] == "make" && records[*i]["job"] == id)
+            .collect();
+        match (applies, ran.first(), ran.last()) {
+            (false, Some(_), _) => problems.push(format!("job `{id}` ran, but its `when` excludes this release")),
+            (true, None, _) => problems.push(format!("job `{id}` ({stage}) did not run")),
+            (true, Some(first), Some(last)) => {
+                if stage == "verify" && published.first().is_some_and(|p| p < last) {
+                    problems.push(format!("verify job `{id}` ran after something was published"));
+                }
+                if stage == "after-release" && published.last().is_some_and(|p| p > first) {
+                    problems.push(format!("after-release job `{id}` ran before everything was published"));
+                }
+            }
+            _ => {}
+        }
+    }
+    problems
+}
+
 fn published(dir: &Path, from: usize) -> Published {
     let mut p = Published::default();
     let mut release_tag: Option<String> = None;
@@ -1042,6 +1136,10 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     git(&repo, &["config", "commit.gpgsign", "false"]);
     git(&repo, &["config", "tag.gpgsign", "false"]);
     std::fs::copy(common::fixture_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
+    // The fixture's own files: the workflows its `jobs:` call.
+    for (rel, text) in common::fixture_files(s.fixture) {
+        write(&repo.join(&rel), &text);
+    }
     for (i, (version, tags)) in s.commits.iter().enumerate() {
         lay_out(&repo, spec, version);
         if i == 0 {
@@ -1292,6 +1390,11 @@ fn rehearse(fixture: &'static str, kind: Kind) {
             for d in compare(&got, &exp) {
                 step_problems.push(format!("{what}: {d}"));
             }
+            if act.success {
+                for d in custom_job_problems(&spec, &sc.state, from, &plan) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
             if kind == Kind::Backport {
                 if got.release.as_ref().is_some_and(|r| r.latest) {
                     step_problems.push(format!(
@@ -1407,6 +1510,7 @@ scenarios! {
     llm_proxy_fail_chart: "llm-proxy", FailChart;
     llm_proxy_rerun: "llm-proxy", Rerun;
     llm_proxy_fail_gate: "llm-proxy", FailGate;
+    llm_proxy_fail_verify: "llm-proxy", FailVerify;
     llm_proxy_promotion_of_failed: "llm-proxy", PromotionOfFailed;
     cluster_tool_release: "cluster-tool", Release;
     cluster_tool_prerelease: "cluster-tool", Prerelease;
@@ -1420,6 +1524,7 @@ scenarios! {
     cluster_tool_fail_chart: "cluster-tool", FailChart;
     cluster_tool_rerun: "cluster-tool", Rerun;
     cluster_tool_fail_gate: "cluster-tool", FailGate;
+    cluster_tool_fail_verify: "cluster-tool", FailVerify;
     cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
@@ -1433,6 +1538,7 @@ scenarios! {
     opsml_fail_chart: "opsml", FailChart;
     opsml_rerun: "opsml", Rerun;
     opsml_fail_gate: "opsml", FailGate;
+    opsml_fail_verify: "opsml", FailVerify;
     opsml_promotion_of_failed: "opsml", PromotionOfFailed;
     model_server_release: "model-server", Release;
     model_server_prerelease: "model-server", Prerelease;
@@ -1446,6 +1552,7 @@ scenarios! {
     model_server_fail_chart: "model-server", FailChart;
     model_server_rerun: "model-server", Rerun;
     model_server_fail_gate: "model-server", FailGate;
+    model_server_fail_verify: "model-server", FailVerify;
     model_server_promotion_of_failed: "model-server", PromotionOfFailed;
 }
 

@@ -36,6 +36,7 @@ pub enum Stage {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Access {
+    None,
     Read,
     Write,
 }
@@ -43,6 +44,7 @@ pub enum Access {
 impl std::fmt::Display for Access {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
+            Access::None => "none",
             Access::Read => "read",
             Access::Write => "write",
         })
@@ -136,6 +138,11 @@ pub enum GraphError {
         job: String,
         missing: String,
     },
+    /// An after-release job that does not wait for a publish job.
+    RunsBeforeRelease {
+        job: String,
+        missing: String,
+    },
 }
 
 impl std::fmt::Display for GraphError {
@@ -150,6 +157,10 @@ impl std::fmt::Display for GraphError {
             GraphError::PublishesEarly { job, missing } => write!(
                 f,
                 "publish job `{job}` does not wait for `{missing}`: it could publish while that job fails"
+            ),
+            GraphError::RunsBeforeRelease { job, missing } => write!(
+                f,
+                "after-release job `{job}` does not wait for `{missing}`: it could run before the release is out"
             ),
         }
     }
@@ -258,6 +269,16 @@ impl<B> Graph<B> {
                 });
             }
         }
+        let publish = self.ids_of(Stage::Publish);
+        for j in self.jobs.iter().filter(|j| j.stage == Stage::AfterRelease) {
+            let waits = self.ancestors(&j.id);
+            if let Some(missing) = publish.iter().find(|p| !waits.contains(*p)) {
+                return Err(GraphError::RunsBeforeRelease {
+                    job: j.id.clone(),
+                    missing: missing.clone(),
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -335,6 +356,21 @@ mod tests {
             })
         );
         assert!(g.check().unwrap_err().to_string().contains("could publish while"));
+        let g = Graph {
+            jobs: vec![
+                job("plan", Stage::Plan, &[]),
+                job("tags", Stage::Publish, &["plan"]),
+                job("release", Stage::Publish, &["plan"]),
+                job("homebrew", Stage::AfterRelease, &["tags"]),
+            ],
+        };
+        assert_eq!(
+            g.check(),
+            Err(GraphError::RunsBeforeRelease {
+                job: "homebrew".into(),
+                missing: "release".into()
+            })
+        );
     }
 
     #[test]

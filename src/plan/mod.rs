@@ -38,6 +38,8 @@ pub struct Plan {
     pub helm: Option<helm::HelmPlan>,
     pub release: ReleasePlan,
     pub pins: pins::Pins,
+    /// The spec's own jobs (`jobs:`), placed in release.yml by `release`.
+    pub jobs: Vec<crate::spec::CustomJob>,
 }
 
 pub use graph::{Access, Permission};
@@ -105,6 +107,7 @@ impl Plan {
                 slack_webhook_secret: r.notify.as_ref().map(|n| n.slack_webhook_secret.clone()),
             },
             pins: pins::resolve(spec),
+            jobs: spec.jobs.clone(),
         }
     }
 

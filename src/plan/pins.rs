@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::spec::Spec;
 
 /// The built-in pins, a copy of the shared action-pins.tsv.
-pub const BUILTIN_TSV: &str = include_str!("../../data/action-pins.tsv");
+pub const BUILTIN_TSV: &str = crate::spec::names::ACTION_PINS_TSV;
 
 /// Where a pin comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -54,11 +54,7 @@ pub fn builtin() -> Pins {
         if cols.len() < 3 {
             continue;
         }
-        let mut action = cols[0].to_string();
-        // The code-scanning upload action lives in a subdirectory.
-        if action == "github/codeql-action" {
-            action = "github/codeql-action/upload-sarif".into();
-        }
+        let action = crate::spec::names::pinned_action_name(cols[0]);
         out.insert(
             action.clone(),
             ActionPin {

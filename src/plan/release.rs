@@ -4,7 +4,8 @@
 use serde::Serialize;
 
 use super::graph::{Graph, Job, Stage};
-use super::{Permission, Plan};
+use super::{Access, Permission, Plan};
+use crate::spec::{CustomStage, PermissionLevel, When};
 
 /// What release.yml.j2 sees: the trigger and the job graph.
 #[derive(Debug, Clone, Serialize)]
@@ -37,7 +38,8 @@ pub struct ReleaseWorkflow {
 pub enum Body {
     /// The tag script, the version files, the dispatch and promotion checks.
     Plan {
-        outputs: Vec<String>,
+        /// The job's outputs and their expressions.
+        outputs: Vec<Input>,
         /// Under workflow_dispatch, the run must be on the tag.
         dispatch: bool,
         /// Minutes a promotion waits for the plain tag's release run.
@@ -55,17 +57,59 @@ pub enum Body {
     /// A reusable workflow of this repository.
     Call {
         file: String,
-        /// The `stage` input of docker.yml and helm-publish.yml.
-        stage: Option<String>,
+        /// The inputs (`with:`).
+        with: Vec<Input>,
         /// Secrets passed by name (never `secrets: inherit`).
         secrets: Vec<String>,
     },
+    /// One of the spec's `jobs:` with steps.
+    Custom(CustomJob),
     /// A PyPI upload (trusted publishing does not accept reusable workflows).
     Pypi(PypiJob),
     GithubRelease(GithubReleaseJob),
     Notify {
         slack_webhook_secret: String,
     },
+}
+
+/// A name and its value (a GitHub expression or a literal), for `with:`,
+/// `env:` and `outputs:`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Input {
+    pub name: String,
+    pub value: String,
+}
+
+impl Input {
+    fn new(name: &str, value: impl Into<String>) -> Input {
+        Input {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// `name: ${{ needs.plan.outputs.<output> }}`.
+    fn plan_output(name: &str, output: &str) -> Input {
+        Input::new(name, format!("${{{{ needs.plan.outputs.{output} }}}}"))
+    }
+}
+
+/// A `steps` job of the spec's `jobs:`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomJob {
+    /// The release values and the secrets, as the job's environment.
+    pub env: Vec<Input>,
+    pub environment: Option<String>,
+    pub steps: Vec<CustomStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomStep {
+    pub name: String,
+    pub run: Option<String>,
+    /// The `uses:` value with its pin and version comment, or a `./` path.
+    pub uses: Option<String>,
+    pub with: Vec<Input>,
 }
 
 /// A toolchain that gates install as the builds do.
@@ -153,7 +197,7 @@ struct Call {
     id: String,
     name: String,
     file: String,
-    stage: Option<String>,
+    with: Vec<Input>,
     /// What the called workflow's jobs ask for (GitHub checks every job of
     /// the callee against the grant, whatever the stage).
     permissions: Vec<Permission>,
@@ -173,7 +217,9 @@ impl Call {
             id: id.into(),
             name: name.into(),
             file: file.into(),
-            stage: stage.map(str::to_string),
+            with: std::iter::once(Input::plan_output("tag", "tag"))
+                .chain(stage.map(|s| Input::new("stage", s)))
+                .collect(),
             permissions: permissions.to_vec(),
             secrets: secrets.to_vec(),
         }
@@ -187,7 +233,7 @@ impl Call {
             needs,
             Body::Call {
                 file: self.file,
-                stage: self.stage,
+                with: self.with,
                 secrets: self.secrets,
             },
         );
@@ -196,6 +242,105 @@ impl Call {
         j
     }
 }
+
+/// The spec's `jobs:` of one stage.
+fn spec_jobs(p: &Plan, stage: CustomStage) -> impl Iterator<Item = &crate::spec::CustomJob> {
+    p.jobs.iter().filter(move |j| j.stage == stage)
+}
+
+/// The `if:` of a job that runs only for releases or only for pre-releases.
+fn when_condition(when: When) -> Option<String> {
+    match when {
+        When::Always => None,
+        When::Release => Some("needs.plan.outputs.is-prerelease == 'false'".into()),
+        When::Prerelease => Some("needs.plan.outputs.is-prerelease == 'true'".into()),
+    }
+}
+
+/// One of the spec's `jobs:`: a call of the user's reusable workflow with the
+/// release's values, or steps after a checkout of the tag with them in env.
+fn custom_job(
+    p: &Plan,
+    cj: &crate::spec::CustomJob,
+    stage: Stage,
+    needs: Vec<String>,
+    condition: Option<String>,
+) -> Job<Body> {
+    let release_values = [
+        ("tag", "tag"),
+        ("version", "version"),
+        ("prerelease", "is-prerelease"),
+        ("sha", "sha"),
+    ];
+    let secrets: Vec<String> = cj.secrets.clone();
+    let body = match &cj.uses {
+        Some(file) => Body::Call {
+            file: file.trim_start_matches("./.github/workflows/").to_string(),
+            with: release_values
+                .iter()
+                .map(|(name, output)| Input::plan_output(name, output))
+                .collect(),
+            secrets,
+        },
+        None => {
+            let pins = p.pins.uses_lines();
+            Body::Custom(CustomJob {
+                env: release_values
+                    .iter()
+                    .map(|(name, output)| Input::plan_output(&format!("RELEASE_{}", name.to_ascii_uppercase()), output))
+                    .chain(secrets.iter().map(|s| Input::new(s, format!("${{{{ secrets.{s} }}}}"))))
+                    .collect(),
+                environment: cj.environment.clone(),
+                steps: cj
+                    .steps
+                    .iter()
+                    .map(|st| CustomStep {
+                        name: st.name.clone().unwrap_or_else(|| {
+                            st.run
+                                .as_deref()
+                                .or(st.uses.as_deref())
+                                .unwrap_or_default()
+                                .lines()
+                                .next()
+                                .unwrap_or_default()
+                                .to_string()
+                        }),
+                        run: st.run.clone(),
+                        uses: st
+                            .uses
+                            .as_ref()
+                            .map(|u| pins.get(u).cloned().unwrap_or_else(|| u.clone())),
+                        with: st.with.iter().map(|(k, v)| Input::new(k, v.clone())).collect(),
+                    })
+                    .collect(),
+            })
+        }
+    };
+    let custom = matches!(body, Body::Custom(_));
+    let mut j = job(&cj.id, cj.id.clone(), stage, needs, body);
+    if custom {
+        j.runs_on = Some(cj.runs_on.clone());
+        j.timeout = Some(CUSTOM_TIMEOUT);
+    }
+    j.permissions = cj
+        .permissions
+        .iter()
+        .map(|(name, level)| Permission {
+            name: name.clone(),
+            access: match level {
+                PermissionLevel::Read => Access::Read,
+                PermissionLevel::Write => Access::Write,
+                PermissionLevel::None => Access::None,
+            },
+            why: String::new(),
+        })
+        .collect();
+    j.condition = condition;
+    j
+}
+
+/// `timeout-minutes` of a `steps` job of the spec's `jobs:`.
+const CUSTOM_TIMEOUT: u32 = 30;
 
 fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> Job<Body> {
     let call = matches!(body, Body::Call { .. });
@@ -233,7 +378,14 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         Stage::Plan,
         Vec::new(),
         Body::Plan {
-            outputs: PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect(),
+            outputs: PLAN_OUTPUTS
+                .iter()
+                .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
+                .chain(std::iter::once(Input::new(
+                    "sha",
+                    "${{ steps.checkout.outputs.commit }}",
+                )))
+                .collect(),
             dispatch: p.dispatch,
             promotion_wait_minutes: PROMOTION_WAIT,
             release_check: r.github_release != crate::spec::GithubRelease::Never,
@@ -341,11 +493,37 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     for c in build_calls {
         jobs.push(c.job(Stage::Build, after_gates.clone(), not_promotion.clone()));
     }
-    // Every publish job waits for the plan, the gates and every build.
+    // verify: your jobs after every build, before anything is published
+    let built_only: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    for cj in spec_jobs(p, CustomStage::Verify) {
+        jobs.push(custom_job(
+            p,
+            cj,
+            Stage::Verify,
+            built_only.clone(),
+            when_condition(cj.when),
+        ));
+    }
+    // A verify job skipped by its `when` must not hold back publishing, which
+    // then asks for "no job failed" instead of "every job succeeded".
+    let publish_condition = if spec_jobs(p, CustomStage::Verify).any(|j| j.when != When::Always) {
+        Some(format!(
+            "${{{{ !cancelled() && !failure(){} }}}}",
+            if promotion {
+                " && needs.plan.outputs.promotion != 'true'"
+            } else {
+                ""
+            }
+        ))
+    } else {
+        not_promotion.clone()
+    };
+    // Every publish job waits for the plan, the gates, every build and every
+    // verify job.
     let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
     let mut publish: Vec<Job<Body>> = publish_calls
         .into_iter()
-        .map(|c| c.job(Stage::Publish, built.clone(), not_promotion.clone()))
+        .map(|c| c.job(Stage::Publish, built.clone(), publish_condition.clone()))
         .collect();
     for pk in p
         .python
@@ -377,7 +555,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         );
         j.timeout = Some(20);
         j.permissions.push(Permission::write("id-token", "trusted publishing"));
-        j.condition = not_promotion.clone();
+        j.condition = publish_condition.clone();
         publish.push(j);
     }
     let published: Vec<String> = publish.iter().map(|j| j.id.clone()).collect();
@@ -432,6 +610,17 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         j.permissions = permissions;
         j.condition = Some("${{ !cancelled() && !failure() && needs.plan.outputs.github-release == 'true' }}".into());
         j.condition_why = Some("Only when no job failed: jobs skipped for a promotion tag do not count.".into());
+        jobs.push(j);
+    }
+
+    // after-release: your jobs once everything is published
+    let released: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    for cj in spec_jobs(p, CustomStage::AfterRelease) {
+        let when = when_condition(cj.when).map(|w| format!(" && {w}")).unwrap_or_default();
+        let condition = format!("${{{{ !cancelled() && !failure(){when} }}}}");
+        let mut j = custom_job(p, cj, Stage::AfterRelease, released.clone(), Some(condition));
+        j.condition_why =
+            Some("Once every job before succeeded or was skipped (a promotion publishes no image).".into());
         jobs.push(j);
     }
 
@@ -572,7 +761,25 @@ mod tests {
         assert!(gh.permissions.iter().all(|p| p.name != "actions"));
         let r = release_of("fixtures/cluster-tool/wfgen.yaml");
         let n = r.jobs.get("notify").unwrap();
-        assert_eq!(n.needs.last().map(String::as_str), Some("github-release"));
+        assert_eq!(
+            n.needs.last().map(String::as_str),
+            Some("homebrew"),
+            "notify comes last"
+        );
+        // The spec's after-release job waits for the release, only for releases.
+        let h = r.jobs.get("homebrew").unwrap();
+        assert_eq!(h.stage, Stage::AfterRelease);
+        assert_eq!(h.needs.last().map(String::as_str), Some("github-release"));
+        assert_eq!(
+            h.condition.as_deref(),
+            Some("${{ !cancelled() && !failure() && needs.plan.outputs.is-prerelease == 'false' }}")
+        );
+        let Body::Custom(c) = &h.body else { panic!() };
+        assert!(
+            c.env
+                .iter()
+                .any(|e| e.name == "HOMEBREW_TAP_TOKEN" && e.value == "${{ secrets.HOMEBREW_TAP_TOKEN }}")
+        );
         assert_eq!(n.stage, Stage::Notify);
         let Body::Notify { slack_webhook_secret } = &n.body else {
             panic!()

@@ -37,6 +37,10 @@ pub struct Spec {
     pub helm: Vec<HelmChart>,
     #[serde(default)]
     pub release: Release,
+    /// Your own jobs, wired into release.yml at a stage (a smoke test, a
+    /// deploy, a Homebrew tap); wfgen never writes their files.
+    #[serde(default)]
+    pub jobs: Vec<CustomJob>,
     /// Overrides of the runner table: target or platform -> runner label.
     #[serde(default)]
     pub runners: BTreeMap<String, String>,
@@ -131,6 +135,95 @@ pub struct Gate {
     pub name: String,
     /// Shell command run by the gate.
     pub run: String,
+}
+
+/// One of your own jobs in release.yml.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CustomJob {
+    /// Job id in release.yml (letters, digits, `-`, `_`).
+    pub id: String,
+    /// verify: after every build, before anything is published (a failure
+    /// stops the release); after-release: after publishing.
+    pub stage: CustomStage,
+    /// The job's steps, run after a checkout of the tag; values come in as
+    /// environment variables (RELEASE_TAG, RELEASE_VERSION, RELEASE_PRERELEASE,
+    /// RELEASE_SHA). Or give `uses`.
+    #[serde(default)]
+    pub steps: Vec<CustomStep>,
+    /// A reusable workflow of this repository, `./.github/workflows/<file>.yml`,
+    /// called with the inputs tag, version, prerelease and sha.
+    #[serde(default)]
+    pub uses: Option<String>,
+    /// Runner label of a `steps` job.
+    #[serde(default = "default_custom_runner")]
+    pub runs_on: String,
+    /// The job's permissions [contents: read].
+    #[serde(default = "default_custom_permissions")]
+    pub permissions: BTreeMap<String, PermissionLevel>,
+    /// Secrets passed by name: env of a `steps` job, `secrets:` of a call.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// GitHub environment of a `steps` job (its protection rules apply).
+    #[serde(default)]
+    pub environment: Option<String>,
+    /// Which releases run the job.
+    #[serde(default)]
+    pub when: When,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CustomStage {
+    Verify,
+    AfterRelease,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum When {
+    /// Every release.
+    #[default]
+    Always,
+    /// Releases, not pre-releases.
+    Release,
+    /// Pre-releases only.
+    Prerelease,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PermissionLevel {
+    Read,
+    Write,
+    None,
+}
+
+/// A step of your own job: `run` a command, or `uses` an action.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct CustomStep {
+    /// Step name [the command, or the action].
+    #[serde(default)]
+    pub name: Option<String>,
+    /// A shell command (bash).
+    #[serde(default)]
+    pub run: Option<String>,
+    /// An action: `owner/repo[/path]`, pinned through `pins:` or the built-in
+    /// pins, or a local action `./path`.
+    #[serde(default)]
+    pub uses: Option<String>,
+    /// Inputs of the action.
+    #[serde(default)]
+    pub with: BTreeMap<String, String>,
+}
+
+fn default_custom_runner() -> String {
+    "ubuntu-24.04".into()
+}
+
+fn default_custom_permissions() -> BTreeMap<String, PermissionLevel> {
+    BTreeMap::from([("contents".to_string(), PermissionLevel::Read)])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]

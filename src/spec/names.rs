@@ -169,6 +169,30 @@ pub fn placeholders(s: &str) -> Result<Found, (usize, String)> {
     Ok(out)
 }
 
+/// The built-in action pins, a copy of the shared action-pins.tsv (read by
+/// `plan::pins`, and here for validation: which actions need no `pins:`).
+pub const ACTION_PINS_TSV: &str = include_str!("../../data/action-pins.tsv");
+
+/// The actions that have a built-in pin (`owner/repo[/path]`).
+pub fn builtin_pinned_actions() -> std::collections::BTreeSet<String> {
+    ACTION_PINS_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split('\t').next())
+        .map(pinned_action_name)
+        .collect()
+}
+
+/// The action name of a row of the pins table (its first column): the
+/// code-scanning upload action lives in a subdirectory of its repository.
+pub fn pinned_action_name(repo: &str) -> String {
+    if repo == "github/codeql-action" {
+        "github/codeql-action/upload-sarif".to_string()
+    } else {
+        repo.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -813,6 +813,9 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         }
     }
 
+    // your own jobs
+    custom_jobs(spec, &mut c, &job_id, &secret);
+
     // pins
     for (action, pin) in &spec.pins {
         let p = ypath!["pins", action.as_str()];
@@ -861,6 +864,207 @@ pub fn registry_host(image: &str) -> String {
         Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first.to_string(),
         _ => "docker.io".to_string(),
     }
+}
+
+/// GitHub's job permission scopes.
+const PERMISSION_SCOPES: &[&str] = &[
+    "actions",
+    "artifact-metadata",
+    "attestations",
+    "checks",
+    "contents",
+    "deployments",
+    "discussions",
+    "id-token",
+    "issues",
+    "models",
+    "packages",
+    "pages",
+    "pull-requests",
+    "security-events",
+    "statuses",
+];
+
+/// `jobs:`: ids that collide with nothing, a body (`steps` or `uses`), actions
+/// with a pin, known permission scopes, secrets by name, no `${{ }}`.
+fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
+    let workflow = re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$");
+    let action = re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$");
+    let builtin = crate::spec::names::builtin_pinned_actions();
+    let taken: BTreeSet<String> = spec
+        .gates
+        .iter()
+        .map(|g| g.name.clone())
+        .chain(spec.python.iter().map(|p| p.workflow_name()))
+        .collect();
+    let no_expr = |c: &mut Ctx, path: YPath, value: &str| {
+        if value.contains("${{") {
+            c.err(
+                path,
+                Part::Value,
+                "a value of the spec cannot hold a `${{ }}` expression".into(),
+                "a `steps` job reads the release from RELEASE_TAG, RELEASE_VERSION, RELEASE_PRERELEASE and RELEASE_SHA, and its secrets from environment variables of their own names".into(),
+            );
+        }
+    };
+    for (i, j) in spec.jobs.iter().enumerate() {
+        let p = ypath!["jobs", i];
+        c.name(
+            p.key("id"),
+            &j.id,
+            job_id,
+            "job id",
+            "a job id: letters, digits, `-` and `_`, starting with a letter or `_`",
+        );
+        if RESERVED_JOBS.contains(&j.id.as_str()) || j.id.starts_with("publish-") {
+            c.err(
+                p.key("id"),
+                Part::Value,
+                format!("job id `{}` is a job of release.yml", j.id),
+                format!(
+                    "pick another id; release.yml uses {} and publish-*",
+                    RESERVED_JOBS.join(", ")
+                ),
+            );
+        } else if taken.contains(&j.id) {
+            c.err(
+                p.key("id"),
+                Part::Value,
+                format!("job id `{}` is taken by a gate or a Python workflow", j.id),
+                "each job of release.yml needs an id of its own: rename the job".into(),
+            );
+        }
+        match (&j.uses, j.steps.is_empty()) {
+            (Some(_), false) => c.err(
+                p.key("uses"),
+                Part::Key,
+                "a job has `steps` or `uses`, not both".into(),
+                "keep `steps` for commands run in release.yml, or `uses` for a reusable workflow of yours".into(),
+            ),
+            (None, true) => c.err(
+                p.clone(),
+                Part::Key,
+                format!("job `{}` has nothing to run", j.id),
+                "add `steps: [{ run: make smoke }]`, or `uses: ./.github/workflows/deploy.yml`".into(),
+            ),
+            _ => {}
+        }
+        if let Some(u) = &j.uses {
+            if !workflow.is_match(u) {
+                c.err(
+                    p.key("uses"),
+                    Part::Value,
+                    format!("`{u}` is not a reusable workflow of this repository"),
+                    "write `./.github/workflows/<file>.yml`; a workflow of another repository would need a pin, so call it from a workflow of yours".into(),
+                );
+            }
+            if j.environment.is_some() {
+                c.err(
+                    p.key("environment"),
+                    Part::Key,
+                    "a job that calls a reusable workflow cannot have an environment".into(),
+                    "GitHub allows `environment:` only on the jobs of the called workflow: set it there".into(),
+                );
+            }
+            if j.runs_on != "ubuntu-24.04" {
+                c.err(
+                    p.key("runs-on"),
+                    Part::Key,
+                    "a job that calls a reusable workflow has no runner".into(),
+                    "set `runs-on` in the called workflow's jobs".into(),
+                );
+            }
+        }
+        no_expr(c, p.key("runs-on"), &j.runs_on);
+        if let Some(e) = &j.environment {
+            no_expr(c, p.key("environment"), e);
+        }
+        for (k, s) in j.secrets.iter().enumerate() {
+            c.name(
+                p.key("secrets").index(k),
+                s,
+                secret,
+                "secret name",
+                "the name of a repository or environment secret: letters, digits and `_`",
+            );
+            if s.starts_with("GITHUB_") {
+                c.err(
+                    p.key("secrets").index(k),
+                    Part::Value,
+                    format!("`{s}` is not a secret you can pass"),
+                    "GitHub reserves names that start with GITHUB_; the job's token comes from `permissions`".into(),
+                );
+            }
+        }
+        for scope in j.permissions.keys() {
+            if !PERMISSION_SCOPES.contains(&scope.as_str()) {
+                c.err(
+                    p.key("permissions").key(scope),
+                    Part::Key,
+                    format!("unknown permission `{scope}`"),
+                    format!("GitHub's permissions: {}", PERMISSION_SCOPES.join(", ")),
+                );
+            }
+        }
+        for (k, st) in j.steps.iter().enumerate() {
+            let sp = p.key("steps").index(k);
+            match (&st.run, &st.uses) {
+                (Some(_), Some(_)) | (None, None) => c.err(
+                    sp.clone(),
+                    Part::Key,
+                    "a step has either `run` or `uses`".into(),
+                    "e.g. `{ run: make smoke }` or `{ uses: owner/action, with: { key: value } }`".into(),
+                ),
+                _ => {}
+            }
+            if let Some(r) = &st.run {
+                no_expr(c, sp.key("run"), r);
+                if r.trim().is_empty() {
+                    c.err(
+                        sp.key("run"),
+                        Part::Value,
+                        "a step needs a command to run".into(),
+                        "e.g. `run: make smoke`".into(),
+                    );
+                }
+            }
+            if let Some(n) = &st.name {
+                no_expr(c, sp.key("name"), n);
+            }
+            for (key, v) in &st.with {
+                no_expr(c, sp.key("with").key(key), v);
+            }
+            if let Some(u) = &st.uses {
+                if u.starts_with("./") {
+                    continue;
+                }
+                if !action.is_match(u) {
+                    c.err(
+                        sp.key("uses"),
+                        Part::Value,
+                        format!("`{u}` is not an action name"),
+                        "write `owner/repo` or `owner/repo/path` without `@ref` (the pin gives the commit), or `./path` for an action of this repository".into(),
+                    );
+                } else if !spec.pins.contains_key(u) && !builtin.contains(u) {
+                    c.err(
+                        sp.key("uses"),
+                        Part::Value,
+                        format!("action `{u}` has no pin"),
+                        format!(
+                            "every action runs at a full commit SHA: add it to `pins:`, e.g.\n  pins:\n    {u}: {{ version: v1.2.3, sha: <40-hex commit of v1.2.3> }}"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    c.unique(
+        spec.jobs
+            .iter()
+            .enumerate()
+            .map(|(i, j)| (ypath!["jobs", i, "id"], j.id.as_str())),
+        "job id",
+    );
 }
 
 #[cfg(test)]

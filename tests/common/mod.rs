@@ -24,6 +24,28 @@ pub fn fixtures() -> Vec<String> {
 }
 
 /// Path of a fixture's spec.
+/// The files of a fixture besides its spec (`/`-separated paths, text),
+/// sorted: the repository's own files that the spec refers to.
+pub fn fixture_files(name: &str) -> Vec<(String, String)> {
+    let dir = fixture_spec(name).parent().unwrap().to_path_buf();
+    let mut out: Vec<(String, String)> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(|e| e.expect("fixture dir entry"))
+        .filter(|e| e.file_type().is_file() && e.file_name() != "wfgen.yaml")
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(&dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read_to_string(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 pub fn fixture_spec(name: &str) -> PathBuf {
     repo_root().join("fixtures").join(name).join("wfgen.yaml")
 }
@@ -79,6 +101,17 @@ impl TempRepo {
     pub fn with_fixture(name: &str) -> Self {
         let repo = Self::new();
         repo.write("wfgen.yaml", &std::fs::read_to_string(fixture_spec(name)).unwrap());
+        repo
+    }
+
+    /// [`Self::with_fixture`] with the fixture's own files too (its workflows
+    /// that wfgen does not write, such as a reusable workflow its `jobs:`
+    /// call): the repository the judges see.
+    pub fn with_fixture_repo(name: &str) -> Self {
+        let repo = Self::with_fixture(name);
+        for (rel, text) in fixture_files(name) {
+            repo.write(&rel, &text);
+        }
         repo
     }
 
