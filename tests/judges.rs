@@ -93,6 +93,33 @@ fn every_fixture_is_judged() {
     );
 }
 
+/// `output.local-calls: relative` (GitHub Enterprise Server): release.yml calls
+/// its workflows as `./.github/workflows/...`, which actionlint reads as any
+/// release does and zizmor accepts through the line-level ignore wfgen writes.
+#[test]
+fn relative_local_calls_pass_the_judges() {
+    let repo = TempRepo::with_fixture_repo("opsml");
+    let spec = repo.read("wfgen.yaml") + "output:\n  local-calls: relative\n";
+    repo.write("wfgen.yaml", &spec);
+    let out = common::wfgen()
+        .current_dir(repo.path())
+        .args(["--spec", "wfgen.yaml", "generate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let release = repo.read(".github/workflows/release.yml");
+    assert!(!release.contains("uses: $/"), "no `$/` call is left");
+    let calls = release.matches("uses: ./.github/workflows/").count();
+    assert!(calls >= 4, "{calls} relative calls");
+    assert_eq!(
+        release.matches("# zizmor: ignore[self-repository]").count(),
+        calls,
+        "each relative call carries zizmor's ignore"
+    );
+    common::assert_actionlint_clean(repo.path(), "release.yml with relative calls");
+    common::assert_zizmor_clean(repo.path(), "release.yml with relative calls");
+}
+
 // ---- the judges judge: a planted mistake must be caught ------------------------
 
 const BAD_WORKFLOW: &str = r#"name: bad

@@ -40,6 +40,8 @@ pub struct Plan {
     pub pins: pins::Pins,
     /// The spec's own jobs (`jobs:`), placed in release.yml by `release`.
     pub jobs: Vec<crate::spec::CustomJob>,
+    /// How release.yml calls the other workflows.
+    pub local_calls: crate::spec::LocalCalls,
 }
 
 pub use graph::{Access, Permission};
@@ -108,6 +110,7 @@ impl Plan {
             },
             pins: pins::resolve(spec),
             jobs: spec.jobs.clone(),
+            local_calls: spec.output.local_calls,
         }
     }
 

@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::graph::{Graph, Job, Stage};
 use super::{Access, Permission, Plan};
-use crate::spec::{CustomStage, PermissionLevel, When};
+use crate::spec::{CustomStage, LocalCalls, PermissionLevel, When};
 
 /// What release.yml.j2 sees: the trigger and the job graph.
 #[derive(Debug, Clone, Serialize)]
@@ -16,6 +16,9 @@ pub struct ReleaseWorkflow {
     pub promotion: bool,
     /// How a workflow of this repository is called: `$/` or `./`.
     pub local: String,
+    /// The comment after a `./` call: zizmor's line-level ignore of its
+    /// `self-repository` audit, and why.
+    pub local_comment: Option<String>,
     /// `on.push.tags` globs; empty when tag triggers are off.
     pub tag_globs: Vec<String>,
     /// workflow_dispatch with a `tag` input.
@@ -642,7 +645,14 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     ReleaseWorkflow {
         tag_expr,
         promotion,
-        local: "$/".into(),
+        local: match p.local_calls {
+            LocalCalls::SelfRepository => "$/",
+            LocalCalls::Relative => "./",
+        }
+        .into(),
+        local_comment: (p.local_calls == LocalCalls::Relative).then(|| {
+            "# zizmor: ignore[self-repository] output.local-calls: relative, for GitHub Enterprise Server".into()
+        }),
         tag_globs: p.tag_globs.clone(),
         dispatch: p.dispatch,
         tag_prefix: p.grammar.prefix.clone(),

@@ -47,6 +47,28 @@ pub struct Spec {
     /// Overrides of the built-in action pins: `owner/repo[/path]` -> pin.
     #[serde(default)]
     pub pins: BTreeMap<String, Pin>,
+    /// How the generated files are written.
+    #[serde(default)]
+    pub output: Output,
+}
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Output {
+    /// How release.yml calls the other workflows: `self` writes `$/` calls
+    /// (github.com); `relative` writes `./` calls (GitHub Enterprise Server,
+    /// and actionlint releases without `$/`).
+    #[serde(default)]
+    pub local_calls: LocalCalls,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LocalCalls {
+    #[default]
+    #[serde(rename = "self")]
+    SelfRepository,
+    Relative,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
