@@ -210,6 +210,35 @@ fn serde_problem(text: &str, e: &yaml_serde::Error, label: &str) -> Problem {
             .label("the first alias")
             .help("write the values out instead of repeating them through anchors (`&name`) and aliases (`*name`)");
     }
+    if e.location().is_none() && e.to_string().contains("more than one document") {
+        // The second document starts at the second `---` line, or at the
+        // first one when content comes before it.
+        let marks: Vec<usize> = text
+            .match_indices("---")
+            .map(|(i, _)| i)
+            .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+            .collect();
+        let first_content = text
+            .lines()
+            .scan(0usize, |off, l| {
+                let at = *off;
+                *off += l.len() + 1;
+                Some((at, l))
+            })
+            .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .map(|(at, _)| at);
+        let second = match (marks.first(), first_content) {
+            (Some(&m), Some(c)) if m == c => marks.get(1).copied(),
+            (Some(&m), _) => Some(m),
+            _ => None,
+        };
+        if let Some(at) = second {
+            return Problem::new("the spec holds more than one YAML document")
+                .at(Some((at, at + 3)))
+                .label("a second document starts here")
+                .help("a spec is one YAML document: remove this `---` and what follows, or merge it into the first");
+        }
+    }
     let span = e.location().map(|l| {
         let s = l.index().min(text.len());
         let end = text[s..]
