@@ -177,3 +177,18 @@ fn plan_refuses_a_docker_tag_over_128_characters() {
     let ok = format!("v1.0.0-rc.{}", "a".repeat(100));
     assert_eq!(run(&repo, &["plan", &ok]).0, Some(0));
 }
+
+#[test]
+fn thousands_of_differences_list_the_first_hundred_and_count_the_rest() {
+    let repo = generated("llm-proxy");
+    let text: String = (0..20_000).map(|i| format!("key{i}: value{i}\n")).collect();
+    std::fs::write(repo.join(RELEASE), &text).unwrap();
+    let (code, out, _) = run(&repo, &["check", "--format", "oneline"]);
+    assert_eq!(code, Some(1), "{out}");
+    let in_file: Vec<&str> = out.lines().filter(|l| l.starts_with(RELEASE)).collect();
+    // 100 differences, the count of the rest, and the missing header.
+    assert_eq!(in_file.len(), 102, "{}", in_file.join("\n"));
+    assert!(out.contains("has no wfgen header"), "{out}");
+    assert!(out.contains(&format!("{RELEASE}:3:1: `key2`: unexpected key")), "{out}");
+    assert!(out.contains("more differences not listed (at most 100 are)"), "{out}");
+}
