@@ -113,6 +113,15 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(7, 5),
             "bogus",
         ),
+        (
+            "an error after a script line of 40,000 columns",
+            base(&format!(
+                "gates:\n  - name: t\n    run: |\n      {}\n      b\n    bogus: 1\n",
+                "a".repeat(40_000)
+            )),
+            p(9, 5),
+            "bogus",
+        ),
         // Broken YAML.
         (
             "a tab as indentation",
