@@ -91,6 +91,9 @@ fn a_fifo_among_the_workflows_is_reported_not_read() {
             && out.contains("[unreadable-workflow]"),
         "{out}"
     );
+    let (code, _, err) = run(&repo, &["plan", "v1.2.3", "--tags", ".github/workflows/pipe.yml"]);
+    assert_eq!(code, Some(3));
+    assert!(err.contains("FIFO") && err.contains("help:"), "{err}");
     let (code, _, err) = run(&repo, &["pins", "sync"]);
     assert_eq!(code, Some(3));
     assert!(err.contains("FIFO") && err.contains("help:"), "{err}");
