@@ -195,3 +195,30 @@ fn thousands_of_differences_list_the_first_hundred_and_count_the_rest() {
     assert!(out.contains(&format!("{RELEASE}:3:1: `key2`: unexpected key")), "{out}");
     assert!(out.contains("more differences not listed (at most 100 are)"), "{out}");
 }
+
+#[test]
+fn positions_past_column_65535_are_reported_without_a_panic() {
+    // check, plain format: a 1 MB workflow of one line.
+    let repo = generated("llm-proxy");
+    std::fs::write(repo.join(RELEASE), format!("name: {}\n", "a".repeat(1_000_000))).unwrap();
+    let (code, out, err) = run(&repo, &["check"]);
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(!err.contains("panicked") && out.contains("1000007 bytes"), "{out}{err}");
+    assert!(
+        out.contains("(.github/workflows/release.yml, line 1, column 524289)"),
+        "{out}"
+    );
+
+    // validate: an error at column 70,037 of the spec.
+    let spec = format!(
+        "wfgen: 1\nproject: {{name: demo, homepage: \"{}\", bad: 1}}\n",
+        "a".repeat(70_000)
+    );
+    std::fs::write(repo.join("wfgen.yaml"), spec).unwrap();
+    let (code, _, err) = run(&repo, &["validate"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        !err.contains("panicked") && err.contains("wfgen.yaml:2:70037: unknown key `bad`"),
+        "{err}"
+    );
+}
