@@ -125,6 +125,19 @@ impl fmt::Display for OneProblem {
 
 impl std::error::Error for OneProblem {}
 
+impl OneProblem {
+    /// miette cannot draw a label past column 65,535 (it panics); far before
+    /// that the snippet is useless: such a problem is shown without one (its
+    /// line:col is in the first line).
+    fn too_wide(&self) -> bool {
+        const MAX_SNIPPET_COLUMN: usize = 10_000;
+        let Some((s, e)) = self.problem.span else { return false };
+        let text = self.src.inner();
+        let col = |o: usize| crate::ypath::line_col(text, o).1;
+        col(s) > MAX_SNIPPET_COLUMN || col(e) > MAX_SNIPPET_COLUMN
+    }
+}
+
 impl Diagnostic for OneProblem {
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
         self.problem
@@ -133,9 +146,15 @@ impl Diagnostic for OneProblem {
             .map(|h| Box::new(h.clone()) as Box<dyn fmt::Display>)
     }
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        if self.too_wide() {
+            return None;
+        }
         self.problem.span.map(|_| &self.src as &dyn miette::SourceCode)
     }
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.too_wide() {
+            return None;
+        }
         let (s, e) = self.problem.span?;
         let span = SourceSpan::new(s.into(), e.saturating_sub(s));
         Some(Box::new(std::iter::once(LabeledSpan::new_with_span(

@@ -53,8 +53,12 @@ pub fn workflow_files(root: &Path) -> Result<Vec<OnDisk>, String> {
 /// Reads a file, refusing one whose real path is outside `root`.
 pub fn read_inside(root: &Path, path: &Path) -> Result<String, String> {
     check_inside(root, path)?;
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    String::from_utf8(bytes).map_err(|_| format!("{} is not UTF-8 text", path.display()))
+    // Never open a FIFO or a device: reading one can block forever.
+    let bytes = crate::limits::read_regular(path)?;
+    crate::limits::utf8(bytes).map_err(|(lossy, at)| {
+        let (l, c) = crate::ypath::line_col(&lossy, at);
+        format!("{} is not UTF-8 text (line {l}, column {c})", path.display())
+    })
 }
 
 /// Errs when the real path of `path` (following symlinks) leaves `root`.

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod diag;
 pub mod exit;
 pub mod fsio;
+pub mod limits;
 pub mod plan;
 pub mod render;
 pub mod report;

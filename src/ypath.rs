@@ -134,6 +134,8 @@ pub enum Part {
 pub struct Located {
     doc: Option<yamlpath::Document>,
     text: String,
+    /// Bytes of `text` before what the span index parsed (a leading BOM).
+    shift: usize,
 }
 
 impl std::fmt::Debug for Located {
@@ -142,11 +144,32 @@ impl std::fmt::Debug for Located {
     }
 }
 
+/// The text the span index parses: without a leading byte order mark, and
+/// with every other U+FEFF (a zero-width no-break space in a value) replaced
+/// by a private-use character of the same length in bytes and characters,
+/// which tree-sitter's YAML grammar reads as an ordinary character (it
+/// fails on U+FEFF, and then every span would be lost). Offsets into it plus
+/// the returned shift are offsets into `text`.
+fn index_text(text: &str) -> (String, usize) {
+    let (body, shift) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    (body.replace('\u{feff}', "\u{e000}"), shift)
+}
+
 impl Located {
     pub fn new(text: &str) -> Self {
+        let (indexed, shift) = index_text(text);
         Located {
-            doc: yamlpath::Document::new(text).ok(),
+            // The span index (tree-sitter) aborts the process on some inputs
+            // (too deep): it only sees texts that pass the prescan.
+            doc: match crate::limits::prescan(&indexed) {
+                Ok(()) => yamlpath::Document::new(&indexed).ok(),
+                Err(_) => None,
+            },
             text: text.to_string(),
+            shift,
         }
     }
 
@@ -163,8 +186,8 @@ impl Located {
         let mut p = path.clone();
         let mut part = part;
         loop {
-            if let Some(s) = Self::query(doc, &p, part) {
-                return Some(s);
+            if let Some((s, e)) = Self::query(doc, &p, part) {
+                return Some((s + self.shift, e + self.shift));
             }
             p = p.parent()?;
             part = Part::Key;
@@ -173,7 +196,7 @@ impl Located {
 
     /// Like [`Located::span`], but only for the exact path.
     pub fn exact_span(&self, path: &YPath, part: Part) -> Option<(usize, usize)> {
-        Self::query(self.doc.as_ref()?, path, part)
+        Self::query(self.doc.as_ref()?, path, part).map(|(s, e)| (s + self.shift, e + self.shift))
     }
 
     fn query(doc: &yamlpath::Document, path: &YPath, part: Part) -> Option<(usize, usize)> {

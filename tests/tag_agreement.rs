@@ -300,6 +300,21 @@ fn tags(g: &Grammar) -> Vec<String> {
             }
         }
     }
+    // Long pre-releases and build metadata around the 128-character limit
+    // of a Docker tag (which the release refuses to exceed), on the longest
+    // core too.
+    for core in ["1.2.3", "18446744073709551615.0.1"] {
+        for n in [
+            90, 100, 110, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 140, 300,
+        ] {
+            let x = "x".repeat(n);
+            for l in &accepted {
+                out.push(format!("{p}{core}-{l}.{x}"));
+            }
+            out.push(format!("{p}{core}-rc.1+{x}"));
+            out.push(format!("{p}{core}+{x}"));
+        }
+    }
     // Promotion tags (and look-alikes for specs without a suffix).
     let suffix = g.stable_suffix.clone().unwrap_or_else(|| "-stable".to_string());
     for core in good_cores.iter().chain(bad_cores.iter().take(8)) {

@@ -147,11 +147,16 @@ fn short_hex(h: &str) -> &str {
 pub fn invalid(path: &str, text: &str, e: &yaml_serde::Error) -> Finding {
     let span = match e.location() {
         Some(l) => {
-            let s = l.index().min(text.len());
+            // The parser read the text without a leading byte order mark.
+            let bom = text.len() - render::strip_bom(text).len();
+            let s = (l.index() + bom).min(text.len());
             let end = text[s..].find('\n').map(|n| s + n).unwrap_or(text.len());
             Span::new(text, s, end.max(s))
         }
-        None => Span::file_start(),
+        None => match crate::limits::first_alias(text) {
+            Some(s) if e.to_string().contains("repetition limit") => Span::new(text, s, s + 1),
+            _ => Span::file_start(),
+        },
     };
     // The position is shown apart; the context that libyaml adds ("while
     // parsing a flow sequence at line 2 column 7") says where the construct
@@ -172,13 +177,35 @@ pub fn invalid(path: &str, text: &str, e: &yaml_serde::Error) -> Finding {
     )
 }
 
+/// A produced file refused before parsing (too large, nested too deep, a
+/// control character): one fatal finding where it goes too far.
+pub fn refused(path: &str, text: &str, r: &crate::limits::Refusal) -> Finding {
+    let (s, e) = crate::limits::refusal_span(text, r);
+    finding(
+        Rule::InvalidWorkflow,
+        path,
+        Span::new(text, s, e),
+        format!("`{path}` is not parsed: {}", r.message),
+        &r.label,
+        format!("{}; or run `wfgen generate` to rewrite the file from the spec", r.help),
+    )
+}
+
 /// A file that cannot be read (I/O error, not UTF-8, a symlink out of the
 /// repository).
 pub fn unreadable(path: &str, e: &str) -> Finding {
+    // A file that is not UTF-8 says where: "... (line L, column C)".
+    let re = regex::Regex::new(r"\(line (\d+), column (\d+)\)$").expect("regex");
+    let mut span = Span::file_start();
+    if let Some(c) = re.captures(e) {
+        span.line = c[1].parse().unwrap_or(1);
+        span.col = c[2].parse().unwrap_or(1);
+        (span.end_line, span.end_col) = (span.line, span.col);
+    }
     finding(
         Rule::UnreadableWorkflow,
         path,
-        Span::file_start(),
+        span,
         format!("`{path}` cannot be read: {e}"),
         "unreadable",
         "make it a readable UTF-8 file inside the repository, or run `wfgen generate --force` to replace it".into(),

@@ -366,6 +366,20 @@ pub fn compare(spec: &LoadedSpec, rendered: &[Rendered], on_disk: &[OnDisk], opt
         if rendered.iter().any(|r| r.path == d.path) {
             continue;
         }
+        // A FIFO, socket or device among the workflows is reported: it is
+        // no workflow, and no file wfgen will read.
+        if let Err(e) = &d.text
+            && e.contains("not a regular file")
+        {
+            findings.push(files::unreadable(&d.path, e));
+            files.push(FileResult {
+                path: d.path.clone(),
+                expected: None,
+                found: None,
+                drifted: true,
+            });
+            continue;
+        }
         // Only files with wfgen's header are wfgen's, and only those of this
         // spec (or of a spec that is gone); the rest are never reported.
         if let Ok(text) = &d.text
@@ -411,7 +425,13 @@ fn compare_file(spec: &LoadedSpec, r: &Rendered, text: &str, labels: &speclabel:
     if let Some(f) = files::header_finding(spec, &r.path, text) {
         out.push(f);
     }
-    let found: yaml_serde::Value = match yaml_serde::from_str(text) {
+    if let Err(refusal) = crate::limits::prescan(text) {
+        out.push(files::refused(&r.path, text, &refusal));
+        return;
+    }
+    // A leading byte order mark is no content (yaml_serde would read a
+    // second document); positions still count it (Located does).
+    let found: yaml_serde::Value = match yaml_serde::from_str(crate::render::strip_bom(text)) {
         Ok(v) => v,
         Err(e) => {
             out.push(files::invalid(&r.path, text, &e));

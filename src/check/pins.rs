@@ -129,7 +129,10 @@ pub struct UsesPin {
 /// Every `uses: owner/repo@<40-hex>` of a workflow text, with its version
 /// comment. Texts that are not YAML have none.
 pub fn scan(file: &str, text: &str) -> Vec<UsesPin> {
-    let Ok(v) = yaml_serde::from_str::<Value>(text) else {
+    if crate::limits::prescan(text).is_err() {
+        return Vec::new();
+    }
+    let Ok(v) = yaml_serde::from_str::<Value>(crate::render::strip_bom(text)) else {
         return Vec::new();
     };
     let mut paths = Vec::new();

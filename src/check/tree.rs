@@ -20,7 +20,15 @@ pub struct Ctx<'a> {
     located: OnceCell<Located>,
     pub labels: &'a SpecIndex<'a>,
     pub out: &'a mut Vec<Finding>,
+    /// Findings added, and differences found past [`MAX_FINDINGS`] (not
+    /// located: locating each one is linear in the file, so thousands of
+    /// them would take quadratic time).
+    pushed: usize,
+    suppressed: usize,
 }
+
+/// The most findings listed for one file; the rest are counted in one more.
+pub const MAX_FINDINGS: usize = 100;
 
 impl<'a> Ctx<'a> {
     pub fn new(file: &'a str, text: &'a str, labels: &'a SpecIndex<'a>, out: &'a mut Vec<Finding>) -> Self {
@@ -30,7 +38,14 @@ impl<'a> Ctx<'a> {
             located: OnceCell::new(),
             labels,
             out,
+            pushed: 0,
+            suppressed: 0,
         }
+    }
+
+    /// Whether the file has all the findings it lists.
+    fn full(&self) -> bool {
+        self.pushed >= MAX_FINDINGS
     }
 
     /// The disk text's node index, built on first use (only drifted files
@@ -41,6 +56,9 @@ impl<'a> Ctx<'a> {
 
     /// Byte span of `path` on disk, or of its nearest existing ancestor.
     pub fn raw_span(&self, path: &YPath, part: Part) -> Option<(usize, usize)> {
+        if self.full() {
+            return None;
+        }
         self.located().span(path, part)
     }
 
@@ -67,6 +85,11 @@ impl<'a> Ctx<'a> {
         spec_label: Option<SpecLabel>,
         help: String,
     ) {
+        if self.full() {
+            self.suppressed += 1;
+            return;
+        }
+        self.pushed += 1;
         self.out.push(Finding {
             rule,
             severity: rule.default_severity(),
@@ -98,6 +121,25 @@ pub fn compare(
     }
     let mut ctx = Ctx::new(file, disk_text, labels, out);
     walk(&mut ctx, &YPath::root(), expected, found);
+    if ctx.suppressed > 0 {
+        let n = ctx.suppressed;
+        ctx.out.push(Finding {
+            rule: Rule::ContentDrift,
+            severity: Rule::ContentDrift.default_severity(),
+            file: file.to_string(),
+            ypath: None,
+            message: format!(
+                "`{file}`: {n} more difference{} not listed (at most {MAX_FINDINGS} are)",
+                if n == 1 { "" } else { "s" }
+            ),
+            expected: None,
+            found: None,
+            span: Span::file_start(),
+            label: "more differences".into(),
+            spec_label: None,
+            help: "the file is far from what the spec produces: run `wfgen generate` to rewrite it, or `wfgen check --diff` to see every difference".into(),
+        });
+    }
 }
 
 const HELP_EDIT: &str = "the workflows are generated: change the spec and run `wfgen generate`, \

@@ -84,8 +84,8 @@ pub enum Command {
     Plan {
         /// The tag, e.g. v1.2.3.
         tag: String,
-        /// Commit of the tag, for `{sha7}` [default: `git rev-parse TAG`, else zeros].
-        #[arg(long)]
+        /// Commit of the tag, for `{sha7}`: 7 to 40 hex digits [default: `git rev-parse TAG`, else zeros].
+        #[arg(long, value_parser = parse_sha)]
         sha: Option<String>,
         /// The repository's tags, one per line, which decide where `latest`
         /// and the moving Docker tags go [default: `git tag --list` of the
@@ -222,6 +222,16 @@ pub fn schema_text() -> String {
 }
 
 /// Loads the spec, reporting problems (exit 3), then runs `f`.
+/// `--sha`: a commit, 7 to 40 hex digits, nothing else (no spaces, no
+/// newlines: it goes into the Docker tags of the plan).
+fn parse_sha(s: &str) -> Result<String, String> {
+    if (7..=40).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(s.to_string())
+    } else {
+        Err("a commit is 7 to 40 hex digits (0-9, a-f), e.g. --sha $(git rev-parse HEAD)".into())
+    }
+}
+
 fn with_spec(cli: &Cli, cwd: &Path, f: impl FnOnce(&LoadedSpec) -> i32) -> i32 {
     match spec::find_spec(cli.spec.as_deref(), cwd).and_then(|p| spec::load(&p)) {
         Ok(s) => f(&s),

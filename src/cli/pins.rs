@@ -80,6 +80,19 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
             return exit::FATAL;
         }
     };
+    // A FIFO, socket or device among the workflows: refuse, as generate does.
+    let odd: Vec<&String> = on_disk
+        .iter()
+        .filter_map(|d| d.text.as_ref().err())
+        .filter(|e| e.contains("not a regular file"))
+        .collect();
+    if !odd.is_empty() {
+        for e in odd {
+            eprintln!("error: {e}");
+        }
+        eprintln!("  help: remove it from .github/workflows (a workflow is a regular file); nothing was written");
+        return exit::FATAL;
+    }
     let rendered = crate::generate(spec);
     let plan = sync::plan(spec, &rendered, &on_disk);
     for s in &plan.skipped {

@@ -13,7 +13,8 @@ pub fn run(
 ) -> i32 {
     let plan = Plan::new(&spec.spec);
     let tags = match tags_file {
-        Some(path) => match std::fs::read_to_string(path) {
+        // A regular file only: a FIFO given as --tags would block forever.
+        Some(path) => match crate::limits::read_regular(path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
             Ok(text) => text
                 .lines()
                 .map(|l| l.trim().to_string())

@@ -21,6 +21,9 @@ use serde::Serialize;
 use crate::spec::{GithubRelease, Latest, Spec};
 pub use version::{Grammar, Version};
 
+/// The longest Docker tag (the part after `image:`) registries accept.
+pub const MAX_DOCKER_TAG: usize = 128;
+
 /// Everything a release of this spec does, for every tag.
 #[derive(Debug, Clone, Serialize)]
 pub struct Plan {
@@ -153,6 +156,9 @@ impl Plan {
 
     /// What a release of `tag` at commit `sha` does, in a repository whose
     /// tags are `tags` (they decide where `latest` and the moving tags go).
+    /// The outputs and publications of a release of `tag`; an invalid plan
+    /// for a tag outside the version grammar, or one that would make a Docker
+    /// tag longer than [`MAX_DOCKER_TAG`] characters.
     pub fn evaluate(&self, tag: &str, sha: &str, tags: &[String]) -> TagPlan {
         match self.grammar.parse(tag) {
             Err(error) => TagPlan {
@@ -201,6 +207,16 @@ impl Plan {
         outputs.insert("latest".into(), b(latest));
 
         let mut docker_tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // The first Docker reference whose tag is longer than Docker allows.
+        let mut too_long: Option<String> = None;
+        let mut note_too_long = |refs: &[String]| {
+            if too_long.is_none() {
+                too_long = refs
+                    .iter()
+                    .find(|r| r.rsplit_once(':').is_some_and(|(_, t)| t.len() > MAX_DOCKER_TAG))
+                    .cloned();
+            }
+        };
         if let Some(d) = &self.docker {
             for im in &d.images {
                 for var in &im.variants {
@@ -235,6 +251,7 @@ impl Plan {
                     if im.per_arch {
                         for p in &var.platforms {
                             let refs = refs_for(Some(&p.arch));
+                            note_too_long(&refs);
                             outputs.insert(p.tags_output.clone(), refs.join(" "));
                             for r in refs {
                                 let (name, _) = r.rsplit_once(':').expect("ref has a tag");
@@ -243,6 +260,7 @@ impl Plan {
                         }
                     } else {
                         let refs = refs_for(None);
+                        note_too_long(&refs);
                         outputs.insert(var.tags_output.clone(), refs.join(" "));
                         for r in refs {
                             let (name, _) = r.rsplit_once(':').expect("ref has a tag");
@@ -257,6 +275,27 @@ impl Plan {
                     outputs.insert(var.build_args_output.clone(), args.join("\n"));
                 }
             }
+        }
+        if let Some(r) = too_long {
+            let n = r.rsplit_once(':').map(|(_, t)| t.len()).unwrap_or(0);
+            return TagPlan {
+                tag: tag.to_string(),
+                valid: false,
+                error: Some(format!(
+                    "tag '{tag}' makes the Docker tag '{r}', {n} characters after the ':'; a Docker tag has at most {MAX_DOCKER_TAG}"
+                )),
+                version: None,
+                standing: None,
+                pypi: Vec::new(),
+                github_release: false,
+                latest: false,
+                docker_tags: BTreeMap::new(),
+                helm: Vec::new(),
+                outputs: BTreeMap::from([
+                    ("tag".to_string(), tag.to_string()),
+                    ("valid".to_string(), "false".to_string()),
+                ]),
+            };
         }
         let mut helm = Vec::new();
         if let Some(h) = &self.helm {

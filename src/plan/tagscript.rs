@@ -89,6 +89,21 @@ fits_u64() {
   ((high < 1844674407 || (high == 1844674407 && low <= 3709551615)))
 }
 
+# check_ref IMAGE TAG: rejects the tag when TAG (with `+` as `_`) is longer
+# than a Docker tag may be (128 characters). One error line, as reject.
+check_ref() {
+  local ref_tag=${2//+/_} message
+  ((${#ref_tag} <= 128)) && return 0
+  message="tag '$tag' makes the Docker tag '$1:$ref_tag', ${#ref_tag} characters after the ':'; a Docker tag has at most 128"
+  message=${message//'%'/%25}
+  message=${message//$'\r'/%0D}
+  message=${message//$'\n'/%0A}
+  echo "::error title=Invalid release tag::$message"
+  put tag "$tag"
+  put valid false
+  exit 1
+}
+
 # add_ref IMAGE TAG: adds IMAGE:TAG to refs; `+` (build metadata) becomes `_`.
 add_ref() {
   refs+=("$1:${2//+/_}")
@@ -223,6 +238,7 @@ pub fn script(plan: &Plan) -> String {
         line(&mut s, "sha7=${sha:0:7}");
     }
 
+    docker_checks(&mut s, plan);
     s.push_str("\n# The outputs.\n");
     for (name, value) in [
         ("tag", "$tag"),
@@ -451,6 +467,52 @@ fn uses_sha7(plan: &Plan) -> bool {
             .map(|p| p.iter().any(|(n, _)| n == "sha7"))
             .unwrap_or(false)
     })
+}
+
+/// Before any output: every Docker tag the release makes fits in 128
+/// characters, in the order [`super::Plan::evaluate`] checks them.
+fn docker_checks(s: &mut String, plan: &Plan) {
+    let Some(d) = &plan.docker else { return };
+    if d.images.is_empty() {
+        return;
+    }
+    let promotion = plan.grammar.stable_suffix.is_some();
+    s.push_str("\n# Every Docker tag fits in 128 characters (else the tag is rejected).\n");
+    let indent = if promotion {
+        line(s, "if [[ $promotion == false ]]; then");
+        "  "
+    } else {
+        ""
+    };
+    for im in &d.images {
+        for var in &im.variants {
+            let arches: Vec<Option<&str>> = if im.per_arch {
+                var.platforms.iter().map(|p| Some(p.arch.as_str())).collect()
+            } else {
+                vec![None]
+            };
+            for arch in arches {
+                for name in &im.names {
+                    for t in &var.tags {
+                        let check = format!(
+                            "check_ref {} {}",
+                            quote(name),
+                            template_word("", t, Some(&var.name), arch)
+                        );
+                        let conds = rule_conditions(tags::docker_tag_rule(t));
+                        if conds.is_empty() {
+                            line(s, format!("{indent}{check}"));
+                        } else {
+                            line(s, format!("{indent}if [[ {} ]]; then {check}; fi", conds.join(" && ")));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    if promotion {
+        line(s, "fi");
+    }
 }
 
 fn docker_outputs(s: &mut String, plan: &Plan) {

@@ -37,7 +37,7 @@ pub fn header(spec_name: &str, sha256: &str) -> String {
 
 /// Reads the header of a file, if it has wfgen's.
 pub fn parse_header(text: &str) -> Option<Header> {
-    let first = text.lines().next()?;
+    let first = strip_bom(text).lines().next()?;
     let rest = first.strip_prefix(HEADER_PREFIX)?.strip_prefix(" from ")?;
     let (spec, rest) = rest.split_once(" (sha256: ")?;
     let sha = rest.strip_suffix(").")?;
@@ -49,7 +49,13 @@ pub fn parse_header(text: &str) -> Option<Header> {
 
 /// Whether a file's text starts with wfgen's header.
 pub fn has_header(text: &str) -> bool {
-    text.starts_with(HEADER_PREFIX)
+    strip_bom(text).starts_with(HEADER_PREFIX)
+}
+
+/// A text without its leading byte order mark (an editor may save one; it
+/// does not hide the header).
+pub fn strip_bom(text: &str) -> &str {
+    text.strip_prefix('\u{feff}').unwrap_or(text)
 }
 
 macro_rules! templates {

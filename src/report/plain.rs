@@ -57,8 +57,25 @@ impl fmt::Debug for Report<'_> {
 
 impl fmt::Display for Report<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.f.message)
+        f.write_str(&self.f.message)?;
+        if self.src.is_none() && too_wide(&self.f.span) {
+            // No snippet: the position is said in words.
+            write!(
+                f,
+                " ({}, line {}, column {})",
+                self.f.file, self.f.span.line, self.f.span.col
+            )?;
+        }
+        Ok(())
     }
+}
+
+/// miette cannot draw a label past column 65,535 (it panics); far before
+/// that the snippet is useless. Such a finding is shown without one.
+pub const MAX_SNIPPET_COLUMN: usize = 10_000;
+
+fn too_wide(s: &Span) -> bool {
+    s.col > MAX_SNIPPET_COLUMN || s.end_col > MAX_SNIPPET_COLUMN
 }
 
 impl std::error::Error for Report<'_> {}
@@ -112,10 +129,12 @@ pub fn render(outcome: &Outcome, color: bool) -> String {
         let src = outcome
             .source(&f.file)
             .filter(|t| !t.is_empty())
+            .filter(|_| !too_wide(&f.span))
             .map(|t| NamedSource::new(&f.file, t.to_string()).with_language("yaml"));
         let related = f
             .spec_label
             .iter()
+            .filter(|l| !too_wide(&l.span))
             .map(|l| SpecNote {
                 text: l.text.clone(),
                 src: NamedSource::new(&l.file, outcome.spec_text.clone()).with_language("yaml"),

@@ -95,9 +95,28 @@ pub fn root_of(spec_path: &Path) -> (PathBuf, String) {
 
 /// Reads and parses the spec at `path`.
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
-    let bytes = std::fs::read(path).map_err(|e| LoadError::Io(format!("cannot read spec {}: {e}", path.display())))?;
-    let text =
-        String::from_utf8(bytes).map_err(|_| LoadError::Io(format!("spec {} is not UTF-8 text", path.display())))?;
+    let bytes = crate::limits::read_regular(path).map_err(|e| {
+        LoadError::Io(format!(
+            "cannot read the spec: {e}\n  help: --spec takes a YAML file; the spec is `wfgen.yaml` or `.github/wfgen.yaml`"
+        ))
+    })?;
+    let (root, name) = root_of(path);
+    let text = match crate::limits::utf8(bytes) {
+        Ok(t) => t,
+        Err((lossy, at)) => {
+            let end = lossy[at..].chars().next().map(|c| at + c.len_utf8()).unwrap_or(at);
+            return Err(LoadError::Invalid(SourceProblems {
+                name,
+                text: lossy,
+                problems: vec![
+                    Problem::new("the spec is not UTF-8 text")
+                        .at(Some((at, end)))
+                        .label("this byte is not UTF-8")
+                        .help("save the file as UTF-8 (a YAML file is UTF-8 text)"),
+                ],
+            }));
+        }
+    };
     // Editors on Windows may save a UTF-8 byte order mark; YAML allows it at
     // the start, but yaml_serde reads it as a second document. The text (and
     // so the sha256 in headers) is the spec without it.
@@ -105,7 +124,6 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    let (root, name) = root_of(path);
     from_text(path, &name, &root, text).map_err(LoadError::Invalid)
 }
 
@@ -130,6 +148,12 @@ pub fn parse(name: &str, text: &str) -> Result<(Spec, Located), SourceProblems> 
         text: text.to_string(),
         problems,
     };
+    if let Err(r) = crate::limits::prescan(text) {
+        let span = crate::limits::refusal_span(text, &r);
+        return Err(fail(vec![
+            Problem::new(r.message).at(Some(span)).label(r.label).help(r.help),
+        ]));
+    }
     let located = Located::new(text);
 
     let value: Yaml = match yaml_serde::from_str(text) {
@@ -173,6 +197,48 @@ pub fn schema_json() -> Json {
 }
 
 fn serde_problem(text: &str, e: &yaml_serde::Error, label: &str) -> Problem {
+    if e.location().is_none()
+        && e.to_string().contains("repetition limit")
+        && let Some(at) = crate::limits::first_alias(text)
+    {
+        let end = text[at..]
+            .find([' ', '\n', ',', ']', '}'])
+            .map(|n| at + n)
+            .unwrap_or(text.len());
+        return Problem::new("the aliases of the spec expand to too many nodes (an alias bomb)")
+            .at(Some((at, end)))
+            .label("the first alias")
+            .help("write the values out instead of repeating them through anchors (`&name`) and aliases (`*name`)");
+    }
+    if e.location().is_none() && e.to_string().contains("more than one document") {
+        // The second document starts at the second `---` line, or at the
+        // first one when content comes before it.
+        let marks: Vec<usize> = text
+            .match_indices("---")
+            .map(|(i, _)| i)
+            .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b'\n')
+            .collect();
+        let first_content = text
+            .lines()
+            .scan(0usize, |off, l| {
+                let at = *off;
+                *off += l.len() + 1;
+                Some((at, l))
+            })
+            .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .map(|(at, _)| at);
+        let second = match (marks.first(), first_content) {
+            (Some(&m), Some(c)) if m == c => marks.get(1).copied(),
+            (Some(&m), _) => Some(m),
+            _ => None,
+        };
+        if let Some(at) = second {
+            return Problem::new("the spec holds more than one YAML document")
+                .at(Some((at, at + 3)))
+                .label("a second document starts here")
+                .help("a spec is one YAML document: remove this `---` and what follows, or merge it into the first");
+        }
+    }
     let span = e.location().map(|l| {
         let s = l.index().min(text.len());
         let end = text[s..]

@@ -1,0 +1,356 @@
+//! A table of bad specs: each is refused by `wfgen generate` with exit 3,
+//! `wfgen.yaml:LINE:COL:` at the offending place, a help, no panic, and
+//! nothing written (no `.github` appears in the scratch repository).
+
+mod common;
+
+const BASE: &str = "wfgen: 1\nproject:\n  name: demo\n";
+
+fn base(more: &str) -> Vec<u8> {
+    format!("{BASE}{more}").into_bytes()
+}
+
+/// (case, spec bytes, the position `LINE:COL` that must be reported, a word
+/// of the message).
+fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
+    let s = |t: &str| t.as_bytes().to_vec();
+    let p = |l: usize, c: usize| format!("{l}:{c}");
+    vec![
+        // The robustness cases of the issue, with exactly its inputs.
+        (
+            "254 nested block sequences",
+            format!("{}x\n", "- ".repeat(254)).into_bytes(),
+            p(1, 129),
+            "nested",
+        ),
+        (
+            "deep flow nesting, 10,000 levels",
+            base(&format!("x: {}{}\n", "[".repeat(10_000), "]".repeat(10_000))),
+            p(4, 67),
+            "nested",
+        ),
+        (
+            "deep flow nesting, 200 KB",
+            base(&format!("x: {}{}\n", "[".repeat(100_000), "]".repeat(100_000))),
+            p(4, 67),
+            "nested",
+        ),
+        (
+            "deep flow mappings",
+            base(&format!("x: {}1{}\n", "{a: ".repeat(2_000), "}".repeat(2_000))),
+            p(4, 256),
+            "nested",
+        ),
+        (
+            "deep block mappings",
+            (0..100)
+                .map(|i| format!("{}k{i}:\n", " ".repeat(i)))
+                .collect::<String>()
+                .into_bytes(),
+            p(65, 65),
+            "nested",
+        ),
+        (
+            "too large",
+            "a: b\n".repeat(110_000).into_bytes(),
+            p(104_858, 4),
+            "bytes",
+        ),
+        (
+            "a NUL byte",
+            s("wfgen: 1\nproject:\n  name: \"de\0mo\"\n"),
+            p(3, 12),
+            "control character",
+        ),
+        (
+            "a BEL byte",
+            s("wfgen: 1\nproject:\n  name: de\x07mo\n"),
+            p(3, 11),
+            "control character",
+        ),
+        (
+            "not UTF-8",
+            b"wfgen: 1\nproject:\n  name: d\xffmo\n".to_vec(),
+            p(3, 10),
+            "UTF-8",
+        ),
+        ("an alias bomb", alias_bomb(), p(3, 10), "alias"),
+        (
+            "a leading BOM, an unknown key",
+            s("\u{feff}wfgen: 1\nproject:\n  name: demo\n  bogus: 1\n"),
+            p(4, 3),
+            "bogus",
+        ),
+        (
+            "U+FEFF in a value, an unknown key after it",
+            s("wfgen: 1\nproject:\n  name: \"\u{feff}demo\"\n  bogus: 1\n"),
+            p(4, 3),
+            "bogus",
+        ),
+        (
+            "U+FEFF in a gate, an unknown value after it",
+            base(
+                "gates:\n  - { name: t, run: \"\u{feff}make test\" }\nbinaries:\n  - { name: x, kind: cpp, targets: [linux/amd64] }\n",
+            ),
+            p(7, 22),
+            "cpp",
+        ),
+        (
+            "an error after a line of 40,000 columns",
+            base(&format!(
+                "gates:\n  - {{ name: t, run: \"{}\", bogus: 1 }}\n",
+                "a".repeat(40_000)
+            )),
+            p(5, 40_025),
+            "bogus",
+        ),
+        (
+            "an error on the line after a line of 40,000 columns",
+            base(&format!(
+                "gates:\n  - name: t\n    run: \"{}\"\n    bogus: 1\n",
+                "a".repeat(40_000)
+            )),
+            p(7, 5),
+            "bogus",
+        ),
+        (
+            "an error after a script line of 40,000 columns",
+            base(&format!(
+                "gates:\n  - name: t\n    run: |\n      {}\n      b\n    bogus: 1\n",
+                "a".repeat(40_000)
+            )),
+            p(9, 5),
+            "bogus",
+        ),
+        // Broken YAML.
+        (
+            "a tab as indentation",
+            s("wfgen: 1\nproject:\n\tname: demo\n"),
+            p(3, 1),
+            "character",
+        ),
+        (
+            "an unclosed flow sequence",
+            s("wfgen: 1\nproject: [\n"),
+            p(3, 1),
+            "YAML",
+        ),
+        (
+            "an unclosed quote",
+            s("wfgen: 1\nproject:\n  name: \"demo\n"),
+            p(4, 1),
+            "end of stream",
+        ),
+        (
+            "a duplicate key",
+            s("wfgen: 1\nwfgen: 1\nproject: {name: d}\n"),
+            p(1, 1),
+            "duplicate",
+        ),
+        ("a bad indentation", base("   bad: x\n"), p(4, 7), "mapping"),
+        ("an unknown alias", base("x: *nope\n"), p(4, 4), "anchor"),
+        ("a key that is a list", base("[a]: b\n"), p(1, 1), "key"),
+        (
+            "two documents",
+            s("wfgen: 1\n---\nproject: {name: d}\n"),
+            p(2, 1),
+            "document",
+        ),
+        // Wrong types.
+        (
+            "wfgen is a word",
+            s("wfgen: one\nproject: {name: d}\n"),
+            p(1, 8),
+            "wfgen",
+        ),
+        ("project is a list", s("wfgen: 1\nproject: [a]\n"), p(2, 10), "project"),
+        (
+            "name is a mapping",
+            s("wfgen: 1\nproject:\n  name: {a: b}\n"),
+            p(3, 9),
+            "name",
+        ),
+        (
+            "targets is a string",
+            base("binaries:\n  - { name: x, kind: go, targets: linux/amd64 }\n"),
+            p(5, 35),
+            "list",
+        ),
+        (
+            "python versions unquoted",
+            base("python:\n  - name: x\n    python: [3.10]\n"),
+            p(6, 14),
+            "quote",
+        ),
+        ("gates is a mapping", base("gates: {a: b}\n"), p(4, 8), "gates"),
+        (
+            "checksums is a word",
+            base("release:\n  checksums: maybe\n"),
+            p(5, 14),
+            "checksums",
+        ),
+        // Unknown keys at every level.
+        ("unknown top-level key", base("bogus: 1\n"), p(4, 1), "bogus"),
+        ("unknown key in project", base("  repo: a/b\n"), p(4, 3), "repository"),
+        (
+            "unknown key in versioning",
+            base("versioning:\n  tag_prefix: v\n"),
+            p(5, 3),
+            "tag-prefix",
+        ),
+        (
+            "unknown key in a gate",
+            base("gates:\n  - { name: t, run: x, timeout: 5 }\n"),
+            p(5, 24),
+            "timeout",
+        ),
+        (
+            "unknown key in a binary",
+            base("binaries:\n  - { name: x, kind: go, targets: [linux/amd64], pkg: . }\n"),
+            p(5, 50),
+            "pkg",
+        ),
+        (
+            "unknown key in an image",
+            base("docker:\n  - { image: ghcr.io/a/b, tag: [x] }\n"),
+            p(5, 27),
+            "tag",
+        ),
+        (
+            "unknown key in release",
+            base("release:\n  checksum: true\n"),
+            p(5, 3),
+            "checksums",
+        ),
+        (
+            "unknown key in notify",
+            base("release:\n  notify: { slack: X }\n"),
+            p(5, 13),
+            "slack",
+        ),
+        // Missing keys.
+        ("missing wfgen", s("project: {name: d}\n"), p(1, 1), "wfgen"),
+        ("missing project", s("wfgen: 1\n"), p(1, 1), "project"),
+        (
+            "missing project.name",
+            s("wfgen: 1\nproject: {repository: a/b}\n"),
+            p(2, 1),
+            "name",
+        ),
+        // Bad names and values.
+        (
+            "an unknown binary kind",
+            base("binaries:\n  - { name: x, kind: cpp, targets: [linux/amd64] }\n"),
+            p(5, 22),
+            "cpp",
+        ),
+        (
+            "an unknown target",
+            base("binaries:\n  - { name: x, kind: go, targets: [linux/amd65] }\n"),
+            p(5, 36),
+            "linux/amd65",
+        ),
+        (
+            "a project name with spaces",
+            s("wfgen: 1\nproject:\n  name: my demo\n"),
+            p(3, 9),
+            "name",
+        ),
+        (
+            "an image name with upper case",
+            base("docker:\n  - { image: ghcr.io/A/B }\n"),
+            p(5, 14),
+            "image",
+        ),
+        (
+            "an unsupported format version",
+            s("wfgen: 2\nproject: {name: d}\n"),
+            p(1, 8),
+            "2",
+        ),
+        // `${{` in values.
+        (
+            "${{ in a gate",
+            base("gates:\n  - { name: t, run: 'echo ${{ github.token }}' }\n"),
+            p(5, 21),
+            "${{",
+        ),
+        (
+            "${{ in the project name",
+            s("wfgen: 1\nproject:\n  name: \"${{ github.actor }}\"\n"),
+            p(3, 9),
+            "${{",
+        ),
+        (
+            "${{ in the tag prefix",
+            base("versioning:\n  tag-prefix: \"${{ x }}\"\n"),
+            p(5, 15),
+            "${{",
+        ),
+    ]
+}
+
+fn alias_bomb() -> Vec<u8> {
+    let mut lines = vec!["wfgen: 1".to_string(), "a0: &a0 [x,x,x,x,x,x,x,x,x]".to_string()];
+    for i in 1..10 {
+        lines.push(format!("a{i}: &a{i} [{}]", vec![format!("*a{}", i - 1); 9].join(",")));
+    }
+    lines.push("project:\n  name: demo".into());
+    (lines.join("\n") + "\n").into_bytes()
+}
+
+#[test]
+fn every_bad_spec_is_refused_at_its_place_with_a_help_and_nothing_written() {
+    let cases = cases();
+    assert!(cases.len() >= 40, "only {} cases", cases.len());
+    let mut failures = Vec::new();
+    for (name, spec, at, word) in &cases {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("wfgen.yaml"), spec).unwrap();
+        let out = common::wfgen()
+            .current_dir(dir.path())
+            .arg("generate")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let mut problems = Vec::new();
+        if out.status.code() != Some(3) {
+            problems.push(format!("exit {:?}, want 3", out.status.code()));
+        }
+        if !stderr.contains(&format!("wfgen.yaml:{at}:")) {
+            problems.push(format!("no `wfgen.yaml:{at}:`"));
+        }
+        if !stderr.contains("help:") {
+            problems.push("no help".into());
+        }
+        if !stderr.to_lowercase().contains(&word.to_lowercase()) {
+            problems.push(format!("no {word:?} in the message"));
+        }
+        if stderr.contains("panicked") {
+            problems.push("a panic".into());
+        }
+        if dir.path().join(".github").exists() {
+            problems.push(".github was written".into());
+        }
+        if !problems.is_empty() {
+            let head: String = stderr
+                .lines()
+                .filter(|l| l.contains("wfgen.yaml"))
+                .take(4)
+                .map(|l| {
+                    let l: String = l.chars().take(160).collect();
+                    format!("\n    {l}")
+                })
+                .collect();
+            failures.push(format!("{name}: {}{head}", problems.join("; ")));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cases:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
