@@ -14,6 +14,8 @@ pub mod cli;
 pub mod diag;
 pub mod exit;
 pub mod fsio;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod limits;
 pub mod plan;
 pub mod render;

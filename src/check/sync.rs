@@ -125,103 +125,311 @@ pub fn plan(spec: &LoadedSpec, rendered: &[Rendered], on_disk: &[OnDisk]) -> Syn
 
 /// The spec text with `adopt` written into its `pins:`, keeping everything
 /// else byte for byte.
+///
+/// Several layouts of the edit are tried (the `pins:` block at the end of the
+/// file, after the last top-level entry, before the first one, or an entry of
+/// a flow-style top-level mapping); the first one that [`prove`]s to change
+/// nothing but `pins:` is the result. When none does, nothing is to be
+/// written and the error says why.
 pub fn edit(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<String, String> {
+    let mut first_err = None;
+    for candidate in candidates(spec, adopt)? {
+        match prove(spec, &candidate, adopt) {
+            Ok(()) => return Ok(candidate),
+            Err(e) => {
+                first_err.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_err.unwrap_or_else(|| format!("cannot find where to write `pins:` in {}", spec.name)))
+}
+
+/// The line ending of `text`: CRLF when its first line ends so, else LF.
+fn line_ending(text: &str) -> &'static str {
+    match text.find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[i - 1] == b'\r' => "\r\n",
+        _ => "\n",
+    }
+}
+
+/// The string keys of the mapping at `path` of `text`, in order.
+fn keys_at(value: &yaml_serde::Value, key: Option<&str>) -> Vec<String> {
+    let node = match key {
+        Some(k) => value.get(k),
+        None => Some(value),
+    };
+    let node = match node {
+        Some(yaml_serde::Value::Tagged(t)) => &t.value,
+        Some(v) => v,
+        None => return Vec::new(),
+    };
+    node.as_mapping()
+        .map(|m| m.keys().filter_map(|k| k.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+/// Where a span's node really starts: after a tag (`!!map`) and an anchor
+/// (`&name`), each followed by blanks.
+fn skip_properties(text: &str, mut s: usize, e: usize) -> usize {
+    loop {
+        let rest = &text[s..e];
+        if !(rest.starts_with('!') || rest.starts_with('&')) {
+            return s;
+        }
+        let tok = rest.find([' ', '\t', '\r', '\n']).unwrap_or(rest.len());
+        let after = &rest[tok..];
+        let blanks = after.len() - after.trim_start_matches([' ', '\t', '\r', '\n']).len();
+        if tok + blanks == 0 {
+            return s;
+        }
+        s += tok + blanks;
+    }
+}
+
+/// The span of the value written at `path` itself: the alias token when the
+/// value is an alias (`*name`; yamlpath answers with the node it names, which
+/// is elsewhere), else the node. `None` when the key or its value is missing.
+fn own_value(text: &str, loc: &crate::ypath::Located, path: &YPath) -> Option<(usize, usize)> {
+    let (_, ke) = loc.exact_span(path, Part::Key)?;
+    let rest = &text[ke..];
+    let after_key = rest.trim_start_matches(['"', '\'', ' ', '\t']);
+    let after_colon = after_key.strip_prefix(':')?;
+    let v = after_colon.trim_start_matches([' ', '\t', '\r', '\n']);
+    let vs = text.len() - v.len();
+    if v.starts_with('*') {
+        let len = v.find([' ', '\t', '\r', '\n', ',', '}', ']']).unwrap_or(v.len());
+        return Some((vs, vs + len));
+    }
+    let (s, e) = loc.exact_span(path, Part::Value)?;
+    (s >= ke).then_some((s, e))
+}
+
+/// The candidate edits of the spec text, most conventional layout first.
+fn candidates(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<Vec<String>, String> {
     let text = &spec.text;
     let loc = &spec.located;
+    let nl = line_ending(text);
     let pins_path = YPath::root().key("pins");
+    let value: yaml_serde::Value =
+        yaml_serde::from_str(text).map_err(|e| format!("{} does not parse: {e}", spec.name))?;
     let mut edits: Vec<(usize, usize, String)> = Vec::new();
     let mut new_entries = Vec::new();
     for a in adopt {
-        let entry = YPath::root().key("pins").key(a.action.as_str());
-        let vspan = loc.exact_span(&entry.key("version"), Part::Value);
-        let sspan = loc.exact_span(&entry.key("sha"), Part::Value);
+        let entry = pins_path.key(a.action.as_str());
+        let whole = own_value(text, loc, &entry);
+        // An alias (`*other`) as the pin: replace the alias, never the node it names.
+        let aliased = whole.is_some_and(|(s, _)| text[s..].starts_with('*'));
+        let vspan = own_value(text, loc, &entry.key("version"));
+        let sspan = own_value(text, loc, &entry.key("sha"));
         match (spec.spec.pins.contains_key(&a.action), vspan, sspan) {
-            (true, Some(v), Some(s)) => {
-                edits.push((v.0, v.1, render::yaml_scalar(a.version.clone())));
-                edits.push((s.0, s.1, render::yaml_scalar(a.sha.clone())));
+            (true, Some(v), Some(s)) if !aliased => {
+                // Keep an anchor or tag on the value: its aliases must not
+                // change, and the proof refuses the edit when one would.
+                let v0 = skip_properties(text, v.0, v.1);
+                let s0 = skip_properties(text, s.0, s.1);
+                edits.push((v0, v.1, render::yaml_scalar(a.version.clone())));
+                edits.push((s0, s.1, render::yaml_scalar(a.sha.clone())));
             }
             (true, _, _) => {
-                let (s, e) = loc
-                    .exact_span(&entry, Part::Value)
-                    .ok_or_else(|| format!("cannot find `pins.{}` in {}", a.action, spec.name))?;
+                let (s, e) = whole.ok_or_else(|| format!("cannot find `pins.{}` in {}", a.action, spec.name))?;
                 edits.push((s, e, flow_pin(a)));
             }
             (false, _, _) => new_entries.push(format!("{}: {}", render::yaml_scalar(a.action.clone()), flow_pin(a))),
         }
     }
 
-    if !new_entries.is_empty() {
-        let value = loc.exact_span(&pins_path, Part::Value);
-        let key = loc.exact_span(&pins_path, Part::Key);
-        match (key, value) {
-            (Some(_), Some((s, e))) if text[s..].starts_with('{') => {
-                // A flow mapping: add the entries before its closing brace.
-                let inner_end = text[..e]
-                    .rfind('}')
-                    .filter(|&i| i > s)
-                    .ok_or("malformed `pins:` mapping")?;
-                let before = text[s + 1..inner_end].trim_end();
-                let at = s + 1 + before.len();
-                let sep = if before.trim().is_empty() { " " } else { ", " };
-                let end = if before.trim().is_empty() { " " } else { "" };
-                edits.push((at, at, format!("{sep}{}{end}", new_entries.join(", "))));
+    let apply = |extra: Option<(usize, String)>| -> String {
+        let mut all = edits.clone();
+        if let Some((at, with)) = extra {
+            all.push((at, at, with));
+        }
+        all.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+        let mut out = text.clone();
+        for (s, e, with) in all {
+            out.replace_range(s..e, &with);
+        }
+        out
+    };
+    if new_entries.is_empty() {
+        return Ok(vec![apply(None)]);
+    }
+
+    // The end of the line holding byte `i` (after its line break).
+    let next_line = |i: usize| text[i..].find('\n').map(|j| i + j + 1).unwrap_or(text.len());
+    let lines = |indent: &str, at: usize| -> String {
+        let pre = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+            nl
+        } else {
+            ""
+        };
+        let body: String = new_entries.iter().map(|l| format!("{indent}{l}{nl}")).collect();
+        format!("{pre}{body}")
+    };
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    let key = loc.exact_span(&pins_path, Part::Key);
+    let pins_value = loc.exact_span(&pins_path, Part::Value);
+    let pin_keys = keys_at(&value, Some("pins"));
+    match (key, pins_value) {
+        (Some(_), Some((s0, e))) => {
+            let s = skip_properties(text, s0, e);
+            let last = pin_keys
+                .last()
+                .and_then(|k| own_value(text, loc, &pins_path.key(k.as_str())))
+                .map(|(_, le)| le);
+            if text[s..].starts_with('{') {
+                // A flow mapping: the entries go right after its last entry
+                // (a comment after it may hold anything, even `}`).
+                let joined = new_entries.join(", ");
+                match last {
+                    Some(le) => inserts.push((le, format!(", {joined}"))),
+                    None => inserts.push((s + 1, format!(" {joined} "))),
+                }
+            } else {
+                // A block mapping: one line per entry after its last entry,
+                // at the indentation of its keys.
+                let first_key = pin_keys
+                    .first()
+                    .and_then(|k| loc.exact_span(&pins_path.key(k.as_str()), Part::Key))
+                    .map(|(ks, _)| ks)
+                    .unwrap_or(s);
+                let indent = " ".repeat(crate::ypath::line_col(text, first_key).1 - 1);
+                let end = last.unwrap_or_else(|| text[..e].trim_end().len());
+                let at = next_line(end);
+                inserts.push((at, lines(&indent, at)));
             }
-            (Some(_), Some((s, e))) => {
-                // A block mapping: one line per entry after its last line, at
-                // the indentation of its keys.
-                let indent = " ".repeat(crate::ypath::line_col(text, s).1 - 1);
-                // The end of the last entry (the node's span can take in
-                // comments that follow it).
-                let last_key = yaml_serde::from_str::<yaml_serde::Value>(text)
-                    .ok()
-                    .and_then(|v| v.get("pins")?.as_mapping()?.keys().last()?.as_str().map(str::to_string));
-                let last = last_key
-                    .and_then(|k| loc.exact_span(&pins_path.key(k), Part::Entry))
-                    .map(|(_, le)| le)
-                    .unwrap_or_else(|| text[..e].trim_end().len());
-                let at = text[last..].find('\n').map(|i| last + i + 1).unwrap_or(text.len());
-                let nl = if at == text.len() && !text.ends_with('\n') {
-                    "\n"
+        }
+        (Some((ks, _)), None) => {
+            // `pins:` with no value: the entries go under it.
+            let indent = " ".repeat(crate::ypath::line_col(text, ks).1 + 1);
+            let at = next_line(ks);
+            inserts.push((at, lines(&indent, at)));
+        }
+        (None, _) => {
+            let block = |at: usize| {
+                let pre = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+                    nl
                 } else {
                     ""
                 };
-                let lines: String = new_entries.iter().map(|l| format!("{indent}{l}\n")).collect();
-                edits.push((at, at, format!("{nl}{lines}")));
-            }
-            (Some((ks, _)), None) => {
-                // `pins:` with no value: the entries go under it.
-                let indent = " ".repeat(crate::ypath::line_col(text, ks).1 + 1);
-                let at = text[ks..].find('\n').map(|i| ks + i + 1).unwrap_or(text.len());
-                let nl = if at == text.len() && !text.ends_with('\n') {
-                    "\n"
-                } else {
-                    ""
-                };
-                let lines: String = new_entries.iter().map(|l| format!("{indent}{l}\n")).collect();
-                edits.push((at, at, format!("{nl}{lines}")));
-            }
-            (None, _) => {
-                let nl = if text.is_empty() || text.ends_with('\n') {
-                    ""
-                } else {
-                    "\n"
-                };
-                let lines: String = new_entries.iter().map(|l| format!("  {l}\n")).collect();
-                edits.push((
-                    text.len(),
-                    text.len(),
-                    format!("{nl}# Action pins adopted by `wfgen pins sync`.\npins:\n{lines}"),
-                ));
+                let body: String = new_entries.iter().map(|l| format!("  {l}{nl}")).collect();
+                format!("{pre}# Action pins adopted by `wfgen pins sync`.{nl}pins:{nl}{body}")
+            };
+            let top = keys_at(&value, None);
+            let root_span = loc.exact_span(&YPath::root(), Part::Value);
+            let flow_root = root_span.is_some_and(|(s, e)| text[skip_properties(text, s, e)..].starts_with('{'));
+            let last_end = top
+                .last()
+                .and_then(|k| own_value(text, loc, &YPath::root().key(k.as_str())))
+                .map(|(_, e)| e);
+            if flow_root {
+                // `{wfgen: 1, project: {...}}`: one more entry.
+                let joined = new_entries.join(", ");
+                if let Some(le) = last_end {
+                    inserts.push((le, format!(", pins: {{ {joined} }}")));
+                }
+            } else {
+                // At the end of the file; after the last top-level entry
+                // (before a `...` or trailing comments); before the first
+                // one (when the file ends in a block scalar with no final
+                // line break, whose value anything appended would change).
+                inserts.push((text.len(), block(text.len())));
+                if let Some(le) = last_end {
+                    let at = next_line(le);
+                    if at != text.len() {
+                        inserts.push((at, block(at)));
+                    }
+                }
+                if let Some((ks, _)) = top
+                    .first()
+                    .and_then(|k| loc.exact_span(&YPath::root().key(k.as_str()), Part::Key))
+                    && crate::ypath::line_col(text, ks).1 == 1
+                {
+                    inserts.push((ks, block(ks).trim_start_matches(['\r', '\n']).to_string()));
+                }
             }
         }
     }
+    Ok(inserts.into_iter().map(|i| apply(Some(i))).collect())
+}
 
-    edits.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
-    let mut out = text.clone();
-    for (s, e, with) in edits {
-        out.replace_range(s..e, &with);
+/// Proves that `new` (the edited text of `spec`) loads with the real loader
+/// to exactly the values of `spec` outside `pins:`, and to `spec`'s pins with
+/// `adopt` written into them. Errs, saying what would change, otherwise.
+pub fn prove(spec: &LoadedSpec, new: &str, adopt: &[Adopt]) -> Result<(), String> {
+    let refuse = |what: String| {
+        format!(
+            "pins sync refuses to write {name}: {what}; nothing was written\n  \
+             help: write the pins by hand in the `pins:` of {name} (`wfgen pins list` shows them), \
+             then run `wfgen check`",
+            name = spec.name
+        )
+    };
+    let reloaded = spec::from_text(&spec.path, &spec.name, &spec.root, new.to_string())
+        .map_err(|p| refuse(format!("the edited spec does not load ({})", p.oneline().join("; "))))?;
+    let parse = |t: &str| yaml_serde::from_str::<yaml_serde::Value>(t).map_err(|e| refuse(format!("{e}")));
+    let (old_v, new_v) = (parse(&spec.text)?, parse(new)?);
+    let strip = |v: yaml_serde::Value| -> Result<yaml_serde::Mapping, String> {
+        let v = match v {
+            yaml_serde::Value::Tagged(t) => t.value,
+            v => v,
+        };
+        match v {
+            yaml_serde::Value::Mapping(mut m) => {
+                m.remove("pins");
+                Ok(m)
+            }
+            _ => Err(refuse("the spec is not a mapping".into())),
+        }
+    };
+    let (old_m, new_m) = (strip(old_v)?, strip(new_v)?);
+    if old_m != new_m {
+        let changed: Vec<String> = old_m
+            .iter()
+            .filter(|(k, v)| new_m.get(*k) != Some(*v))
+            .map(|(k, _)| k.as_str().unwrap_or("?").to_string())
+            .chain(
+                new_m
+                    .keys()
+                    .filter(|k| !old_m.contains_key(*k))
+                    .map(|k| k.as_str().unwrap_or("?").to_string()),
+            )
+            .collect();
+        return Err(refuse(format!(
+            "the edit would also change `{}`, outside `pins:` (an anchor or alias shared with a pin, \
+             or a block scalar at the end of the file, can make it so)",
+            changed.join("`, `")
+        )));
     }
-    Ok(out)
+    let mut want: BTreeMap<String, (String, String)> = spec
+        .spec
+        .pins
+        .iter()
+        .map(|(k, p)| (k.clone(), (p.version.clone(), p.sha.clone())))
+        .collect();
+    for a in adopt {
+        want.insert(a.action.clone(), (a.version.clone(), a.sha.clone()));
+    }
+    let got: BTreeMap<String, (String, String)> = reloaded
+        .spec
+        .pins
+        .iter()
+        .map(|(k, p)| (k.clone(), (p.version.clone(), p.sha.clone())))
+        .collect();
+    if got != want {
+        let diff: std::collections::BTreeSet<String> = want
+            .keys()
+            .chain(got.keys())
+            .filter(|k| want.get(*k) != got.get(*k))
+            .map(|k| format!("pins.{k}"))
+            .collect();
+        let diff: Vec<String> = diff.into_iter().collect();
+        return Err(refuse(format!(
+            "the edit would not give `pins:` the intended value ({} would differ; an alias between \
+             pins can make it so)",
+            diff.join(", ")
+        )));
+    }
+    Ok(())
 }
 
 fn flow_pin(a: &Adopt) -> String {
@@ -378,5 +586,134 @@ mod tests {
         let text = "wfgen: 1\nproject: { name: demo }\npins: { a/b: { version: v1, sha: 3d3c42e5aac5ba805825da76410c181273ba90b1 } }\n";
         let out = edited(text, &[adopt("actions/checkout")]);
         assert!(out.contains(&format!("v1, sha: 3d3c42e5aac5ba805825da76410c181273ba90b1 }}, actions/checkout: {{ version: v9.9.9, sha: {SHA} }} }}")), "{out}");
+    }
+
+    fn refused(text: &str, a: &[Adopt]) -> String {
+        let s = loaded(text);
+        edit(&s, a).unwrap_err()
+    }
+
+    const HEAD: &str = "wfgen: 1\nproject: { name: demo }\n";
+
+    #[test]
+    fn a_block_scalar_at_the_end_without_a_final_newline_keeps_its_value() {
+        for ind in ["|", "|+", ">", ">+"] {
+            let text = format!("{HEAD}gates:\n  - name: build\n    run: {ind}\n      make build");
+            let out = edited(&text, &[adopt("actions/checkout")]);
+            // The pins go before the first key; the rest is byte for byte.
+            assert!(out.ends_with(&text[..]), "{ind}: {out}");
+            assert_eq!(
+                out,
+                format!(
+                    "# Action pins adopted by `wfgen pins sync`.\npins:\n  actions/checkout: {{ version: v9.9.9, sha: {SHA} }}\n{text}"
+                )
+            );
+        }
+        // Strip chomping: a line break after the value does not change it.
+        let text = format!("{HEAD}gates:\n  - name: build\n    run: |-\n      make build");
+        let out = edited(&text, &[adopt("actions/checkout")]);
+        assert!(out.starts_with(&format!("{text}\n# Action pins")), "{out}");
+    }
+
+    #[test]
+    fn an_anchored_pin_value_used_elsewhere_is_refused() {
+        let text = format!(
+            "{HEAD}pins:\n  actions/checkout:\n    version: &v v7.0.1\n    sha: 3d3c42e5aac5ba805825da76410c181273ba90b1\ngates:\n  - name: v\n    run: *v\n"
+        );
+        let err = refused(&text, &[adopt("actions/checkout")]);
+        assert!(err.contains("would also change `gates`"), "{err}");
+        assert!(err.contains("nothing was written"), "{err}");
+        assert!(err.contains("help: write the pins by hand"), "{err}");
+    }
+
+    #[test]
+    fn an_aliased_pin_gets_its_own_value_and_the_anchored_one_stays() {
+        let login = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+        let text = format!(
+            "{HEAD}pins:\n  docker/login-action: &login {{ version: v3.0.0, sha: {login} }}\n  docker/metadata-action: *login\n"
+        );
+        let out = edited(&text, &[adopt("docker/metadata-action")]);
+        assert_eq!(
+            out,
+            text.replace("*login", &format!("{{ version: v9.9.9, sha: {SHA} }}"))
+        );
+        let s = loaded(&out);
+        assert_eq!(s.spec.pins["docker/login-action"].sha, login);
+        // Adopting the anchored one alone would move its alias with it: refused.
+        let err = refused(&text, &[adopt("docker/login-action")]);
+        assert!(err.contains("pins.docker/metadata-action would differ"), "{err}");
+    }
+
+    #[test]
+    fn a_flow_style_spec_gets_a_pins_entry() {
+        let text = "{wfgen: 1, project: {name: x}}\n";
+        let out = edited(text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!(
+                "{{wfgen: 1, project: {{name: x}}, pins: {{ actions/checkout: {{ version: v9.9.9, sha: {SHA} }} }}}}\n"
+            )
+        );
+    }
+
+    #[test]
+    fn document_markers_stay_around_the_document() {
+        let text = format!("---\n{HEAD}...\n");
+        let out = edited(&text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!(
+                "---\n{HEAD}# Action pins adopted by `wfgen pins sync`.\npins:\n  actions/checkout: {{ version: v9.9.9, sha: {SHA} }}\n...\n"
+            )
+        );
+    }
+
+    #[test]
+    fn a_tagged_pins_mapping_takes_new_entries() {
+        let old = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+        let text = format!("{HEAD}pins: !!map\n  a/b: {{ version: v1, sha: {old} }}\n");
+        let out = edited(&text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!("{text}  actions/checkout: {{ version: v9.9.9, sha: {SHA} }}\n")
+        );
+        let text = format!("{HEAD}pins: !!map {{}}\n");
+        let out = edited(&text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!("{HEAD}pins: !!map {{ actions/checkout: {{ version: v9.9.9, sha: {SHA} }} }}\n")
+        );
+    }
+
+    #[test]
+    fn a_brace_in_a_comment_of_a_flow_pins_is_not_its_end() {
+        let old = "3d3c42e5aac5ba805825da76410c181273ba90b1";
+        let text = format!("{HEAD}pins: {{\n  a/b: {{ version: v1, sha: {old} }}, # the }} of a comment\n}}\n");
+        let out = edited(&text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            text.replace(
+                "}, # the",
+                &format!("}}, actions/checkout: {{ version: v9.9.9, sha: {SHA} }}, # the")
+            )
+        );
+    }
+
+    #[test]
+    fn crlf_lines_stay_crlf() {
+        let text = "wfgen: 1\r\nproject: { name: demo }\r\n";
+        let out = edited(text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!(
+                "{text}# Action pins adopted by `wfgen pins sync`.\r\npins:\r\n  actions/checkout: {{ version: v9.9.9, sha: {SHA} }}\r\n"
+            )
+        );
+        let text = "wfgen: 1\r\nproject: { name: demo }\r\npins:\r\n  a/b: { version: v1, sha: 3d3c42e5aac5ba805825da76410c181273ba90b1 }\r\n";
+        let out = edited(text, &[adopt("actions/checkout")]);
+        assert_eq!(
+            out,
+            format!("{text}  actions/checkout: {{ version: v9.9.9, sha: {SHA} }}\r\n")
+        );
     }
 }

@@ -134,7 +134,12 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
     }
     let headers = sync::headers_to_update(spec, &text, &crate::generate(&text), &on_disk);
     let spec_path = std::path::absolute(&spec.path).unwrap_or_else(|_| spec.path.clone());
-    if let Err(e) = fsio::write_atomic(&spec.root, &spec_path, &text.text) {
+    // The loader strips a byte order mark; the file keeps it.
+    let bom = std::fs::read(&spec_path).is_ok_and(|b| b.starts_with("\u{feff}".as_bytes()));
+    let bytes = [if bom { "\u{feff}" } else { "" }, text.text.as_str()].concat();
+    // A spec that is a symlink inside the repository is written through (the
+    // link stays); one that leads out of the repository is refused.
+    if let Err(e) = fsio::write_through(&spec.root, &spec_path, bytes.as_bytes()) {
         eprintln!("error: {e}");
         return exit::FATAL;
     }
