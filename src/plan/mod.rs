@@ -161,22 +161,7 @@ impl Plan {
     /// tag longer than [`MAX_DOCKER_TAG`] characters.
     pub fn evaluate(&self, tag: &str, sha: &str, tags: &[String]) -> TagPlan {
         match self.grammar.parse(tag) {
-            Err(error) => TagPlan {
-                tag: tag.to_string(),
-                valid: false,
-                error: Some(error),
-                version: None,
-                standing: None,
-                pypi: Vec::new(),
-                github_release: false,
-                latest: false,
-                docker_tags: BTreeMap::new(),
-                helm: Vec::new(),
-                outputs: BTreeMap::from([
-                    ("tag".to_string(), tag.to_string()),
-                    ("valid".to_string(), "false".to_string()),
-                ]),
-            },
+            Err(error) => TagPlan::rejected(tag, error),
             Ok(v) => {
                 let standing = version::Standing::of(&v, &self.grammar, tags);
                 self.evaluate_version(tag, sha, v, standing)
@@ -278,24 +263,12 @@ impl Plan {
         }
         if let Some(r) = too_long {
             let n = r.rsplit_once(':').map(|(_, t)| t.len()).unwrap_or(0);
-            return TagPlan {
-                tag: tag.to_string(),
-                valid: false,
-                error: Some(format!(
+            return TagPlan::rejected(
+                tag,
+                format!(
                     "tag '{tag}' makes the Docker tag '{r}', {n} characters after the ':'; a Docker tag has at most {MAX_DOCKER_TAG}"
-                )),
-                version: None,
-                standing: None,
-                pypi: Vec::new(),
-                github_release: false,
-                latest: false,
-                docker_tags: BTreeMap::new(),
-                helm: Vec::new(),
-                outputs: BTreeMap::from([
-                    ("tag".to_string(), tag.to_string()),
-                    ("valid".to_string(), "false".to_string()),
-                ]),
-            };
+                ),
+            );
         }
         let mut helm = Vec::new();
         if let Some(h) = &self.helm {
@@ -388,6 +361,29 @@ pub struct TagPlan {
     /// Exactly the outputs that the tag script of release.yml writes to
     /// $GITHUB_OUTPUT for this tag (what the agreement test compares).
     pub outputs: BTreeMap<String, String>,
+}
+
+impl TagPlan {
+    /// A tag the release rejects: its one error line, and the outputs that
+    /// the tag script writes before it stops (`tag`, `valid=false`).
+    fn rejected(tag: &str, error: String) -> TagPlan {
+        TagPlan {
+            tag: tag.to_string(),
+            valid: false,
+            error: Some(error),
+            version: None,
+            standing: None,
+            pypi: Vec::new(),
+            github_release: false,
+            latest: false,
+            docker_tags: BTreeMap::new(),
+            helm: Vec::new(),
+            outputs: BTreeMap::from([
+                ("tag".to_string(), tag.to_string()),
+                ("valid".to_string(), "false".to_string()),
+            ]),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

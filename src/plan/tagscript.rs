@@ -492,26 +492,39 @@ fn docker_checks(s: &mut String, plan: &Plan) {
                 vec![None]
             };
             for arch in arches {
-                for name in &im.names {
-                    for t in &var.tags {
-                        let check = format!(
-                            "check_ref {} {}",
-                            quote(name),
-                            template_word("", t, Some(&var.name), arch)
-                        );
-                        let conds = rule_conditions(tags::docker_tag_rule(t));
-                        if conds.is_empty() {
-                            line(s, format!("{indent}{check}"));
-                        } else {
-                            line(s, format!("{indent}if [[ {} ]]; then {check}; fi", conds.join(" && ")));
-                        }
-                    }
-                }
+                ref_lines(s, indent, "check_ref", &im.names, var, arch);
             }
         }
     }
     if promotion {
         line(s, "fi");
+    }
+}
+
+/// `FUNCTION IMAGE TAG` for every name and tag template of a variant, each
+/// under the conditions of its tag rule.
+fn ref_lines(
+    s: &mut String,
+    indent: &str,
+    function: &str,
+    names: &[String],
+    var: &super::docker::VariantPlan,
+    arch: Option<&str>,
+) {
+    for name in names {
+        for t in &var.tags {
+            let call = format!(
+                "{function} {} {}",
+                quote(name),
+                template_word("", t, Some(&var.name), arch)
+            );
+            let conds = rule_conditions(tags::docker_tag_rule(t));
+            if conds.is_empty() {
+                line(s, format!("{indent}{call}"));
+            } else {
+                line(s, format!("{indent}if [[ {} ]]; then {call}; fi", conds.join(" && ")));
+            }
+        }
     }
 }
 
@@ -533,21 +546,7 @@ fn docker_outputs(s: &mut String, plan: &Plan) {
                 } else {
                     ""
                 };
-                for name in &im.names {
-                    for t in &var.tags {
-                        let add = format!(
-                            "add_ref {} {}",
-                            quote(name),
-                            template_word("", t, Some(&var.name), arch)
-                        );
-                        let conds = rule_conditions(tags::docker_tag_rule(t));
-                        if conds.is_empty() {
-                            line(s, format!("{indent}{add}"));
-                        } else {
-                            line(s, format!("{indent}if [[ {} ]]; then {add}; fi", conds.join(" && ")));
-                        }
-                    }
-                }
+                ref_lines(s, indent, "add_ref", &im.names, var, arch);
                 if promotion {
                     line(s, "fi");
                 }
