@@ -67,10 +67,10 @@ put_joined() {
   put "$name" "$*"
 }
 
-# reject: not a release tag. One error line (workflow-command escaped),
-# then tag and valid=false.
-reject() {
-  local message="tag '$tag' is not a release tag: expected $grammar"
+# refuse MESSAGE: the release refuses the tag. One error line
+# (workflow-command escaped), then tag and valid=false.
+refuse() {
+  local message=$1
   message=${message//'%'/%25}
   message=${message//$'\r'/%0D}
   message=${message//$'\n'/%0A}
@@ -78,6 +78,11 @@ reject() {
   put tag "$tag"
   put valid false
   exit 1
+}
+
+# reject: not a release tag.
+reject() {
+  refuse "tag '$tag' is not a release tag: expected $grammar"
 }
 
 # fits_u64 NUMBER: the number (no leading zeros) fits in 64 bits: fewer than
@@ -89,19 +94,12 @@ fits_u64() {
   ((high < 1844674407 || (high == 1844674407 && low <= 3709551615)))
 }
 
-# check_ref IMAGE TAG: rejects the tag when TAG (with `+` as `_`) is longer
-# than a Docker tag may be (128 characters). One error line, as reject.
+# check_ref IMAGE TAG: refuses the tag when TAG (with `+` as `_`) is longer
+# than a Docker tag may be (128 characters).
 check_ref() {
-  local ref_tag=${2//+/_} message
+  local ref_tag=${2//+/_}
   ((${#ref_tag} <= 128)) && return 0
-  message="tag '$tag' makes the Docker tag '$1:$ref_tag', ${#ref_tag} characters after the ':'; a Docker tag has at most 128"
-  message=${message//'%'/%25}
-  message=${message//$'\r'/%0D}
-  message=${message//$'\n'/%0A}
-  echo "::error title=Invalid release tag::$message"
-  put tag "$tag"
-  put valid false
-  exit 1
+  refuse "tag '$tag' makes the Docker tag '$1:$ref_tag', ${#ref_tag} characters after the ':'; a Docker tag has at most 128"
 }
 
 # add_ref IMAGE TAG: adds IMAGE:TAG to refs; `+` (build metadata) becomes `_`.
