@@ -97,6 +97,21 @@ impl Ctx<'_> {
         }
     }
 
+    /// A problem when `value`, a job id of release.yml, is one that wfgen's
+    /// own jobs use; returns whether it is.
+    fn reserved_job(&mut self, path: YPath, value: &str, what: &str, help: &str) -> bool {
+        let reserved = RESERVED_JOBS.contains(&value) || value.starts_with("publish-");
+        if reserved {
+            self.err(
+                path,
+                Part::Value,
+                format!("{what} `{value}` is a job of release.yml"),
+                format!("{help}; release.yml uses {} and publish-*", RESERVED_JOBS.join(", ")),
+            );
+        }
+        reserved
+    }
+
     fn unique<'s>(&mut self, items: impl Iterator<Item = (YPath, &'s str)>, what: &str) {
         let mut seen = BTreeSet::new();
         for (path, v) in items {
@@ -263,17 +278,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             "gate name",
             "a gate's name is its job id: letters, digits, `-` and `_`, starting with a letter or `_`",
         );
-        if RESERVED_JOBS.contains(&g.name.as_str()) || g.name.starts_with("publish-") {
-            c.err(
-                p.key("name"),
-                Part::Value,
-                format!("gate name `{}` is a job of release.yml", g.name),
-                format!(
-                    "pick another name; release.yml uses {} and publish-*",
-                    RESERVED_JOBS.join(", ")
-                ),
-            );
-        }
+        c.reserved_job(p.key("name"), &g.name, "gate name", "pick another name");
         if g.run.contains("${{") {
             c.err(p.key("run"), Part::Value, "a gate command cannot hold a `${{ }}` expression".into(), "expressions in `run:` are a script-injection risk (zizmor: template-injection); read values from environment variables instead, e.g. `$GITHUB_REF_NAME`".into());
         }
@@ -378,15 +383,12 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     format!("workflow name `{w}` is taken by another wfgen workflow"),
                     "pick another name, e.g. `release-server`".into(),
                 );
-            } else if RESERVED_JOBS.contains(&w.as_str()) || w.starts_with("publish-") {
-                c.err(
+            } else {
+                c.reserved_job(
                     p.key("workflow"),
-                    Part::Value,
-                    format!("workflow name `{w}` is a job of release.yml"),
-                    format!(
-                        "the workflow's name is also the id of the job that calls it; pick another name: release.yml uses {} and publish-*",
-                        RESERVED_JOBS.join(", ")
-                    ),
+                    w,
+                    "workflow name",
+                    "the workflow's name is also the id of the job that calls it; pick another name",
                 );
             }
         }
@@ -916,17 +918,7 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
             "job id",
             "a job id: letters, digits, `-` and `_`, starting with a letter or `_`",
         );
-        if RESERVED_JOBS.contains(&j.id.as_str()) || j.id.starts_with("publish-") {
-            c.err(
-                p.key("id"),
-                Part::Value,
-                format!("job id `{}` is a job of release.yml", j.id),
-                format!(
-                    "pick another id; release.yml uses {} and publish-*",
-                    RESERVED_JOBS.join(", ")
-                ),
-            );
-        } else if taken.contains(&j.id) {
+        if !c.reserved_job(p.key("id"), &j.id, "job id", "pick another id") && taken.contains(&j.id) {
             c.err(
                 p.key("id"),
                 Part::Value,
