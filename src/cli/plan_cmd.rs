@@ -108,10 +108,15 @@ pub fn run(
                 }
                 for h in &t.helm {
                     outln!(
-                        "  helm {}: version {}, appVersion {}",
+                        "  helm {}: version {}, appVersion {}, to {} (login: {})",
                         h.chart,
                         h.version,
-                        h.app_version
+                        h.app_version,
+                        h.registry,
+                        h.username_secret
+                            .as_deref()
+                            .map(|s| format!("secret {s}"))
+                            .unwrap_or_else(|| "GITHUB_TOKEN".into())
                     );
                 }
             }
