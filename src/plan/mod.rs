@@ -341,7 +341,7 @@ impl Plan {
 /// requires of chart versions; the tag script checks the same.
 pub const SEMVER2: &str = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+([0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*))?$";
 
-fn is_semver2(s: &str) -> bool {
+pub fn is_semver2(s: &str) -> bool {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| regex::Regex::new(SEMVER2).expect("semver regex"))
         .is_match(s)

@@ -810,7 +810,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                             arch: None,
                         },
                     );
-                    if !regex::Regex::new(crate::plan::SEMVER2).expect("semver").is_match(&got) {
+                    if !crate::plan::is_semver2(&got) {
                         c.err(
                             p.key("version"),
                             Part::Value,
