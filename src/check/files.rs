@@ -188,8 +188,11 @@ pub fn count_generator_changes(f: &mut Finding, content: usize, all: usize) {
     }
 }
 
+/// The first 12 characters of a digest, for messages. The header on disk
+/// may hold anything there, so it cuts at a character boundary.
 fn short_hex(h: &str) -> &str {
-    &h[..h.len().min(12)]
+    let end = h.char_indices().nth(12).map(|(i, _)| i).unwrap_or(h.len());
+    &h[..end]
 }
 
 /// A produced file that is not YAML: one fatal finding at the parse error.
