@@ -313,6 +313,26 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(5, 73),
             "SemVer 2",
         ),
+        (
+            "a label name with a space",
+            base("docker:\n  - image: ghcr.io/a/b\n    labels: { \"my label\": x }\n"),
+            p(6, 15),
+            "label name",
+        ),
+        (
+            "a Dockerfile stage with a space",
+            base("docker:\n  - image: ghcr.io/a/b\n    target: \"run time\"\n"),
+            p(6, 13),
+            "stage",
+        ),
+        (
+            "an unknown platform of a variant",
+            base(
+                "docker:\n  - image: ghcr.io/a/b\n    tags: ['{variant}-{version}']\n    variants:\n      slim: { platforms: [linux/amd65] }\n",
+            ),
+            p(8, 27),
+            "linux/amd65",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

@@ -19,9 +19,11 @@ docker:
     context: images/app
     dockerfile: images/app/{variant}.Dockerfile
     build-args: { VERSION: '{version}', FLAVOR: '{variant}' }
+    target: runtime
+    labels: { org.opencontainers.image.vendor: acme, org.opencontainers.image.title: 'stress {variant} {version}' }
     platforms: [linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le]
     variants:
-      a.b: { tags: ['{version}-ab'] }
+      a.b: { tags: ['{version}-ab'], platforms: [linux/amd64] }
       a-b: { tags: ['{version}-a-b', '{major}.{minor}-a-b'] }
       full: { tags: ['{version}', latest], build-args: { EXTRA: x y } }
     login: { username-secret: DOCKERHUB_USERNAME, password-secret: DOCKERHUB_TOKEN }

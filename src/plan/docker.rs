@@ -96,6 +96,13 @@ pub struct VariantPlan {
     pub dockerfile: String,
     /// Build arguments: name -> value template (placeholders expanded by the tag script).
     pub build_args: BTreeMap<String, String>,
+    /// The Dockerfile stage, "" for the last.
+    pub target: String,
+    /// Labels (and annotations): name -> value template, expanded by the
+    /// tag script.
+    pub labels: BTreeMap<String, String>,
+    /// Tag-script output with the label lines (`name=value`), newline-separated.
+    pub labels_output: String,
     /// Tag templates, before the pre-release rules.
     pub tags: Vec<String>,
     pub platforms: Vec<PlatformPlan>,
@@ -294,8 +301,15 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     .into_iter()
                     .map(|(k, val)| (k, val.replace("{variant}", &name)))
                     .collect();
-                let platforms: Vec<PlatformPlan> = d
+                let labels: BTreeMap<String, String> = d
+                    .labels
+                    .iter()
+                    .map(|(k, val)| (k.clone(), val.replace("{variant}", &name)))
+                    .collect();
+                let platforms: Vec<PlatformPlan> = v
                     .platforms
+                    .as_ref()
+                    .unwrap_or(&d.platforms)
                     .iter()
                     .map(|p| {
                         let (runner, qemu) = runners::docker(p);
@@ -352,6 +366,9 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     build_job,
                     tags_output,
                     build_args_output: format!("docker-build-args-{key}"),
+                    labels_output: format!("docker-labels-{key}"),
+                    labels,
+                    target: d.target.clone().unwrap_or_default(),
                     run_if,
                     build_timeout: if qemu { QEMU_BUILD_TIMEOUT } else { BUILD_TIMEOUT },
                     qemu,
@@ -398,6 +415,9 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             }
             if !v.build_args.is_empty() {
                 plan_outputs.push(v.build_args_output.clone());
+            }
+            if !v.labels.is_empty() {
+                plan_outputs.push(v.labels_output.clone());
             }
         }
     }
@@ -472,11 +492,16 @@ mod tests {
         assert_eq!(v.title, "ghcr.io/acme/kubetool-agent");
         assert_eq!(v.tags_output, "docker-tags-1");
 
-        // A list keeps the spec's order.
+        // A list keeps the spec's order; a map is sorted by name.
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: ghcr.io/demml/opsml\n    variants: [ubuntu, alpine, scratch]\n    tags: ['{{variant}}-{{version}}']\n"
+        ));
+        let keys: Vec<_> = d.images[0].variants.iter().map(|v| v.key.as_str()).collect();
+        assert_eq!(keys, ["0-ubuntu", "0-alpine", "0-scratch"]);
+        assert_eq!(d.images[0].variants[1].title, "ghcr.io/demml/opsml [alpine]");
         let d = fixture("opsml");
         let keys: Vec<_> = d.images[0].variants.iter().map(|v| v.key.as_str()).collect();
-        assert_eq!(keys, ["0-ubuntu", "0-alpine", "0-scratch", "0-debian", "0-distroless"]);
-        assert_eq!(d.images[0].variants[1].title, "ghcr.io/demml/opsml [alpine]");
+        assert_eq!(keys, ["0-alpine", "0-debian", "0-distroless", "0-scratch", "0-ubuntu"]);
     }
 
     #[test]
@@ -643,14 +668,25 @@ mod tests {
         assert_eq!(
             files,
             [
-                "docker/ubuntu/Dockerfile",
                 "docker/alpine/Dockerfile",
-                "docker/scratch/Dockerfile",
                 "docker/debian/Dockerfile",
                 "docker/distroless/Dockerfile",
+                "docker/scratch/Dockerfile",
+                "docker/ubuntu/Dockerfile",
             ]
         );
-        assert_eq!(d.images[0].variants[1].tags, ["alpine-{arch}-{version}"]);
+        assert_eq!(d.images[0].variants[0].tags, ["alpine-{arch}-{version}"]);
+        // Per-variant platforms: only ubuntu is built for arm64; the labels
+        // name the variant.
+        let platforms = |v: &VariantPlan| v.platforms.iter().map(|p| p.platform.clone()).collect::<Vec<_>>();
+        assert_eq!(platforms(&d.images[0].variants[0]), ["linux/amd64"]);
+        assert_eq!(platforms(&d.images[0].variants[4]), ["linux/amd64", "linux/arm64"]);
+        assert_eq!(
+            d.images[0].variants[4].labels["org.opencontainers.image.title"],
+            "opsml (ubuntu)"
+        );
+        assert_eq!(d.images[0].variants[4].labels_output, "docker-labels-0-ubuntu");
+        assert!(d.plan_outputs.contains(&"docker-labels-0-ubuntu".to_string()));
 
         // Two images, two Dockerfiles.
         let d = fixture("cluster-tool");
@@ -663,7 +699,7 @@ mod tests {
         let d = fixture("opsml");
         let im = &d.images[0];
         assert!(im.per_arch);
-        let v = &im.variants[0];
+        let v = im.variants.iter().find(|v| v.name == "ubuntu").unwrap();
         let outs: Vec<_> = v.platforms.iter().map(|p| p.tags_output.as_str()).collect();
         assert_eq!(outs, ["docker-tags-0-ubuntu-amd64", "docker-tags-0-ubuntu-arm64"]);
         assert_eq!(
@@ -693,7 +729,7 @@ mod tests {
         assert_eq!(perms, [("contents", "read"), ("packages", "write")]);
         let names: Vec<_> = im.merge_permissions.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["artifact-metadata", "attestations", "id-token", "packages"]);
-        assert_eq!(im.variants[0].merge_job, "tags-0-ubuntu");
+        assert_eq!(v.merge_job, "tags-0-ubuntu");
     }
 
     #[test]

@@ -145,6 +145,7 @@ impl Plan {
                         names.push(v.tags_output.clone());
                     }
                     names.push(v.build_args_output.clone());
+                    names.push(v.labels_output.clone());
                 }
             }
         }
@@ -259,6 +260,14 @@ impl Plan {
                         .map(|(k, t)| format!("{k}={}", tags::expand(t, &vals(&v, sha, &var.name, None))))
                         .collect();
                     outputs.insert(var.build_args_output.clone(), args.join("\n"));
+                    let labels: Vec<String> = var
+                        .labels
+                        .iter()
+                        .map(|(k, t)| format!("{k}={}", tags::expand(t, &vals(&v, sha, &var.name, None))))
+                        .collect();
+                    if !labels.is_empty() {
+                        outputs.insert(var.labels_output.clone(), labels.join("\n"));
+                    }
                 }
             }
         }

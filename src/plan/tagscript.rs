@@ -454,6 +454,7 @@ fn uses_sha7(plan: &Plan) -> bool {
             for v in &im.variants {
                 templates.extend(v.tags.iter().map(String::as_str));
                 templates.extend(v.build_args.values().map(String::as_str));
+                templates.extend(v.labels.values().map(String::as_str));
             }
         }
     }
@@ -571,6 +572,15 @@ fn docker_outputs(s: &mut String, plan: &Plan) {
             }
             let _ = writeln!(s, "\n# Build arguments of {what}");
             line(s, l);
+            if !var.labels.is_empty() {
+                let mut l = format!("put_joined $'\\n' {}", var.labels_output);
+                for (k, t) in &var.labels {
+                    l.push(' ');
+                    l.push_str(&template_word(&format!("{k}="), t, Some(&var.name), None));
+                }
+                let _ = writeln!(s, "\n# Labels of {what}");
+                line(s, l);
+            }
         }
     }
 }

@@ -382,6 +382,13 @@ pub struct DockerImage {
     /// Build arguments; values may use `{version}` and `{variant}`.
     #[serde(default)]
     pub build_args: BTreeMap<String, String>,
+    /// The Dockerfile stage to build (`docker build --target`) [the last].
+    #[serde(default)]
+    pub target: Option<String>,
+    /// Labels of the image, also written as OCI annotations of its manifest
+    /// and index; values may use the version placeholders and `{variant}`.
+    #[serde(default)]
+    pub labels: BTreeMap<String, String>,
     #[serde(default = "default_docker_platforms")]
     pub platforms: Vec<String>,
     /// Tag templates, e.g. `{version}`, `{major}.{minor}`, `sha-{sha7}`, `latest`.
@@ -455,6 +462,9 @@ pub struct Variant {
     /// Tag templates of this variant [the image's].
     #[serde(default)]
     pub tags: Option<Vec<String>>,
+    /// Platforms of this variant [the image's].
+    #[serde(default)]
+    pub platforms: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

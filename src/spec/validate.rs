@@ -577,29 +577,71 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         if let Some(l) = &d.login {
             login_secrets(&mut c, &p.key("login"), l);
         }
-        if d.platforms.is_empty() {
-            c.err(
-                p.key("platforms"),
-                Part::Value,
-                "an image needs at least one platform".into(),
-                "e.g. `platforms: [linux/amd64, linux/arm64]`".into(),
+        let check_platforms = |c: &mut Ctx, platforms: &[String], at: YPath| {
+            if platforms.is_empty() {
+                c.err(
+                    at.clone(),
+                    Part::Value,
+                    "an image needs at least one platform".into(),
+                    "e.g. `platforms: [linux/amd64, linux/arm64]`".into(),
+                );
+            }
+            for (j, pl) in platforms.iter().enumerate() {
+                c.known(at.index(j), pl, names::DOCKER_PLATFORMS, "Docker platform");
+            }
+            c.unique(
+                platforms.iter().enumerate().map(|(j, t)| (at.index(j), t.as_str())),
+                "platform",
+            );
+        };
+        check_platforms(&mut c, &d.platforms, p.key("platforms"));
+        if let Some(t) = &d.target {
+            c.name(
+                p.key("target"),
+                t,
+                &re(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+                "Dockerfile stage",
+                "the name after `AS` in a `FROM ... AS <stage>` line of the Dockerfile, e.g. `runtime`",
             );
         }
-        for (j, pl) in d.platforms.iter().enumerate() {
-            c.known(
-                p.key("platforms").index(j),
-                pl,
-                names::DOCKER_PLATFORMS,
-                "Docker platform",
-            );
+        let label_key = re(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$");
+        let mut label_ph: Vec<&str> = VERSION_PLACEHOLDERS.to_vec();
+        if !d.variants.is_empty() {
+            label_ph.push("variant");
         }
-        c.unique(
-            d.platforms
-                .iter()
-                .enumerate()
-                .map(|(j, t)| (p.key("platforms").index(j), t.as_str())),
-            "platform",
-        );
+        for (k, val) in &d.labels {
+            let lp = p.key("labels").key(k.as_str());
+            if !label_key.is_match(k) {
+                c.err(
+                    lp.clone(),
+                    Part::Key,
+                    format!("`{k}` is not a valid label name"),
+                    "label names are reverse-DNS words of letters, digits, `.`, `_` and `-`, e.g. `org.opencontainers.image.vendor`".into(),
+                );
+            }
+            if val.contains(['\n', '\r']) {
+                c.err(
+                    lp.clone(),
+                    Part::Value,
+                    format!("the label `{k}` holds a line break"),
+                    "a label value is one line".into(),
+                );
+            }
+            c.placeholders(lp, val, &label_ph, &|n| {
+                if n == "variant" {
+                    "there are no `variants` in this image".into()
+                } else {
+                    "a label is the same for every platform".into()
+                }
+            });
+        }
+        if let Variants::Map(m) = &d.variants {
+            for (name, var) in m {
+                if let Some(pl) = &var.platforms {
+                    check_platforms(&mut c, pl, p.key("variants").key(name.as_str()).key("platforms"));
+                }
+            }
+        }
 
         let has_variants = !d.variants.is_empty();
         let variant_why = |_: &str| "there are no `variants` in this image".to_string();
