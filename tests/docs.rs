@@ -1,4 +1,8 @@
 //! The documentation users read, kept true by tests:
+//! - docs/reference.md: a section per key path of the JSON Schema of the spec
+//!   (schema/wfgen.schema.json), and none for a path the schema does not
+//!   have; each with its type, default, what it changes and an example that
+//!   is a valid spec setting the key;
 //! - docs/rules/: one page per rule id that `wfgen check` can emit, and no
 //!   page for an id it cannot; the help links of findings point at them.
 
@@ -127,5 +131,252 @@ fn help_links_are_absolute_and_name_the_pages() {
             root().join("docs/rules").join(page).is_file(),
             "{uri}: no docs/rules/{page}"
         );
+    }
+}
+
+// ---------------------------------------------------------------------------
+// docs/reference.md against the JSON Schema
+
+/// Every property path of the schema: keys joined with `.`, `[]` after a list
+/// whose items have properties, `<*>` for the key of a map
+/// (`additionalProperties`), through `$ref`, `anyOf`, `oneOf` and `allOf`.
+fn schema_paths() -> BTreeSet<String> {
+    fn walk(node: &serde_json::Value, defs: &serde_json::Value, path: &str, out: &mut BTreeSet<String>, depth: usize) {
+        assert!(depth < 32, "schema recursion at {path}");
+        if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
+            let name = r.rsplit('/').next().expect("a $ref names a definition");
+            let def = defs.get(name).unwrap_or_else(|| panic!("$ref {r} names no definition"));
+            walk(def, defs, path, out, depth + 1);
+        }
+        for k in ["anyOf", "oneOf", "allOf"] {
+            for sub in node.get(k).and_then(|v| v.as_array()).into_iter().flatten() {
+                walk(sub, defs, path, out, depth + 1);
+            }
+        }
+        if let Some(props) = node.get("properties").and_then(|p| p.as_object()) {
+            for (k, v) in props {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                out.insert(p.clone());
+                walk(v, defs, &p, out, depth + 1);
+            }
+        }
+        if let Some(items) = node.get("items").filter(|i| i.is_object()) {
+            walk(items, defs, &format!("{path}[]"), out, depth + 1);
+        }
+        if let Some(values) = node.get("additionalProperties").filter(|a| a.is_object()) {
+            walk(values, defs, &format!("{path}.<*>"), out, depth + 1);
+        }
+    }
+    let schema: serde_json::Value = serde_json::from_str(&read(&root().join("schema/wfgen.schema.json")))
+        .expect("schema/wfgen.schema.json is JSON");
+    let defs = schema.get("$defs").cloned().unwrap_or_default();
+    let mut out = BTreeSet::new();
+    walk(&schema, &defs, "", &mut out, 0);
+    out
+}
+
+/// `pins.<action>.sha` -> `pins.<*>.sha`: the name of a map key is the page's.
+fn normalize(path: &str) -> String {
+    path.split('.')
+        .map(|seg| {
+            if seg.starts_with('<') && seg.ends_with('>') {
+                "<*>"
+            } else {
+                seg
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// One key section of docs/reference.md: its heading's path and its lines up
+/// to the next heading.
+struct KeySection {
+    path: String,
+    line: usize,
+    body: Vec<String>,
+}
+
+/// The headings of a Markdown text outside code fences: (level, text, line).
+fn headings(text: &str) -> Vec<(usize, String, usize)> {
+    let mut fence = false;
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if l.trim_start().starts_with("```") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let level = l.chars().take_while(|c| *c == '#').count();
+        if (1..=6).contains(&level) && l[level..].starts_with(' ') {
+            out.push((level, l[level..].trim().to_string(), i + 1));
+        }
+    }
+    out
+}
+
+/// The sections whose heading is one code span: the documented keys.
+fn key_sections(text: &str) -> Vec<KeySection> {
+    let lines: Vec<&str> = text.lines().collect();
+    let hs = headings(text);
+    let mut out = Vec::new();
+    for (n, (_, h, line)) in hs.iter().enumerate() {
+        let Some(path) = h.strip_prefix('`').and_then(|h| h.strip_suffix('`')) else {
+            continue;
+        };
+        assert!(
+            !path.contains('`'),
+            "docs/reference.md:{line}: a key heading is one code span: {h}"
+        );
+        let end = hs.get(n + 1).map(|(_, _, l)| l - 1).unwrap_or(lines.len());
+        out.push(KeySection {
+            path: path.to_string(),
+            line: *line,
+            body: lines[*line..end].iter().map(|s| s.to_string()).collect(),
+        });
+    }
+    out
+}
+
+/// The ```yaml blocks of some lines: (line offset of the block, text).
+fn yaml_blocks(lines: &[String]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut cur: Option<(usize, String)> = None;
+    for (i, l) in lines.iter().enumerate() {
+        match &mut cur {
+            None if l.trim() == "```yaml" => cur = Some((i, String::new())),
+            None => {}
+            Some(_) if l.trim() == "```" => out.push(cur.take().expect("in a block")),
+            Some((_, t)) => {
+                t.push_str(l);
+                t.push('\n');
+            }
+        }
+    }
+    assert!(cur.is_none(), "a ```yaml block is not closed");
+    out
+}
+
+/// An example of the reference as a whole spec: `wfgen: 1` and a `project:`
+/// added when it has none.
+fn as_spec(example: &str) -> String {
+    let has = |key: &str| example.lines().any(|l| l.starts_with(&format!("{key}:")));
+    let mut spec = String::new();
+    if !has("wfgen") {
+        spec.push_str("wfgen: 1\n");
+    }
+    if !has("project") {
+        spec.push_str("project: { name: demo }\n");
+    }
+    spec.push_str(example);
+    spec
+}
+
+/// Whether the YAML `v` has the key path `path` (`[]`: some item of a list;
+/// `<*>`: some key of a map).
+fn has_path(v: &yaml_serde::Value, segs: &[&str]) -> bool {
+    use yaml_serde::Value as Y;
+    let Some((first, rest)) = segs.split_first() else {
+        return true;
+    };
+    let (key, list) = match first.strip_suffix("[]") {
+        Some(k) => (k, true),
+        None => (*first, false),
+    };
+    let children: Vec<&Y> = match v {
+        Y::Mapping(m) if key == "<*>" => m.values().collect(),
+        Y::Mapping(m) => m.get(key).into_iter().collect(),
+        _ => Vec::new(),
+    };
+    children.into_iter().any(|c| {
+        if list {
+            match c {
+                Y::Sequence(items) => items.iter().any(|i| has_path(i, rest)),
+                _ => false,
+            }
+        } else {
+            has_path(c, rest)
+        }
+    })
+}
+
+fn reference() -> String {
+    read(&root().join("docs/reference.md"))
+}
+
+#[test]
+fn the_reference_documents_every_key_of_the_schema_and_no_other() {
+    let schema = schema_paths();
+    assert!(
+        schema.len() > 50 && schema.contains("binaries[].targets") && schema.contains("pins.<*>.sha"),
+        "the schema walk found {} paths: {schema:?}",
+        schema.len()
+    );
+    let sections = key_sections(&reference());
+    let mut documented = BTreeSet::new();
+    for s in &sections {
+        assert!(
+            documented.insert(normalize(&s.path)),
+            "docs/reference.md:{}: `{}` is documented twice",
+            s.line,
+            s.path
+        );
+    }
+    let missing: Vec<&String> = schema.iter().filter(|p| !documented.contains(*p)).collect();
+    let unknown: Vec<&String> = documented.iter().filter(|p| !schema.contains(*p)).collect();
+    assert!(
+        missing.is_empty() && unknown.is_empty(),
+        "keys of schema/wfgen.schema.json that docs/reference.md does not document \
+         (add a heading ### `<path>` for each, `<name>` for a map key): {missing:#?}\n\
+         keys documented in docs/reference.md that the spec does not have \
+         (a renamed or removed key, or a typo): {unknown:#?}"
+    );
+}
+
+#[test]
+fn every_key_of_the_reference_has_type_default_changes_and_an_example_that_sets_it() {
+    for s in key_sections(&reference()) {
+        let at = format!("docs/reference.md:{} (`{}`)", s.line, s.path);
+        for field in ["- **Type:**", "- **Default:**", "- **Changes:**"] {
+            assert!(
+                s.body.iter().any(|l| l.starts_with(field)),
+                "{at}: no line starting with `{field}`"
+            );
+        }
+        let blocks = yaml_blocks(&s.body);
+        let (_, example) = blocks.first().unwrap_or_else(|| panic!("{at}: no ```yaml example"));
+        let spec = as_spec(example);
+        let value: yaml_serde::Value =
+            yaml_serde::from_str(&spec).unwrap_or_else(|e| panic!("{at}: the example is not YAML: {e}\n{spec}"));
+        let path = normalize(&s.path);
+        let segs: Vec<&str> = path.split('.').collect();
+        assert!(
+            has_path(&value, &segs),
+            "{at}: the example does not set the key:\n{example}"
+        );
+    }
+}
+
+#[test]
+fn every_yaml_example_of_the_reference_is_a_valid_spec() {
+    let text = reference();
+    let lines: Vec<String> = text.lines().map(String::from).collect();
+    let blocks = yaml_blocks(&lines);
+    assert!(blocks.len() > 80, "only {} examples found", blocks.len());
+    for (i, example) in blocks {
+        let spec = as_spec(&example);
+        if let Err(e) = wfgen::spec::parse("wfgen.yaml", &spec) {
+            panic!(
+                "docs/reference.md:{}: the example is not a valid spec:\n{}\n--- as a spec:\n{spec}",
+                i + 2,
+                e.oneline().join("\n")
+            );
+        }
     }
 }
