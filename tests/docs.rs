@@ -4,7 +4,10 @@
 //!   have; each with its type, default, what it changes and an example that
 //!   is a valid spec setting the key;
 //! - docs/rules/: one page per rule id that `wfgen check` can emit, and no
-//!   page for an id it cannot; the help links of findings point at them.
+//!   page for an id it cannot; the help links of findings point at them;
+//! - every relative link of README.md and docs/ leads to a file, and every
+//!   `#anchor` to a heading of it;
+//! - nothing users read mentions the project's internal design contract.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -379,4 +382,174 @@ fn every_yaml_example_of_the_reference_is_a_valid_spec() {
             );
         }
     }
+}
+
+// ---------------------------------------------------------------------------
+// Links between the pages
+
+/// README.md and every Markdown file under docs/.
+fn pages() -> Vec<PathBuf> {
+    let mut out = vec![root().join("README.md")];
+    out.extend(
+        walkdir::WalkDir::new(root().join("docs"))
+            .into_iter()
+            .map(|e| e.expect("docs/ entry"))
+            .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "md"))
+            .map(|e| e.into_path()),
+    );
+    out.sort();
+    out
+}
+
+/// GitHub's anchor of a heading: lowercase, punctuation dropped, spaces as `-`.
+fn slug(heading: &str) -> String {
+    heading
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The link targets of a Markdown text, outside code fences and code spans:
+/// (line, target).
+fn links(text: &str) -> Vec<(usize, String)> {
+    let link = regex::Regex::new(r"\]\(([^)\s]+)\)").expect("regex");
+    let code = regex::Regex::new(r"`+[^`]*`+").expect("regex");
+    let mut fence = false;
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        if l.trim_start().starts_with("```") {
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            continue;
+        }
+        let plain = code.replace_all(l, "");
+        out.extend(link.captures_iter(&plain).map(|c| (i + 1, c[1].to_string())));
+    }
+    out
+}
+
+#[test]
+fn relative_links_lead_to_files_and_headings() {
+    let mut broken = Vec::new();
+    for page in pages() {
+        let text = read(&page);
+        let rel = page.strip_prefix(root()).expect("under the root").display().to_string();
+        for (line, target) in links(&text) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let (file, anchor) = match target.split_once('#') {
+                Some((f, a)) => (f, Some(a)),
+                None => (target.as_str(), None),
+            };
+            let path = if file.is_empty() {
+                page.clone()
+            } else {
+                page.parent().expect("a page has a directory").join(file)
+            };
+            if !path.exists() {
+                broken.push(format!("{rel}:{line}: {target}: no such file"));
+                continue;
+            }
+            if let Some(anchor) = anchor
+                && path.extension().is_some_and(|x| x == "md")
+            {
+                let anchors: Vec<String> = headings(&read(&path)).iter().map(|(_, h, _)| slug(h)).collect();
+                if !anchors.iter().any(|a| a == anchor) {
+                    broken.push(format!("{rel}:{line}: {target}: no heading with this anchor"));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+// ---------------------------------------------------------------------------
+// The internal design contract stays internal
+
+/// The files users read, from the repository root: the README and docs, the
+/// sources of every help and error text and of the generated files, the
+/// distribution files, the committed workflows, the fixtures.
+const USER_READ: &[&str] = &[
+    "README.md",
+    "docs",
+    "src",
+    "templates",
+    "schema",
+    "data",
+    "fixtures",
+    ".github",
+    "action.yml",
+    ".pre-commit-hooks.yaml",
+    "Cargo.toml",
+    "pyproject.toml",
+    "wfgen.yaml",
+];
+
+fn mentions_the_contract(text: &str) -> Option<usize> {
+    let re = regex::Regex::new(r"(?i)design\.md|design contract").expect("regex");
+    re.find(text).map(|m| text[..m.start()].lines().count().max(1))
+}
+
+#[test]
+fn nothing_users_read_mentions_the_design_contract() {
+    let mut hits = Vec::new();
+    let mut read_files = 0;
+    for entry in USER_READ {
+        let path = root().join(entry);
+        if !path.exists() {
+            continue; // pyproject.toml, before the wheel exists
+        }
+        for e in walkdir::WalkDir::new(&path).into_iter().map(|e| e.expect("entry")) {
+            if !e.file_type().is_file() {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(e.path()) else {
+                continue; // not text
+            };
+            read_files += 1;
+            if let Some(line) = mentions_the_contract(&text) {
+                hits.push(format!("{}:{line}", e.path().strip_prefix(root()).unwrap().display()));
+            }
+        }
+    }
+    // What wfgen generates for every fixture and for its own spec, and what
+    // it prints as the JSON Schema.
+    let mut specs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
+        .expect("fixtures/")
+        .map(|e| e.expect("fixture").path().join("wfgen.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    specs.push(root().join("wfgen.yaml"));
+    for spec in specs {
+        let loaded = wfgen::spec::load(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        for r in wfgen::generate(&loaded) {
+            read_files += 1;
+            if let Some(line) = mentions_the_contract(&r.text) {
+                hits.push(format!("{} generated from {}:{line}", r.path, spec.display()));
+            }
+        }
+    }
+    let schema = serde_json::to_string_pretty(&wfgen::spec::schema_json()).expect("schema serializes");
+    if let Some(line) = mentions_the_contract(&schema) {
+        hits.push(format!("`wfgen schema`:{line}"));
+    }
+    assert!(read_files > 100, "only {read_files} files read");
+    assert!(
+        hits.is_empty(),
+        "the internal design contract is named where users read it (README, docs, help and error \
+         texts, generated files); say what it says instead:\n{}",
+        hits.join("\n")
+    );
+}
+
+#[test]
+fn the_design_contract_check_finds_a_mention() {
+    assert_eq!(mentions_the_contract("a\nsee DESIGN.md\n"), Some(2));
+    assert_eq!(mentions_the_contract("as the design contract says"), Some(1));
+    assert_eq!(mentions_the_contract("a design decision"), None);
 }
