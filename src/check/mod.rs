@@ -33,6 +33,10 @@ use crate::render::Rendered;
 use crate::spec::LoadedSpec;
 use crate::ypath::YPath;
 
+/// Where the rule pages are: `docs/rules/` of the repository that Cargo.toml
+/// names. The one place the help links of findings and SARIF come from.
+pub const RULES_DOCS: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/docs/rules/");
+
 /// The rules, with their stable ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -113,6 +117,12 @@ impl Rule {
             Rule::InvalidWorkflow => "Fix the YAML syntax, or run `wfgen generate` to rewrite the file.",
             Rule::UnreadableWorkflow => "Make the file readable UTF-8 text inside the repository.",
         }
+    }
+
+    /// The page that explains the rule: what it means, an example, how to
+    /// fix it (`docs/rules/<id>.md` of the repository, see [`RULES_DOCS`]).
+    pub fn help_uri(self) -> String {
+        format!("{RULES_DOCS}{}.md", self.id())
     }
 
     /// Severity before `--strict`.

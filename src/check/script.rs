@@ -11,7 +11,7 @@ use crate::ypath::{Part, YPath};
 /// Hunks longer than this are reported as one finding over their lines.
 const PER_LINE_MAX: usize = 3;
 
-const HELP: &str = "the workflows are generated: change the spec (or the template) and run `wfgen generate`, \
+const HELP: &str = "the workflows are generated: change the spec and run `wfgen generate`, \
                     or run `wfgen generate` to undo this edit";
 
 /// Compares the script `exp` (rendered) with `got` (on disk) at `path`.

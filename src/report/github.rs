@@ -24,7 +24,7 @@ pub fn render(outcome: &Outcome) -> String {
         if let Some(l) = &f.spec_label {
             text.push_str(&format!("\n{}:{}:{}: {}", l.file, l.span.line, l.span.col, l.text));
         }
-        text.push_str(&format!("\nhelp: {}", f.help));
+        text.push_str(&format!("\nhelp: {}", super::help_text(f)));
         out.push_str(&format!(
             "::{cmd} file={},line={},col={},endLine={},endColumn={},title={}::{}\n",
             property(&f.file),

@@ -1,7 +1,7 @@
 //! Versioned JSON: every finding with its rule, severity, file, YAML path,
-//! message, expected and found values, help, and its location (1-based
-//! line and column, and byte offset, of the start and the exclusive end),
-//! plus the second label in the spec.
+//! message, expected and found values, help, the page of its rule
+//! (`help_uri`), and its location (1-based line and column, and byte offset,
+//! of the start and the exclusive end), plus the second label in the spec.
 //!
 //! Format version 1. Fields are only ever added within a version.
 
@@ -37,6 +37,7 @@ fn finding(f: &Finding) -> Value {
             "location": location(&l.span),
         })),
         "help": f.help,
+        "help_uri": f.rule.help_uri(),
     })
 }
 

@@ -92,6 +92,12 @@ pub fn render(outcome: &Outcome, opts: Options) -> Rendered {
     }
 }
 
+/// The help of a finding as people read it (plain, github, the SARIF
+/// message): its help, then the page of its rule.
+pub fn help_text(f: &crate::check::Finding) -> String {
+    format!("{}\nsee {}", f.help, f.rule.help_uri())
+}
+
 /// "2 errors, 1 warning" and the like.
 pub fn summary(outcome: &Outcome) -> String {
     use crate::check::Severity;

@@ -1,7 +1,7 @@
 //! SARIF 2.1.0 (validated against the OASIS schema in tests/data): one run,
-//! the rules as `wfgen/<rule-id>`, each finding a result with its region in
-//! the workflow and, where the spec is the cause, a related location in
-//! wfgen.yaml. Columns count Unicode code points (`columnKind`).
+//! the rules as `wfgen/<rule-id>` with the page of each (`helpUri`), each
+//! finding a result with its region in the workflow and, where the spec is
+//! the cause, a related location in wfgen.yaml. Columns count Unicode code points (`columnKind`).
 
 use serde_json::{Value, json};
 
@@ -63,7 +63,7 @@ fn result(f: &Finding) -> Value {
         "ruleId": format!("wfgen/{}", f.rule.id()),
         "ruleIndex": rule_index(f.rule),
         "level": level(f.severity),
-        "message": { "text": format!("{}\nhelp: {}", f.message, f.help) },
+        "message": { "text": format!("{}\nhelp: {}", f.message, super::help_text(f)) },
         "locations": [ { "physicalLocation": physical(&f.file, &f.span) } ],
         "partialFingerprints": { "wfgenFinding/v1": fingerprint },
         "properties": {
@@ -93,6 +93,7 @@ pub fn render(outcome: &Outcome) -> String {
                 "shortDescription": { "text": r.summary() },
                 "fullDescription": { "text": r.summary() },
                 "help": { "text": r.guidance() },
+                "helpUri": r.help_uri(),
                 "defaultConfiguration": { "level": level(r.default_severity()) },
             })
         })

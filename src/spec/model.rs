@@ -79,9 +79,11 @@ pub enum LocalCalls {
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct Project {
-    /// Project name, used in artifact names.
+    /// Name of the project. No generated file uses it: binaries, packages,
+    /// images and charts are named by their own keys.
     pub name: String,
-    /// GitHub repository as `owner/name`; needed for ghcr defaults.
+    /// GitHub repository as `owner/name`. No generated file uses it: the
+    /// workflows read the repository from GitHub when they run.
     #[serde(default)]
     pub repository: Option<String>,
 }
