@@ -128,13 +128,20 @@ impl std::error::Error for OneProblem {}
 impl OneProblem {
     /// miette cannot draw a label past column 65,535 (it panics); far before
     /// that the snippet is useless: such a problem is shown without one (its
-    /// line:col is in the first line).
+    /// line:col is in the first line). So is one whose snippet, with the
+    /// lines around it, holds a line that wide.
     fn too_wide(&self) -> bool {
         const MAX_SNIPPET_COLUMN: usize = 10_000;
+        const CONTEXT: usize = 2;
         let Some((s, e)) = self.problem.span else { return false };
         let text = self.src.inner();
-        let col = |o: usize| crate::ypath::line_col(text, o).1;
-        col(s) > MAX_SNIPPET_COLUMN || col(e) > MAX_SNIPPET_COLUMN
+        let (first, _) = crate::ypath::line_col(text, s);
+        let (last, _) = crate::ypath::line_col(text, e);
+        text.lines()
+            .enumerate()
+            .skip(first.saturating_sub(CONTEXT + 1))
+            .take(last + CONTEXT + 1 - first.saturating_sub(CONTEXT + 1))
+            .any(|(_, l)| l.len() > MAX_SNIPPET_COLUMN && l.chars().count() > MAX_SNIPPET_COLUMN)
     }
 }
 

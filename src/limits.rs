@@ -16,6 +16,11 @@ pub const MAX_BYTES: usize = 512 * 1024;
 /// wfgen parses. A workflow nests about 8 deep (`jobs.x.steps[0].with.k`).
 pub const MAX_DEPTH: usize = 64;
 
+/// The widest indentation wfgen parses, in columns. The span index
+/// (tree-sitter) keeps indentation in 16 bits: past 32,767 columns every
+/// position of the file is lost. Real files are indented a few dozen.
+pub const MAX_INDENT: usize = 10_000;
+
 /// Why a text was refused: a message, the byte offset it is about, a help.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
@@ -54,7 +59,30 @@ pub fn prescan(text: &str) -> Result<(), Refusal> {
                 .into(),
         });
     }
+    indent_scan(text)?;
     depth_scan(text)
+}
+
+/// Refuses a line indented by more than [`MAX_INDENT`] columns (spaces and
+/// tabs), at the line's first character.
+fn indent_scan(text: &str) -> Result<(), Refusal> {
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        let indent = line.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+        if indent > MAX_INDENT {
+            return Err(Refusal {
+                offset: start,
+                message: format!(
+                    "a line is indented by {indent} columns; wfgen reads lines indented by at most {MAX_INDENT}"
+                ),
+                label: "this line".into(),
+                help: "indent it less (YAML needs only one column more than its parent): a spec or a generated workflow is indented a few dozen columns"
+                    .into(),
+            });
+        }
+        start += line.len();
+    }
+    Ok(())
 }
 
 /// The characters YAML allows in a stream (YAML 1.2, `c-printable`).

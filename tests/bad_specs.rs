@@ -268,6 +268,51 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(1, 8),
             "2",
         ),
+        // Registries: credentials per host.
+        (
+            "a mirror on a host without credentials",
+            base(
+                "docker:\n  - image: ghcr.io/a/b\n    mirrors: [docker.io/a/b, quay.io/a/b]\nregistries:\n  docker.io: { username-secret: U, password-secret: P }\n",
+            ),
+            p(6, 30),
+            "quay.io",
+        ),
+        (
+            "a registries entry no image or chart uses",
+            base(
+                "docker:\n  - image: quay.io/a/b\nregistries:\n  quay.io: { username-secret: U, password-secret: P }\n  index.docker.io: { username-secret: U, password-secret: P }\n",
+            ),
+            p(8, 3),
+            "no image or chart",
+        ),
+        (
+            "a registries host with a scheme",
+            base("registries:\n  \"https://quay.io\": { username-secret: U, password-secret: P }\n"),
+            p(5, 3),
+            "registry host",
+        ),
+        (
+            "a chart on a registry without credentials",
+            base("helm:\n  - { chart: deploy/chart, registry: \"oci://registry.example.com/charts\" }\n"),
+            p(5, 38),
+            "registry.example.com",
+        ),
+        (
+            "a registry secret under GITHUB_",
+            base(
+                "docker:\n  - image: quay.io/a/b\nregistries:\n  quay.io: { username-secret: GITHUB_USER, password-secret: P }\n",
+            ),
+            p(7, 31),
+            "GITHUB_",
+        ),
+        (
+            "a chart version that is not SemVer 2",
+            base(
+                "helm:\n  - { chart: deploy/chart, registry: \"oci://ghcr.io/a/charts\", version: \"{major}.{minor}\" }\n",
+            ),
+            p(5, 73),
+            "SemVer 2",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

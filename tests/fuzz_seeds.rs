@@ -132,3 +132,28 @@ fn pins_sync_roundtrip_seeds() {
         fuzzing::pins_sync_roundtrip(&base, &[&[0u8][..], crlf.as_bytes()].concat());
     }
 }
+
+/// Every input a fuzzer found a crash with (tests/data/fuzz/TARGET/), run
+/// again through its target as cargo-fuzz feeds it: the first byte picks the
+/// fixture. A finding that comes back fails here, without the fuzzer.
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let prepared: Vec<Prepared> = FIXTURES.iter().map(|f| Prepared::new(&fixture(f))).collect();
+    let dir = format!("{}/tests/data/fuzz", env!("CARGO_MANIFEST_DIR"));
+    let mut ran = 0;
+    for target in std::fs::read_dir(&dir).unwrap() {
+        let target = target.unwrap().path();
+        for input in std::fs::read_dir(&target).unwrap() {
+            let data = std::fs::read(input.unwrap().path()).unwrap();
+            let (first, rest) = data.split_first().unwrap_or((&0, &[]));
+            let p = &prepared[*first as usize % prepared.len()];
+            match target.file_name().unwrap().to_str().unwrap() {
+                "check_workflow" => fuzzing::check_workflow(p, rest),
+                "spec_pipeline" => fuzzing::spec_pipeline(&data),
+                other => panic!("tests/data/fuzz/{other}: no such fuzz target here"),
+            }
+            ran += 1;
+        }
+    }
+    assert!(ran > 0, "tests/data/fuzz holds the inputs of earlier findings");
+}

@@ -725,6 +725,9 @@ pub struct Published {
     pub images: BTreeSet<String>,
     /// (oci://registry/name, version)
     pub charts: BTreeSet<(String, String)>,
+    /// oci://registry/name -> the user that pushed it (published), or that
+    /// must push it (expected: the fake value of its registry's secret).
+    pub chart_users: BTreeMap<String, String>,
     /// file names
     pub pypi: BTreeSet<String>,
     pub release: Option<ReleaseState>,
@@ -902,6 +905,8 @@ fn published(dir: &Path, from: usize) -> Published {
                     let chart = r["extra"]["chart"].as_str().unwrap_or("").to_string();
                     let version = r["extra"]["version"].as_str().unwrap_or("").to_string();
                     p.by_job.insert(format!("{chart} {version}"), job.clone());
+                    let user = r["extra"]["user"].as_str().unwrap_or("").to_string();
+                    p.chart_users.insert(chart.clone(), user);
                     p.charts.insert((chart, version));
                 }
                 "gh-release-done" => release_tag = r["extra"]["tag"].as_str().map(String::from),
@@ -1021,6 +1026,13 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
                 String::new()
             }
         };
+        // ghcr.io: the actor with GITHUB_TOKEN; another registry: the
+        // user name secret of its `registries` entry.
+        let user = match h["username_secret"].as_str() {
+            Some(s) => format!("rehearsal-secret-{s}"),
+            None => "rehearsal-bot".to_string(),
+        };
+        e.published.chart_users.insert(format!("{registry}/{name}"), user);
         e.published.charts.insert((
             format!("{registry}/{name}"),
             h["version"].as_str().unwrap_or("").to_string(),
@@ -1108,6 +1120,15 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
         &want.charts.iter().map(chart_key).collect(),
         &mut d,
     );
+    for (chart, user) in &actual.chart_users {
+        if let Some(want) = exp.published.chart_users.get(chart)
+            && want != user
+        {
+            d.push(format!(
+                "chart {chart} was pushed as `{user}`, not with its registry's credentials (`{want}`)"
+            ));
+        }
+    }
     if exp.compare_pypi {
         let key = |(n, r): &(String, String)| format!("{n} -> {r}");
         diff(

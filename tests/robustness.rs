@@ -222,3 +222,79 @@ fn positions_past_column_65535_are_reported_without_a_panic() {
         "{err}"
     );
 }
+
+#[test]
+fn positions_survive_lines_longer_than_32767_columns() {
+    // The span index keeps indentation in 16 bits: a line indented past
+    // 32,767 columns used to lose every position of the file (1:1 in check,
+    // no line at all in validate). Such a line is refused at its place; a
+    // long line that is not indented keeps every position after it.
+    let repo = generated("llm-proxy");
+    let wide = format!(
+        "wfgen: 1\nproject:\n  name: demo\ngates:\n  - name: test\n    run: |\n      make test\n{}echo far\nbinaries:\n  - name: demo\n    kind: rust\n    targts: [x86_64-unknown-linux-gnu]\n",
+        " ".repeat(40_000)
+    );
+    std::fs::write(repo.join("wfgen.yaml"), &wide).unwrap();
+    let (code, _, err) = run(&repo, &["validate"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        err.contains("wfgen.yaml:8:1: a line is indented by 40000 columns") && !err.contains("panicked"),
+        "{err}"
+    );
+    assert!(err.len() < 2_000, "no snippet of a 40,000-column line:\n{err}");
+
+    let long = format!(
+        "wfgen: 1\nproject:\n  name: demo\ngates:\n  - {{ name: test, run: \"{}\" }}\nbinaries:\n  - name: demo\n    kind: rust\n    targts: [x86_64-unknown-linux-gnu]\n",
+        "x".repeat(40_000)
+    );
+    std::fs::write(repo.join("wfgen.yaml"), &long).unwrap();
+    let (code, _, err) = run(&repo, &["validate"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains("wfgen.yaml:9:5: unknown key `targts`"), "{err}");
+
+    // check: the same line in a workflow is one located finding.
+    let repo = generated("llm-proxy");
+    let text = std::fs::read_to_string(repo.join(RELEASE)).unwrap();
+    let at = line_of(&text, "timeout-minutes:");
+    let mut lines: Vec<String> = text.lines().map(String::from).collect();
+    lines.insert(at, format!("{}# far", " ".repeat(40_000)));
+    std::fs::write(repo.join(RELEASE), lines.join("\n") + "\n").unwrap();
+    let (code, out, err) = run(&repo, &["check", "--format", "oneline"]);
+    assert_eq!(code, Some(3), "{out}{err}");
+    assert!(
+        out.contains(&format!(
+            ".github/workflows/release.yml:{}:1: `.github/workflows/release.yml` is not parsed: a line is indented by 40000 columns",
+            at + 1
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_reader_that_closes_the_pipe_early_ends_wfgen_quietly() {
+    // `wfgen plan v1.0.0 | head -1`: the reader is gone before wfgen writes.
+    // wfgen used to panic ("failed printing to stdout: Broken pipe"), exit 101.
+    let repo = generated("llm-proxy");
+    for args in [
+        &["plan", "v1.4.0", "--format", "json"][..],
+        &["plan", "v1.4.0"],
+        &["schema"],
+        &["pins", "list"],
+        &["check", "--format", "json"],
+        &["generate", "--dry-run"],
+    ] {
+        // A pipe whose read end is closed before the child starts.
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let out = std::process::Command::new(common::wfgen_bin())
+            .current_dir(repo.path())
+            .args(args)
+            .stdout(writer)
+            .stderr(std::process::Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked"), "wfgen {args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "wfgen {args:?}: {err}");
+    }
+}

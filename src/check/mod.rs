@@ -43,18 +43,20 @@ pub enum Rule {
     PinDrift,
     FormatDrift,
     SpecChanged,
+    GeneratorChanged,
     InvalidWorkflow,
     UnreadableWorkflow,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 8] = [
+    pub const ALL: [Rule; 9] = [
         Rule::MissingWorkflow,
         Rule::StaleWorkflow,
         Rule::ContentDrift,
         Rule::PinDrift,
         Rule::FormatDrift,
         Rule::SpecChanged,
+        Rule::GeneratorChanged,
         Rule::InvalidWorkflow,
         Rule::UnreadableWorkflow,
     ];
@@ -68,6 +70,7 @@ impl Rule {
             Rule::PinDrift => "pin-drift",
             Rule::FormatDrift => "format-drift",
             Rule::SpecChanged => "spec-changed",
+            Rule::GeneratorChanged => "generator-changed",
             Rule::InvalidWorkflow => "invalid-workflow",
             Rule::UnreadableWorkflow => "unreadable-workflow",
         }
@@ -82,6 +85,7 @@ impl Rule {
             Rule::PinDrift => "An action is pinned to another commit than the spec's pin",
             Rule::FormatDrift => "A workflow has the right YAML but not the generated text",
             Rule::SpecChanged => "The workflow's header names another spec digest than the spec's",
+            Rule::GeneratorChanged => "Another wfgen version generated the workflow from the same spec",
             Rule::InvalidWorkflow => "A workflow file is not valid YAML",
             Rule::UnreadableWorkflow => "A workflow file cannot be read",
         }
@@ -102,6 +106,10 @@ impl Rule {
             }
             Rule::FormatDrift => "Run `wfgen generate` to restore the generated text; only --strict fails on this.",
             Rule::SpecChanged => "Run `wfgen generate` so that the header names the spec as it is.",
+            Rule::GeneratorChanged => {
+                "Run `wfgen generate` with this wfgen version (or pin the version that generated the files); \
+                 `wfgen check --diff` shows what the new version renders differently."
+            }
             Rule::InvalidWorkflow => "Fix the YAML syntax, or run `wfgen generate` to rewrite the file.",
             Rule::UnreadableWorkflow => "Make the file readable UTF-8 text inside the repository.",
         }
@@ -440,12 +448,26 @@ fn compare_file(spec: &LoadedSpec, r: &Rendered, text: &str, labels: &speclabel:
     };
     let expected: yaml_serde::Value =
         yaml_serde::from_str(&r.text).unwrap_or_else(|e| panic!("wfgen rendered invalid YAML in {}: {e}", r.path));
-    let before = out.len();
-    tree::compare(&r.path, &expected, &found, text, labels, out);
-    if out.len() == before
+    let mut drift = Vec::new();
+    tree::compare(&r.path, &expected, &found, text, labels, &mut drift);
+    if drift.is_empty()
         && let Some(f) = format::compare(&r.path, &r.text, text)
     {
-        out.push(f);
+        drift.push(f);
+    }
+    // Written by another wfgen version from this very spec: the differences
+    // are that version's, so one finding says so instead of a pile of
+    // content drift. A pin bumped on disk (the Dependabot case) stays
+    // pin-drift: `wfgen generate` would undo it.
+    match files::generator_changed(spec, &r.path, text) {
+        Some(mut f) => {
+            let (pins, rest): (Vec<Finding>, Vec<Finding>) = drift.into_iter().partition(|f| f.rule == Rule::PinDrift);
+            let content = rest.iter().filter(|f| f.rule == Rule::ContentDrift).count();
+            files::count_generator_changes(&mut f, content, rest.len());
+            out.push(f);
+            out.extend(pins);
+        }
+        None => out.extend(drift),
     }
 }
 

@@ -477,21 +477,26 @@ pub fn headers_to_update(
 ) -> Vec<(String, String)> {
     let outcome = super::compare(new, rendered, on_disk, Options::default());
     let old_digest = old.sha256();
-    let new_header = render::header(&new.name, &new.sha256());
-    let new_line1 = new_header.split_inclusive('\n').next().unwrap_or("");
+    let new_digest = new.sha256();
     let mut out = Vec::new();
     for f in &outcome.files {
         let Some(text) = &f.found else { continue };
         if f.expected.is_none() {
             continue;
         }
-        let ok = render::parse_header(text).is_some_and(|h| h.spec == old.name && h.sha256 == old_digest);
+        let Some(h) = render::parse_header(text).filter(|h| h.spec == old.name && h.sha256 == old_digest) else {
+            continue;
+        };
         let only_header = outcome
             .findings
             .iter()
             .filter(|x| x.file == f.path && x.severity != super::Severity::Warning)
             .all(|x| x.rule == Rule::SpecChanged);
-        if ok && only_header && old_digest != new.sha256() {
+        if only_header && old_digest != new_digest {
+            // The header keeps the wfgen version that wrote the file: only
+            // `generate` renders with this one.
+            let new_header = render::header_with(h.generator.as_deref(), &new.name, &new_digest);
+            let new_line1 = new_header.split_inclusive('\n').next().unwrap_or("");
             let rest = &text[text.split_inclusive('\n').next().unwrap_or("").len()..];
             out.push((f.path.clone(), format!("{new_line1}{rest}")));
         }

@@ -24,6 +24,6 @@ pub fn run(spec: &LoadedSpec, format: Format, diff: bool, strict: bool, color: C
         },
     );
     eprint!("{}", out.stderr);
-    print!("{}", out.stdout);
+    out!("{}", out.stdout);
     outcome.exit_code()
 }

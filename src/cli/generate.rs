@@ -99,9 +99,9 @@ pub fn run(spec: &LoadedSpec, dry_run: bool, force: bool) -> i32 {
         } else {
             word.to_string()
         };
-        println!("{word:>9} {path}");
+        outln!("{word:>9} {path}");
     }
-    println!(
+    outln!(
         "{}{} created, {} updated, {} unchanged, {} removed",
         if dry_run { "dry run: " } else { "" },
         counts[0],

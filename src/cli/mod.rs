@@ -1,6 +1,18 @@
 //! cli: the command line (clap). Thin: each command loads, plans, renders or
 //! checks through the library and prints.
 
+/// `println!` for the commands' output: a reader that closed the pipe early
+/// (`wfgen plan v1 | head -1`) ends wfgen quietly, not with a panic.
+macro_rules! outln {
+    () => { $crate::cli::out(format_args!("\n")) };
+    ($($t:tt)*) => { $crate::cli::out(format_args!("{}\n", format_args!($($t)*))) };
+}
+
+/// `print!` for the commands' output; see [`outln!`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::cli::out(format_args!($($t)*)) };
+}
+
 mod check;
 mod generate;
 mod init;
@@ -16,6 +28,21 @@ use crate::spec::{self, LoadError, LoadedSpec};
 
 /// Exit codes: 0 clean, 1 drift or rejected tag, 2 usage, 3 fatal.
 pub use crate::exit;
+
+/// Writes the commands' output to stdout. When the reader is gone (a broken
+/// pipe) there is nobody to tell: wfgen ends at once with exit code 0, as
+/// `grep` and `rg` do; another write error is fatal (exit 3).
+pub fn out(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(exit::OK);
+        }
+        eprintln!("wfgen: cannot write to standard output: {e}");
+        std::process::exit(exit::FATAL);
+    }
+}
 
 #[derive(Parser, Debug)]
 #[command(
@@ -201,11 +228,11 @@ pub fn run(cli: Cli) -> i32 {
             with_spec(&cli, &cwd, |s| pins::sync(s, *dry_run, cli.color.enabled(false)))
         }
         Command::Validate => with_spec(&cli, &cwd, |s| {
-            println!("{}: valid (spec format {})", s.name, s.spec.wfgen);
+            outln!("{}: valid (spec format {})", s.name, s.spec.wfgen);
             exit::OK
         }),
         Command::Schema => {
-            println!("{}", schema_text());
+            outln!("{}", schema_text());
             exit::OK
         }
         Command::Completions { shell } => {

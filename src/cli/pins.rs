@@ -41,18 +41,21 @@ pub fn list(spec: &LoadedSpec, all: bool, json: bool) -> i32 {
                 })
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&v).expect("pins serialize"));
+        outln!("{}", serde_json::to_string_pretty(&v).expect("pins serialize"));
         return exit::OK;
     }
     if rows.is_empty() {
-        println!("the generated workflows use no actions");
+        outln!("the generated workflows use no actions");
         return exit::OK;
     }
     let w = rows.iter().map(|(p, _)| p.action.len()).max().unwrap_or(6).max(6);
     let vw = rows.iter().map(|(p, _)| p.version.len()).max().unwrap_or(7).max(7);
-    println!(
+    outln!(
         "{:w$}  {:vw$}  {:40}  {:8}  USED IN",
-        "ACTION", "VERSION", "SHA", "SOURCE"
+        "ACTION",
+        "VERSION",
+        "SHA",
+        "SOURCE"
     );
     for (p, files) in rows {
         let source = match p.source {
@@ -64,7 +67,7 @@ pub fn list(spec: &LoadedSpec, all: bool, json: bool) -> i32 {
         } else {
             files.join(", ")
         };
-        println!("{:w$}  {:vw$}  {:40}  {source:8}  {files}", p.action, p.version, p.sha);
+        outln!("{:w$}  {:vw$}  {:40}  {source:8}  {files}", p.action, p.version, p.sha);
     }
     exit::OK
 }
@@ -99,7 +102,7 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
         eprintln!("skipped: {s}");
     }
     if plan.adopt.is_empty() {
-        println!("{}: no pins to adopt; the workflows use the spec's pins", spec.name);
+        outln!("{}: no pins to adopt; the workflows use the spec's pins", spec.name);
         return exit::OK;
     }
     let text = match sync::edit(spec, &plan.adopt).and_then(|t| sync::reload(spec, t, &plan.adopt)) {
@@ -115,7 +118,7 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
             .as_ref()
             .map(|(v, s)| format!("{v} ({})", &s[..12.min(s.len())]))
             .unwrap_or_else(|| "none".into());
-        println!(
+        outln!(
             "{} {}: {old} -> {} ({}), seen at {}",
             if dry_run { "would pin" } else { "pinned" },
             a.action,
@@ -127,9 +130,9 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
     if dry_run {
         let (a, b) = (format!("{} (now)", spec.name), format!("{} (after sync)", spec.name));
         if let Some(d) = crate::report::diff::labeled(&spec.text, &text.text, &a, &b, color) {
-            print!("{d}");
+            out!("{d}");
         }
-        println!("dry run: nothing was written");
+        outln!("dry run: nothing was written");
         return exit::OK;
     }
     let headers = sync::headers_to_update(spec, &text, &crate::generate(&text), &on_disk);
@@ -143,13 +146,13 @@ pub fn sync(spec: &LoadedSpec, dry_run: bool, color: bool) -> i32 {
         eprintln!("error: {e}");
         return exit::FATAL;
     }
-    println!("updated {}", spec.name);
+    outln!("updated {}", spec.name);
     for (path, new_text) in headers {
         if let Err(e) = fsio::write_atomic(&spec.root, &fsio::join(&spec.root, &path), &new_text) {
             eprintln!("error: {e}");
             return exit::FATAL;
         }
-        println!("updated the header of {path}");
+        outln!("updated the header of {path}");
     }
     exit::OK
 }

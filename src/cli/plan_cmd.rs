@@ -61,10 +61,10 @@ pub fn run(
                 "helm": t.helm,
                 "outputs": t.outputs,
             });
-            println!("{}", serde_json::to_string_pretty(&json).expect("json"));
+            outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
         }
         PlanFormat::Plain => match &t.version {
-            None => println!("{}", t.error.as_deref().unwrap_or("invalid tag")),
+            None => outln!("{}", t.error.as_deref().unwrap_or("invalid tag")),
             Some(v) => {
                 let kind = if v.promotion {
                     "promotion (builds nothing; releases the commit of the plain tag)"
@@ -73,8 +73,8 @@ pub fn run(
                 } else {
                     "release"
                 };
-                println!("tag {}: version {} — {kind}", t.tag, v.version);
-                println!(
+                outln!("tag {}: version {} — {kind}", t.tag, v.version);
+                outln!(
                     "  github release: {}{}",
                     if t.github_release { "yes" } else { "no" },
                     if t.github_release && plan.release.draft {
@@ -83,10 +83,10 @@ pub fn run(
                         ""
                     }
                 );
-                println!("  latest: {}", if t.latest { "yes" } else { "no" });
+                outln!("  latest: {}", if t.latest { "yes" } else { "no" });
                 if let Some(s) = t.standing.filter(|_| !v.is_prerelease) {
                     let yes = |b: bool| if b { "yes" } else { "no" };
-                    println!(
+                    outln!(
                         "  highest release: overall {}, of {}.x {}, of {}.{}.x {} ({} tags read)",
                         yes(s.newest),
                         v.major,
@@ -98,18 +98,25 @@ pub fn run(
                     );
                 }
                 for (image, refs) in &t.docker_tags {
-                    println!("  docker {image}:");
+                    outln!("  docker {image}:");
                     for r in refs {
-                        println!("    {r}");
+                        outln!("    {r}");
                     }
                 }
                 for p in &t.pypi {
-                    println!("  {}: {}", p.repository, p.name);
+                    outln!("  {}: {}", p.repository, p.name);
                 }
                 for h in &t.helm {
-                    println!(
-                        "  helm {}: version {}, appVersion {}",
-                        h.chart, h.version, h.app_version
+                    outln!(
+                        "  helm {}: version {}, appVersion {}, to {} (login: {})",
+                        h.chart,
+                        h.version,
+                        h.app_version,
+                        h.registry,
+                        h.username_secret
+                            .as_deref()
+                            .map(|s| format!("secret {s}"))
+                            .unwrap_or_else(|| "GITHUB_TOKEN".into())
                     );
                 }
             }

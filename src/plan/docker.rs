@@ -78,13 +78,7 @@ pub struct ImagePlan {
 
 pub use super::Permission;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct LoginPlan {
-    pub registry: String,
-    /// None for ghcr.io (GITHUB_TOKEN).
-    pub username_secret: Option<String>,
-    pub password_secret: Option<String>,
-}
+pub use super::registries::LoginPlan;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantPlan {
@@ -255,28 +249,18 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
         let mut hosts: Vec<String> = names.iter().map(|n| registry_host(n)).collect();
         hosts.sort();
         hosts.dedup();
+        // Every name gets the same digest: one login per host, with the
+        // image's own `login` for its host and `registries` for the rest.
+        let own_host = super::registries::login_host(d);
         let logins = hosts
             .into_iter()
-            .map(|h| {
-                if h == "ghcr.io" {
-                    LoginPlan {
-                        registry: h,
-                        username_secret: None,
-                        password_secret: None,
-                    }
-                } else {
-                    let l = d.login.as_ref();
-                    LoginPlan {
-                        registry: h,
-                        username_secret: l.map(|l| l.username_secret.clone()),
-                        password_secret: l.map(|l| l.password_secret.clone()),
-                    }
-                }
+            .filter_map(|h| {
+                let own = d.login.as_ref().filter(|_| h == own_host);
+                super::registries::login(spec, &h, own)
             })
             .collect::<Vec<_>>();
         for l in &logins {
-            secrets.extend(l.username_secret.iter().cloned());
-            secrets.extend(l.password_secret.iter().cloned());
+            secrets.extend(l.secrets().cloned());
         }
         let ghcr = logins.iter().any(|l| l.registry == "ghcr.io");
         let variants_in: Vec<(String, crate::spec::Variant)> = if d.variants.is_empty() {
@@ -577,6 +561,48 @@ mod tests {
             d.images[0].push_by_digest,
             "type=image,\"name=ghcr.io/acme/x,acme/x\",push-by-digest=true,name-canonical=true,push=true"
         );
+
+        // Mirrors on two more hosts: each logs in with its `registries`
+        // entry, and every name gets the same digest (one build).
+        let d = fixture("cluster-tool");
+        let im = &d.images[0];
+        let logins: Vec<_> = im
+            .logins
+            .iter()
+            .map(|l| {
+                (
+                    l.registry.as_str(),
+                    l.username_secret.as_deref(),
+                    l.password_secret.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            logins,
+            [
+                ("docker.io", Some("DOCKERHUB_USERNAME"), Some("DOCKERHUB_TOKEN")),
+                ("ghcr.io", None, None),
+                ("quay.io", Some("QUAY_USERNAME"), Some("QUAY_ROBOT_TOKEN")),
+            ]
+        );
+        assert_eq!(
+            im.push_by_digest,
+            "type=image,\"name=ghcr.io/acme/kubetool,docker.io/acme/kubetool,quay.io/acme/kubetool\",push-by-digest=true,name-canonical=true,push=true"
+        );
+        assert_eq!(
+            d.secrets,
+            [
+                "DOCKERHUB_TOKEN",
+                "DOCKERHUB_USERNAME",
+                "QUAY_ROBOT_TOKEN",
+                "QUAY_USERNAME"
+            ]
+        );
+        // The image's own `login` wins over `registries` for its own host.
+        let d = docker(&format!(
+            "{HEAD}docker:\n  - image: quay.io/acme/x\n    login: {{ username-secret: OWN_USER, password-secret: OWN_TOKEN }}\nregistries:\n  quay.io: {{ username-secret: Q_USER, password-secret: Q_TOKEN }}\n"
+        ));
+        assert_eq!(d.images[0].logins[0].username_secret.as_deref(), Some("OWN_USER"));
     }
 
     #[test]

@@ -14,8 +14,6 @@ pub struct HelmPlan {
     pub concurrency: String,
     /// Tag-script outputs that the `plan` job exposes to the chart jobs.
     pub plan_outputs: Vec<String>,
-    /// The tag-script output with the chart version.
-    pub version_output: String,
     /// Directory (relative to the checkout) that `helm package` writes to.
     pub package_dir: String,
     /// `timeout-minutes` of the plan job and of each chart job.
@@ -23,8 +21,9 @@ pub struct HelmPlan {
     pub chart_timeout: u32,
     /// Permissions of the plan job and of each chart's lint-and-package job.
     pub read_permissions: Vec<Permission>,
-    /// Permissions of each chart's push job.
-    pub push_permissions: Vec<Permission>,
+    /// The registry secrets the push jobs read, by name (the publish call
+    /// passes them; the build stage gets none).
+    pub secrets: Vec<String>,
     /// Permissions the calling job in release.yml must grant.
     pub caller_permissions: Vec<Permission>,
     /// The Helm version installed (never `latest`).
@@ -45,6 +44,15 @@ pub struct ChartPlan {
     pub registry: String,
     /// Host of the registry, for `helm registry login`.
     pub registry_host: String,
+    /// The credentials of that host.
+    pub login: super::registries::LoginPlan,
+    /// Permissions of the push job (`packages: write` on ghcr.io only).
+    pub push_permissions: Vec<Permission>,
+    /// Chart version template (placeholders), expanded by the tag script;
+    /// None: the release version as SemVer 2.
+    pub version: Option<String>,
+    /// Name of the tag-script output holding this chart's version.
+    pub version_output: String,
     /// appVersion template (placeholders), expanded by the tag script.
     pub app_version: String,
     /// Name of the tag-script output holding this chart's appVersion.
@@ -57,6 +65,16 @@ pub struct ChartPlan {
     pub build_if: String,
     /// `if:` of the push job (publish stage; see docker.yml's `publish_if`).
     pub publish_if: String,
+}
+
+/// The host of an `oci://host/path` registry.
+pub fn registry_host(registry: &str) -> String {
+    registry
+        .trim_start_matches("oci://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
 }
 
 pub fn plan(spec: &Spec) -> Option<HelmPlan> {
@@ -81,13 +99,15 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         if charts.iter().any(|c| c.job == job) {
             job = format!("{job}-{i}");
         }
-        let registry_host = h
-            .registry
-            .trim_start_matches("oci://")
-            .split('/')
-            .next()
-            .unwrap_or_default()
-            .to_string();
+        let registry_host = registry_host(&h.registry);
+        // Validation refuses a host without credentials.
+        let login = super::registries::login(spec, &registry_host, None)
+            .unwrap_or_else(|| panic!("no login for {registry_host}: validation lets no such spec through"));
+        let push_permissions = if login.username_secret.is_none() {
+            vec![Permission::write("packages", "push the chart to ghcr.io")]
+        } else {
+            Vec::new()
+        };
         let push_job = job.replacen("chart-", "push-", 1);
         let artifact = job.replacen("chart-", "helm-", 1);
         let publish_if = format!(
@@ -103,27 +123,40 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             chart,
             registry: h.registry.clone(),
             registry_host,
+            login,
+            push_permissions,
+            version: h.version.clone(),
+            version_output: format!("helm-version-{i}"),
             app_version: h.app_version.clone(),
             app_version_output: format!("helm-app-version-{i}"),
             build_if: "inputs.stage != 'publish' && needs.plan.outputs.promotion != 'true'".into(),
         });
     }
     let read_permissions = vec![Permission::read("contents", "check out the tag")];
-    let push_permissions = vec![Permission::write("packages", "push the chart to the OCI registry")];
-    let mut plan_outputs = vec!["promotion".to_string(), "helm-version".to_string()];
-    plan_outputs.extend(charts.iter().map(|c| c.app_version_output.clone()));
+    // What the calling job must grant: what the jobs ask for, no more.
+    let caller_permissions = super::graph::merge(
+        read_permissions
+            .iter()
+            .chain(charts.iter().flat_map(|c| &c.push_permissions)),
+    );
+    let mut secrets: Vec<String> = charts.iter().flat_map(|c| c.login.secrets().cloned()).collect();
+    secrets.sort();
+    secrets.dedup();
+    let mut plan_outputs = vec!["promotion".to_string()];
+    for c in &charts {
+        plan_outputs.push(c.version_output.clone());
+        plan_outputs.push(c.app_version_output.clone());
+    }
     Some(HelmPlan {
         charts,
         concurrency: "helm-publish".into(),
         plan_outputs,
-        version_output: "helm-version".into(),
         package_dir: "wfgen-charts".into(),
         plan_timeout: 10,
         chart_timeout: 15,
-        // What the calling job must grant: what the jobs ask for, no more.
-        caller_permissions: super::graph::merge(read_permissions.iter().chain(&push_permissions)),
+        caller_permissions,
         read_permissions,
-        push_permissions,
+        secrets,
         helm_version: HELM_VERSION.into(),
     })
 }
@@ -155,9 +188,11 @@ helm:
             h.plan_outputs,
             [
                 "promotion",
-                "helm-version",
+                "helm-version-0",
                 "helm-app-version-0",
+                "helm-version-1",
                 "helm-app-version-1",
+                "helm-version-2",
                 "helm-app-version-2"
             ]
         );

@@ -7,6 +7,7 @@ pub mod graph;
 pub mod helm;
 pub mod pins;
 pub mod python;
+pub mod registries;
 pub mod release;
 pub mod runners;
 pub mod tags;
@@ -148,7 +149,7 @@ impl Plan {
             }
         }
         if let Some(h) = &self.helm {
-            names.push("helm-version".into());
+            names.extend(h.charts.iter().map(|c| c.version_output.clone()));
             names.extend(h.charts.iter().map(|c| c.app_version_output.clone()));
         }
         names
@@ -272,23 +273,34 @@ impl Plan {
         }
         let mut helm = Vec::new();
         if let Some(h) = &self.helm {
-            let chart_version = semver_for_helm(&v);
-            outputs.insert("helm-version".into(), chart_version.clone());
+            let values = tags::Values {
+                version: &v,
+                sha,
+                variant: None,
+                arch: None,
+            };
             for c in &h.charts {
-                let app = tags::expand(
-                    &c.app_version,
-                    &tags::Values {
-                        version: &v,
-                        sha,
-                        variant: None,
-                        arch: None,
-                    },
-                );
+                let chart_version = match &c.version {
+                    Some(t) => tags::expand(t, &values),
+                    None => semver_for_helm(&v),
+                };
+                if !is_semver2(&chart_version) {
+                    return TagPlan::rejected(
+                        tag,
+                        format!(
+                            "tag '{tag}' makes the chart version '{chart_version}' of {}, which is not SemVer 2 (Helm requires it)",
+                            c.chart
+                        ),
+                    );
+                }
+                outputs.insert(c.version_output.clone(), chart_version.clone());
+                let app = tags::expand(&c.app_version, &values);
                 outputs.insert(c.app_version_output.clone(), app.clone());
                 if !v.promotion {
                     helm.push(HelmRelease {
                         chart: c.chart.clone(),
                         registry: c.registry.clone(),
+                        username_secret: c.login.username_secret.clone(),
                         version: chart_version.clone(),
                         app_version: app,
                     });
@@ -325,6 +337,16 @@ impl Plan {
 }
 
 /// A chart version is SemVer 2: PEP 440 pre-releases become `-pre`, posts `+post`.
+/// The SemVer 2 grammar (semver.org's regular expression), which Helm
+/// requires of chart versions; the tag script checks the same.
+pub const SEMVER2: &str = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)(-((0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*)(\.(0|[1-9][0-9]*|[0-9]*[a-zA-Z-][0-9a-zA-Z-]*))*))?(\+([0-9a-zA-Z-]+(\.[0-9a-zA-Z-]+)*))?$";
+
+pub fn is_semver2(s: &str) -> bool {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| regex::Regex::new(SEMVER2).expect("semver regex"))
+        .is_match(s)
+}
+
 fn semver_for_helm(v: &Version) -> String {
     if semver::Version::parse(&v.version).is_ok() {
         return v.version.clone();
@@ -391,6 +413,9 @@ pub struct HelmRelease {
     pub chart: String,
     /// The OCI registry, `oci://host/path`.
     pub registry: String,
+    /// The secret holding the registry user name; None: GITHUB_TOKEN
+    /// (ghcr.io).
+    pub username_secret: Option<String>,
     pub version: String,
     pub app_version: String,
 }

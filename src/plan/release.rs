@@ -490,7 +490,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "helm-publish.yml",
             Some("publish"),
             perms,
-            &[],
+            &h.secrets,
         ));
     }
     for c in build_calls {

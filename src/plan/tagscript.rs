@@ -599,14 +599,22 @@ fn rule_conditions(rule: TagRule) -> Vec<&'static str> {
 fn helm_outputs(s: &mut String, plan: &Plan) {
     let Some(h) = &plan.helm else { return };
     s.push_str("\n# Helm: the chart version is SemVer 2 (PEP 440 pre-releases as -pre, posts as +post).\n");
-    match plan.grammar.scheme {
-        Scheme::Semver => line(s, "put helm-version \"$version\""),
-        Scheme::Pep440 => line(
-            s,
-            "put helm-version \"$major.$minor.$patch${prerelease:+-$prerelease}${post:++post$post}\"",
-        ),
-    }
+    let default = match plan.grammar.scheme {
+        Scheme::Semver => "\"$version\"".to_string(),
+        Scheme::Pep440 => "\"$major.$minor.$patch${prerelease:+-$prerelease}${post:++post$post}\"".to_string(),
+    };
+    line(s, format!("semver2='{}'", crate::plan::SEMVER2));
     for c in &h.charts {
+        let word = match &c.version {
+            Some(t) => template_word("", t, None, None),
+            None => default.clone(),
+        };
+        line(s, format!("chart_version={word} chart={}", quote(&c.chart)));
+        line(
+            s,
+            "[[ $chart_version =~ $semver2 ]] || refuse \"tag '$tag' makes the chart version '$chart_version' of $chart, which is not SemVer 2 (Helm requires it)\"",
+        );
+        line(s, format!("put {} \"$chart_version\"", c.version_output));
         line(
             s,
             format!(

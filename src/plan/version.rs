@@ -84,6 +84,21 @@ impl Standing {
     }
 }
 
+/// Versions of a spec's own grammar to try templates on: a release, and a
+/// pre-release of its first label (none without labels).
+pub fn samples(spec: &crate::spec::Spec) -> Vec<Version> {
+    let v = &spec.versioning;
+    let g = Grammar::new(v, false);
+    let mut tags = vec![format!("{}1.2.3", v.tag_prefix)];
+    if let Some(label) = v.prereleases.first() {
+        tags.push(match v.scheme {
+            Scheme::Semver => format!("{}1.2.3-{label}.1", v.tag_prefix),
+            Scheme::Pep440 => format!("{}1.2.3{label}1", v.tag_prefix),
+        });
+    }
+    tags.iter().filter_map(|t| g.parse(t).ok()).collect()
+}
+
 impl Grammar {
     /// The grammar of a spec's tags; `pypi`: the spec publishes to (Test)PyPI.
     pub fn new(v: &Versioning, pypi: bool) -> Self {

@@ -32,6 +32,11 @@ pub struct Spec {
     /// Container images (docker.yml).
     #[serde(default)]
     pub docker: Vec<DockerImage>,
+    /// Credentials per registry host, for the images and charts pushed
+    /// there: host -> the names of the secrets holding the user name and
+    /// the password or token. ghcr.io needs none (GITHUB_TOKEN).
+    #[serde(default)]
+    pub registries: BTreeMap<String, Login>,
     /// Helm charts pushed to an OCI registry (helm-publish.yml).
     #[serde(default)]
     pub helm: Vec<HelmChart>,
@@ -390,7 +395,8 @@ pub struct DockerImage {
     /// More image names that get the same tags.
     #[serde(default)]
     pub mirrors: Vec<String>,
-    /// Registry login; ghcr.io uses GITHUB_TOKEN and needs none.
+    /// Login to the image's own registry host: a shorthand for its entry in
+    /// `registries`; ghcr.io uses GITHUB_TOKEN and needs none.
     #[serde(default)]
     pub login: Option<Login>,
 }
@@ -469,8 +475,13 @@ fn app_version() -> String {
 pub struct HelmChart {
     /// Chart directory.
     pub chart: String,
-    /// OCI registry, e.g. `oci://ghcr.io/owner/charts`.
+    /// OCI registry, e.g. `oci://ghcr.io/owner/charts`; a host other than
+    /// ghcr.io logs in with its entry in `registries`.
     pub registry: String,
+    /// Chart version template; placeholders allowed. It must give SemVer 2,
+    /// as Helm requires [the release version, as SemVer 2].
+    #[serde(default)]
+    pub version: Option<String>,
     /// appVersion, set together with the chart version.
     #[serde(default = "app_version")]
     pub app_version: String,

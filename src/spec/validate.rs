@@ -482,6 +482,44 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         "Python distribution",
     );
 
+    // registries
+    let used: BTreeSet<String> = spec
+        .docker
+        .iter()
+        .flat_map(|d| std::iter::once(&d.image).chain(&d.mirrors))
+        .map(|n| registry_host(n))
+        .chain(spec.helm.iter().map(|h| crate::plan::helm::registry_host(&h.registry)))
+        .collect();
+    let host_re = re(r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$");
+    for (host, l) in &spec.registries {
+        let p = ypath!["registries", host.as_str()];
+        if !host_re.is_match(host) {
+            c.err(
+                p.clone(),
+                Part::Key,
+                format!("`{host}` is not a registry host"),
+                "write the host alone, without a scheme or path, e.g. `docker.io`, `quay.io`, `registry.example.com:5000`"
+                    .into(),
+            );
+        } else if !used.contains(host) {
+            let hosts: Vec<&str> = used.iter().map(String::as_str).collect();
+            c.err(
+                p.clone(),
+                Part::Key,
+                format!("no image or chart is pushed to {host}"),
+                if hosts.is_empty() {
+                    "remove the entry: the spec pushes no image and no chart".into()
+                } else {
+                    format!(
+                        "the spec pushes to {}; Docker Hub is `docker.io`; remove the entry or fix its host",
+                        hosts.join(", ")
+                    )
+                },
+            );
+        }
+        login_secrets(&mut c, &p, l);
+    }
+
     // docker
     let image_re =
         re(r"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-]+[a-z0-9]+)*)+$|^[a-z0-9]+([._-][a-z0-9]+)*$");
@@ -503,46 +541,41 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "an image name without a tag, lowercase",
             );
         }
+        // Every host the image is pushed to needs credentials: ghcr.io has
+        // GITHUB_TOKEN, the image's own host may use `login`, the others
+        // their `registries` entry.
+        let own_host = crate::plan::registries::login_host(d);
         let hosts: BTreeSet<String> = std::iter::once(&d.image)
             .chain(&d.mirrors)
             .map(|n| registry_host(n))
-            .filter(|h| h != "ghcr.io")
             .collect();
-        if d.login.is_none() && !hosts.is_empty() {
-            c.err(p.key("image"), Part::Value, format!("pushing to {} needs a registry login", hosts.iter().cloned().collect::<Vec<_>>().join(", ")), "add `login: { username-secret: DOCKERHUB_USERNAME, password-secret: DOCKERHUB_TOKEN }` with the names of your secrets (ghcr.io needs none)".into());
-        }
-        if hosts.len() > 1 {
-            c.err(
-                p.key("mirrors"),
-                Part::Key,
-                format!(
-                    "one image entry can log in to one registry besides ghcr.io, this one pushes to {}",
-                    hosts.iter().cloned().collect::<Vec<_>>().join(", ")
-                ),
-                "split the image into one entry per registry".into(),
-            );
+        for h in &hosts {
+            let own = d.login.as_ref().filter(|_| *h == own_host);
+            if crate::plan::registries::login(spec, h, own).is_some() {
+                continue;
+            }
+            let (at, help) = if *h == own_host {
+                (
+                    p.key("image"),
+                    format!(
+                        "add `{}` with the names of your secrets (or `login:` on this image); ghcr.io needs none",
+                        crate::plan::registries::example(h)
+                    ),
+                )
+            } else {
+                let j = d.mirrors.iter().position(|m| registry_host(m) == *h).unwrap_or(0);
+                (
+                    p.key("mirrors").index(j),
+                    format!(
+                        "add `{}` with the names of your secrets; `login:` is for one host ({own_host})",
+                        crate::plan::registries::example(h)
+                    ),
+                )
+            };
+            c.err(at, Part::Value, format!("pushing to {h} needs a registry login"), help);
         }
         if let Some(l) = &d.login {
-            for (key, s) in [
-                ("username-secret", &l.username_secret),
-                ("password-secret", &l.password_secret),
-            ] {
-                c.name(
-                    p.key("login").key(key),
-                    s,
-                    &secret,
-                    "secret name",
-                    "secret names use letters, digits and `_`",
-                );
-                if s.to_ascii_uppercase().starts_with("GITHUB_") {
-                    c.err(
-                        p.key("login").key(key),
-                        Part::Value,
-                        format!("`{s}`: secret names cannot start with GITHUB_"),
-                        "GitHub reserves the GITHUB_ prefix; ghcr.io needs no login".into(),
-                    );
-                }
-            }
+            login_secrets(&mut c, &p.key("login"), l);
         }
         if d.platforms.is_empty() {
             c.err(
@@ -742,17 +775,53 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 format!("`{}` is not an OCI registry", h.registry),
                 "write it as `oci://ghcr.io/<owner>/charts`".into(),
             );
-        } else if registry_host(h.registry.trim_start_matches("oci://")) != "ghcr.io" {
-            c.err(
-                p.key("registry"),
-                Part::Value,
-                "helm charts can be pushed to ghcr.io only in spec format 1".into(),
-                "ghcr.io takes the workflow's GITHUB_TOKEN; format 1 has no helm login key for other registries".into(),
-            );
+        } else {
+            let host = crate::plan::helm::registry_host(&h.registry);
+            if crate::plan::registries::login(spec, &host, None).is_none() {
+                c.err(
+                    p.key("registry"),
+                    Part::Value,
+                    format!("pushing charts to {host} needs a registry login"),
+                    format!(
+                        "add `{}` with the names of your secrets; ghcr.io needs none",
+                        crate::plan::registries::example(&host)
+                    ),
+                );
+            }
         }
         c.placeholders(p.key("app-version"), &h.app_version, VERSION_PLACEHOLDERS, &|_| {
             "appVersion is the same for every image variant and platform".into()
         });
+        if let Some(t) = &h.version {
+            let before = c.out.len();
+            c.placeholders(p.key("version"), t, VERSION_PLACEHOLDERS, &|_| {
+                "the chart version is the same for every image variant and platform".into()
+            });
+            // Helm takes SemVer 2 only: try the template on a release and a
+            // pre-release of the spec's own scheme.
+            if c.out.len() == before {
+                for v in crate::plan::version::samples(spec) {
+                    let got = crate::plan::tags::expand(
+                        t,
+                        &crate::plan::tags::Values {
+                            version: &v,
+                            sha: "0123456789abcdef0123456789abcdef01234567",
+                            variant: None,
+                            arch: None,
+                        },
+                    );
+                    if !crate::plan::is_semver2(&got) {
+                        c.err(
+                            p.key("version"),
+                            Part::Value,
+                            format!("the chart version `{t}` gives `{got}` for version {}, which is not SemVer 2", v.version),
+                            "Helm takes SemVer 2 chart versions only: start with `{major}.{minor}.{patch}`, e.g. `{version}` or `{major}.{minor}.{patch}`".into(),
+                        );
+                        break;
+                    }
+                }
+            }
+        }
     }
 
     // release
@@ -889,6 +958,31 @@ const PERMISSION_SCOPES: &[&str] = &[
 
 /// `jobs:`: ids that collide with nothing, a body (`steps` or `uses`), actions
 /// with a pin, known permission scopes, secrets by name, no `${{ }}`.
+/// The secret names of a registry login: valid names, none of GitHub's.
+fn login_secrets(c: &mut Ctx, at: &YPath, l: &crate::spec::Login) {
+    let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
+    for (key, s) in [
+        ("username-secret", &l.username_secret),
+        ("password-secret", &l.password_secret),
+    ] {
+        c.name(
+            at.key(key),
+            s,
+            &secret,
+            "secret name",
+            "secret names use letters, digits and `_`",
+        );
+        if s.to_ascii_uppercase().starts_with("GITHUB_") {
+            c.err(
+                at.key(key),
+                Part::Value,
+                format!("`{s}`: secret names cannot start with GITHUB_"),
+                "GitHub reserves the GITHUB_ prefix; ghcr.io needs no login".into(),
+            );
+        }
+    }
+}
+
 fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
     let workflow = re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$");
     let action = re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$");
