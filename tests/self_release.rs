@@ -1,5 +1,7 @@
 //! wfgen releases itself with its own wfgen.yaml: the workflows committed in
-//! .github/workflows must be exactly what that spec generates.
+//! .github/workflows must be exactly what that spec generates, and the spec
+//! releases the binaries, the PyPI wheels (pyproject.toml) and the GitHub
+//! release for every platform.
 
 mod common;
 
@@ -54,4 +56,112 @@ fn own_workflows_pass_the_judges() {
     common::assert_actionlint_clean(root, what);
     common::assert_zizmor_clean(root, what);
     common::assert_workflow_schema_clean(root, &files, what);
+}
+
+/// The platforms wfgen is released for: (binary target, wheel platform).
+const PLATFORMS: &[(&str, &str)] = &[
+    ("x86_64-unknown-linux-gnu", "linux-x86_64"),
+    ("aarch64-unknown-linux-gnu", "linux-aarch64"),
+    ("x86_64-unknown-linux-musl", "musllinux-x86_64"),
+    ("aarch64-unknown-linux-musl", "musllinux-aarch64"),
+    ("x86_64-apple-darwin", "macos-x86_64"),
+    ("aarch64-apple-darwin", "macos-aarch64"),
+    ("x86_64-pc-windows-msvc", "windows-x64"),
+];
+
+fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
+    let mut v: Vec<String> = v.into_iter().collect();
+    v.sort();
+    v
+}
+
+/// What our own release builds: a binary per platform, and the PyPI wheels
+/// of pyproject.toml (maturin, bindings = "bin") over the same platforms, one
+/// wheel each (no per-interpreter builds: the wheel holds no Python code),
+/// with an sdist, checksums and provenance.
+#[test]
+fn own_release_builds_binaries_and_wheels_for_every_platform() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let spec = wfgen::spec::load(&root.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
+    let build = wfgen::plan::build::plan(&spec.spec).expect("wfgen.yaml releases binaries");
+    assert_eq!(
+        sorted(build.entries.iter().map(|e| e.target.clone())),
+        sorted(PLATFORMS.iter().map(|(t, _)| t.to_string())),
+        "binaries of wfgen.yaml"
+    );
+    assert!(
+        build
+            .entries
+            .iter()
+            .all(|e| e.binary == "wfgen" && e.package == "wfgen")
+    );
+
+    let python = wfgen::plan::python::plan(&spec.spec);
+    let [workflow] = python.as_slice() else {
+        panic!("wfgen.yaml should have one Python workflow, not {}", python.len())
+    };
+    let [pkg] = workflow.packages.as_slice() else {
+        panic!("one Python package")
+    };
+    assert_eq!(
+        (pkg.name.as_str(), pkg.build.as_str(), pkg.path.as_str()),
+        ("wfgen", "maturin", ".")
+    );
+    assert_eq!(
+        sorted(pkg.wheels.iter().map(|w| w.platform.clone())),
+        sorted(PLATFORMS.iter().map(|(_, p)| p.to_string())),
+        "wheel platforms of wfgen.yaml"
+    );
+    assert!(
+        !pkg.wheel_args.contains("--interpreter"),
+        "a bindings = \"bin\" wheel serves every Python: one build per platform, not per interpreter ({})",
+        pkg.wheel_args
+    );
+    assert!(pkg.sdist && pkg.publish == "pypi");
+    assert!(spec.spec.release.checksums && spec.spec.release.provenance);
+
+    let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    for line in [
+        "build-backend = \"maturin\"",
+        "name = \"wfgen\"",
+        "dynamic = [\"version\"]",
+        "bindings = \"bin\"",
+    ] {
+        assert!(
+            pyproject.lines().any(|l| l.trim() == line),
+            "pyproject.toml should have `{line}`"
+        );
+    }
+    assert!(
+        !pyproject.lines().any(|l| l.trim_start().starts_with("version")),
+        "pyproject.toml takes its version from Cargo.toml (the version file the release checks)"
+    );
+    assert_eq!(spec.spec.versioning.version_files, ["Cargo.toml"]);
+}
+
+/// What `wfgen plan` says our own release publishes: the PyPI upload and the
+/// GitHub release, for a release and a pre-release alike (the action's
+/// `version` input downloads from the GitHub release).
+#[test]
+fn own_release_plan_publishes_pypi_and_the_github_release() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let tags = tempfile::NamedTempFile::new().unwrap();
+    for (tag, prerelease) in [("v0.2.0", false), ("v0.3.0-rc.1", true)] {
+        let out = common::wfgen()
+            .current_dir(root)
+            .args(["plan", tag, "--format", "json", "--tags"])
+            .arg(tags.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "wfgen plan {tag}");
+        let plan: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(plan["github_release"], true, "{tag}: {plan}");
+        assert_eq!(plan["prerelease"], prerelease, "{tag}");
+        assert_eq!(plan["latest"], !prerelease, "{tag}");
+        assert_eq!(
+            plan["pypi"],
+            serde_json::json!([{"name": "wfgen", "repository": "pypi"}]),
+            "{tag}"
+        );
+    }
 }

@@ -129,20 +129,23 @@ pep440() {
 }
 
 # write_wheels OUTDIR DIR TARGET MANYLINUX ARGS: writes the wheels maturin
-# would build for the project in DIR (one per --interpreter, or abi3).
+# would build for the project in DIR (one per --interpreter, or abi3; one
+# py3-none wheel for `bindings = "bin"` in pyproject.toml's [tool.maturin]).
 write_wheels() {
     local out=$1 dir=$2 target=$3 manylinux=$4 args=$5 meta name version platform arch
     meta=$(project_meta "$dir")
     name=$(python_dist_name "${meta%% *}")
     version=$(pep440 "${meta#* }")
     case $target in
-    x86_64 | x86_64-unknown-linux-gnu | x86_64-apple-darwin) arch=x86_64 ;;
-    aarch64 | aarch64-unknown-linux-gnu | aarch64-apple-darwin | arm64) arch=aarch64 ;;
+    x86_64 | x86_64-unknown-linux-gnu | x86_64-unknown-linux-musl | x86_64-apple-darwin) arch=x86_64 ;;
+    aarch64 | aarch64-unknown-linux-gnu | aarch64-unknown-linux-musl | aarch64-apple-darwin | arm64) arch=aarch64 ;;
     x64 | x86_64-pc-windows-msvc) arch=x64 ;;
     *) arch=${target:-x86_64} ;;
     esac
     if [[ $arch == x64 ]]; then
         platform=win_amd64
+    elif [[ $manylinux == musllinux* ]]; then
+        platform=${manylinux}_$arch
     elif [[ -n $manylinux && $manylinux != off ]]; then
         platform=manylinux_2_17_$arch.manylinux2014_$arch
     elif [[ $arch == aarch64 ]]; then
@@ -160,7 +163,9 @@ write_wheels() {
         if $in_interp; then interpreters+=("$i"); fi
     done
     local tags=()
-    if ((${#interpreters[@]} == 0)); then
+    if [[ $(toml_value "$dir/pyproject.toml" tool.maturin bindings) == bin ]]; then
+        tags=(py3-none)
+    elif ((${#interpreters[@]} == 0)); then
         tags=(cp38-abi3)
     else
         for i in "${interpreters[@]}"; do
