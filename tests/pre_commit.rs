@@ -7,8 +7,8 @@
 //! crate (dev profile, in the tests' own target directory, so only the final
 //! link runs), pip installs it into a fresh virtualenv, and the README's
 //! `repo: local` hook (`language: python`, `additional_dependencies:
-//! ["wfgen==X.Y.Z"]`) runs through `pre-commit try-repo` with pip resolving
-//! `wfgen==<Cargo.toml version>` from that wheel alone (no index, no cargo on
+//! ["wfgen-cli==X.Y.Z"]`) runs through `pre-commit try-repo` with pip resolving
+//! `wfgen-cli==<Cargo.toml version>` from that wheel alone (no index, no cargo on
 //! PATH): it passes on a generated tree and fails after a hand edit. The build
 //! and install times are printed (`--nocapture` / nextest shows them).
 //!
@@ -156,7 +156,7 @@ fn readme_local_hook_is_the_manifest_hook_with_the_pypi_wheel() {
         .iter()
         .filter_map(|d| d.as_str())
         .collect();
-    assert_eq!(deps, [format!("wfgen=={README_VERSION}")]);
+    assert_eq!(deps, [format!("wfgen-cli=={README_VERSION}")]);
 }
 
 /// `<target>/<profile dir>` of the tests' wfgen binary, as (target dir, cargo profile).
@@ -281,7 +281,7 @@ backend-path = [\".\"]\n";
 
 /// The wheel end to end: built by maturin, installed by pip into a fresh
 /// virtualenv, then the README's `language: python` hook through
-/// `pre-commit try-repo`, with pip finding `wfgen==VERSION` in that wheel.
+/// `pre-commit try-repo`, with pip finding `wfgen-cli==VERSION` in that wheel.
 #[test]
 fn wheel_installs_and_python_hook_checks() {
     let tmp = tempfile::Builder::new().prefix("wfgen-wheel-").tempdir().unwrap();
@@ -293,10 +293,10 @@ fn wheel_installs_and_python_hook_checks() {
 
     let file = wheel.file_name().unwrap().to_string_lossy().into_owned();
     assert!(
-        file.starts_with(&format!("wfgen-{VERSION}-py3-none-")),
+        file.starts_with(&format!("wfgen_cli-{VERSION}-py3-none-")),
         "a bindings = \"bin\" wheel of Cargo.toml's version: {file}"
     );
-    let script = format!("wfgen-{VERSION}.data/scripts/wfgen");
+    let script = format!("wfgen_cli-{VERSION}.data/scripts/wfgen");
     let (names, metadata, sha) = wheel_contents(&wheel, &script);
     assert!(
         names.contains(&script),
@@ -310,7 +310,8 @@ fn wheel_installs_and_python_hook_checks() {
     assert_eq!(sha, tested, "the wheel should hold the wfgen the tests built");
     assert!(!names.iter().any(|n| n.ends_with(".py")), "no Python code: {names:?}");
     assert!(
-        metadata.lines().any(|l| l == "Name: wfgen") && metadata.lines().any(|l| l == format!("Version: {VERSION}")),
+        metadata.lines().any(|l| l == "Name: wfgen-cli")
+            && metadata.lines().any(|l| l == format!("Version: {VERSION}")),
         "METADATA:\n{metadata}"
     );
 
@@ -338,7 +339,7 @@ fn wheel_installs_and_python_hook_checks() {
     // The hook repository: the README's hook, with this version.
     let hooks = TempRepo::new();
     let mut hook = readme_local_hook();
-    let deps = yaml_serde::Value::Sequence(vec![format!("wfgen=={VERSION}").into()]);
+    let deps = yaml_serde::Value::Sequence(vec![format!("wfgen-cli=={VERSION}").into()]);
     hook["additional_dependencies"] = deps;
     hooks.write(".pre-commit-hooks.yaml", &yaml_serde::to_string(&vec![hook]).unwrap());
     hooks.write("pyproject.toml", PLACEHOLDER_PYPROJECT);
@@ -409,12 +410,12 @@ fn sdist_holds_the_sources() {
         .args(["sdist", "--out"])
         .arg(tmp.path());
     run_ok(&mut cmd);
-    let sdist = tmp.path().join(format!("wfgen-{VERSION}.tar.gz"));
+    let sdist = tmp.path().join(format!("wfgen_cli-{VERSION}.tar.gz"));
     assert!(sdist.is_file(), "maturin sdist should write {}", sdist.display());
     let list = run_ok(Command::new("tar").arg("-tzf").arg(&sdist));
     let names: Vec<&str> = list
         .lines()
-        .map(|l| l.strip_prefix(&format!("wfgen-{VERSION}/")).unwrap_or(l))
+        .map(|l| l.strip_prefix(&format!("wfgen_cli-{VERSION}/")).unwrap_or(l))
         .collect();
     for want in [
         "pyproject.toml",

@@ -105,7 +105,7 @@ fn own_release_builds_binaries_and_wheels_for_every_platform() {
     };
     assert_eq!(
         (pkg.name.as_str(), pkg.build.as_str(), pkg.path.as_str()),
-        ("wfgen", "maturin", ".")
+        ("wfgen-cli", "maturin", ".")
     );
     assert_eq!(
         sorted(pkg.wheels.iter().map(|w| w.platform.clone())),
@@ -160,7 +160,7 @@ fn own_release_plan_publishes_pypi_and_the_github_release() {
         assert_eq!(plan["latest"], !prerelease, "{tag}");
         assert_eq!(
             plan["pypi"],
-            serde_json::json!([{"name": "wfgen", "repository": "pypi"}]),
+            serde_json::json!([{"name": "wfgen-cli", "repository": "pypi"}]),
             "{tag}"
         );
     }
