@@ -173,7 +173,11 @@ fn docker_yml_keeps_the_rules() {
                             | ("id-token", "write")
                             | ("attestations", "write")
                             | ("artifact-metadata", "write")
-                    ),
+                    ) || id.starts_with("scan-")
+                        && matches!(
+                            (k, v),
+                            ("actions", "read") | ("packages", "read") | ("security-events", "write")
+                        ),
                     "{name}/{id}: {k}: {v}"
                 );
             }

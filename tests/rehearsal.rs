@@ -501,6 +501,9 @@ enum Kind {
     FailWheel,
     FailImage,
     FailChart,
+    /// The vulnerability scan of an image finds something at or above its
+    /// `fail-on`: no tag is pushed anywhere, nothing else is published.
+    FailScan,
     /// The release once more over its published GitHub release: the re-run
     /// fails with a clear message and changes nothing.
     Rerun,
@@ -671,6 +674,13 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             } else {
                 failing(&mut s, "docker/build-push-action:linux/".into());
             }
+        }
+        Kind::FailScan => {
+            let scanned = spec.seq("docker").into_iter().any(|d| d["scan"].is_mapping());
+            if !scanned {
+                return Err("the spec scans no image".into());
+            }
+            failing(&mut s, "anchore/scan-action:@sha256:".into());
         }
         Kind::FailVerify => {
             let verify = spec
@@ -1734,6 +1744,7 @@ scenarios! {
     llm_proxy_fail_wheel: "llm-proxy", FailWheel;
     llm_proxy_fail_image: "llm-proxy", FailImage;
     llm_proxy_fail_chart: "llm-proxy", FailChart;
+    llm_proxy_fail_scan: "llm-proxy", FailScan;
     llm_proxy_rerun: "llm-proxy", Rerun;
     llm_proxy_fail_gate: "llm-proxy", FailGate;
     llm_proxy_fail_verify: "llm-proxy", FailVerify;
@@ -1748,6 +1759,7 @@ scenarios! {
     cluster_tool_fail_wheel: "cluster-tool", FailWheel;
     cluster_tool_fail_image: "cluster-tool", FailImage;
     cluster_tool_fail_chart: "cluster-tool", FailChart;
+    cluster_tool_fail_scan: "cluster-tool", FailScan;
     cluster_tool_rerun: "cluster-tool", Rerun;
     cluster_tool_fail_gate: "cluster-tool", FailGate;
     cluster_tool_fail_verify: "cluster-tool", FailVerify;
@@ -1762,6 +1774,7 @@ scenarios! {
     opsml_fail_wheel: "opsml", FailWheel;
     opsml_fail_image: "opsml", FailImage;
     opsml_fail_chart: "opsml", FailChart;
+    opsml_fail_scan: "opsml", FailScan;
     opsml_rerun: "opsml", Rerun;
     opsml_fail_gate: "opsml", FailGate;
     opsml_fail_verify: "opsml", FailVerify;
@@ -1776,6 +1789,7 @@ scenarios! {
     model_server_fail_wheel: "model-server", FailWheel;
     model_server_fail_image: "model-server", FailImage;
     model_server_fail_chart: "model-server", FailChart;
+    model_server_fail_scan: "model-server", FailScan;
     model_server_rerun: "model-server", Rerun;
     model_server_fail_gate: "model-server", FailGate;
     model_server_fail_verify: "model-server", FailVerify;

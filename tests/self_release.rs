@@ -123,7 +123,7 @@ fn own_release_builds_binaries_and_wheels_for_every_platform() {
     let pyproject = std::fs::read_to_string(root.join("pyproject.toml")).unwrap();
     for line in [
         "build-backend = \"maturin\"",
-        "name = \"wfgen\"",
+        "name = \"wfgen-cli\"",
         "dynamic = [\"version\"]",
         "bindings = \"bin\"",
     ] {

@@ -73,8 +73,23 @@ pub struct ImagePlan {
     pub build_permissions: Vec<Permission>,
     /// Permissions of the manifest jobs (manifest mode), by name.
     pub merge_permissions: Vec<Permission>,
+    /// The vulnerability scan of each build, if the spec asks for one.
+    pub scan: Option<ScanPlan>,
     pub variants: Vec<VariantPlan>,
 }
+
+/// The scan jobs of an image: each platform's build, by digest, before any
+/// tag exists.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScanPlan {
+    /// `severity-cutoff` of anchore/scan-action.
+    pub fail_on: String,
+    pub permissions: Vec<Permission>,
+    pub timeout: u32,
+}
+
+/// `timeout-minutes` of a scan job.
+pub const SCAN_TIMEOUT: u32 = 30;
 
 pub use super::Permission;
 
@@ -90,6 +105,8 @@ pub struct VariantPlan {
     pub title: String,
     /// Job id of the platform builds.
     pub build_job: String,
+    /// Job id of the scan of the platform builds (`scan-*`), when scanned.
+    pub scan_job: String,
     /// Job id of the publish job: the manifest (`manifest-*`), or per-arch
     /// the tags of each platform's digest (`tags-*`).
     pub merge_job: String,
@@ -336,6 +353,15 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 };
                 let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
                 let build_job = format!("build-{key}");
+                let scan_job = format!("scan-{key}");
+                // With a scan, the publish job of `stage: all` (a dispatch)
+                // also waits for it; release.yml's publish call waits for the
+                // whole build call, scans included.
+                let built = if d.scan.is_some() {
+                    format!("needs.{build_job}.result == 'success' && needs.{scan_job}.result == 'success'")
+                } else {
+                    format!("needs.{build_job}.result == 'success'")
+                };
                 let wanted = if d.per_arch && platforms.len() > 1 {
                     format!("({run_if})")
                 } else {
@@ -344,7 +370,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 VariantPlan {
                     build_if: format!("inputs.stage != 'publish' && {wanted}"),
                     publish_if: format!(
-                        "${{{{ !cancelled() && needs.plan.result == 'success' && (inputs.stage == 'publish' || inputs.stage != 'build' && needs.{build_job}.result == 'success') && {wanted} }}}}"
+                        "${{{{ !cancelled() && needs.plan.result == 'success' && (inputs.stage == 'publish' || inputs.stage != 'build' && {built}) && {wanted} }}}}"
                     ),
                     tags: v
                         .tags
@@ -364,6 +390,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                         format!("manifest-{key}")
                     },
                     build_job,
+                    scan_job,
                     tags_output,
                     build_args_output: format!("docker-build-args-{key}"),
                     labels_output: format!("docker-labels-{key}"),
@@ -400,6 +427,31 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 .concat(),
             ),
             merge_permissions: permissions(&push_permissions(ghcr, true, sign, provenance)),
+            scan: d.scan.as_ref().map(|sc| ScanPlan {
+                fail_on: sc.fail_on.word().to_string(),
+                permissions: permissions(&[
+                    (
+                        "actions",
+                        "read",
+                        true,
+                        "code scanning reads the run (private repositories)",
+                    ),
+                    (
+                        "contents",
+                        "read",
+                        true,
+                        "code scanning reads the commit (private repositories)",
+                    ),
+                    ("packages", "read", ghcr, "pull the image by digest from ghcr.io"),
+                    (
+                        "security-events",
+                        "write",
+                        true,
+                        "upload the scan report to code scanning",
+                    ),
+                ]),
+                timeout: SCAN_TIMEOUT,
+            }),
             variants,
         });
     }
@@ -421,11 +473,12 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             }
         }
     }
-    let caller = super::graph::merge(
-        images
+    let caller = super::graph::merge(images.iter().flat_map(|im| {
+        im.build_permissions
             .iter()
-            .flat_map(|im| im.build_permissions.iter().chain(&im.merge_permissions)),
-    );
+            .chain(&im.merge_permissions)
+            .chain(im.scan.iter().flat_map(|s| &s.permissions))
+    }));
     Some(DockerPlan {
         caller_permissions: caller,
         ghcr: images.iter().any(|im| im.ghcr),

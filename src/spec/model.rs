@@ -404,6 +404,10 @@ pub struct DockerImage {
     /// More image names that get the same tags.
     #[serde(default)]
     pub mirrors: Vec<String>,
+    /// Scan each image by digest after it is built, before any tag exists;
+    /// a finding at or above `fail-on` stops the release.
+    #[serde(default)]
+    pub scan: Option<Scan>,
     /// Login to the image's own registry host: a shorthand for its entry in
     /// `registries`; ghcr.io uses GITHUB_TOKEN and needs none.
     #[serde(default)]
@@ -467,6 +471,38 @@ pub struct Variant {
     /// Platforms of this variant [the image's].
     #[serde(default)]
     pub platforms: Option<Vec<String>>,
+}
+
+/// A vulnerability scan of an image (anchore/scan-action, grype).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Scan {
+    /// The lowest severity that fails the release.
+    pub fail_on: Severity,
+}
+
+/// A vulnerability severity, as grype grades them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Negligible,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// The `severity-cutoff` input of anchore/scan-action.
+    pub fn word(self) -> &'static str {
+        match self {
+            Severity::Negligible => "negligible",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
