@@ -118,10 +118,8 @@ fn opsml_workspace_maturin_and_per_distro_images() {
     assert_eq!(variant_names(&d.variants), ["debian", "rocky", "ubuntu"]);
     assert!(d.per_arch);
     assert_eq!(d.platforms, ["linux/amd64", "linux/arm64"]);
-    assert_eq!(
-        d.login.as_ref().map(|l| l.username_secret.as_str()),
-        Some("DOCKER_USERNAME")
-    );
+    let hub = spec.registries.get("docker.io").map(|l| l.username_secret.as_str());
+    assert_eq!(hub, Some("DOCKER_USERNAME"));
     let gates: Vec<(&str, &str)> = spec.gates.iter().map(|g| (g.name.as_str(), g.run.as_str())).collect();
     assert_eq!(gates, [("lint", "make lints"), ("test", "make test.unit")]);
     assert!(
@@ -188,6 +186,10 @@ fn mlserver_pep440_runtimes_and_per_runtime_images() {
         Some("mlserver-sklearn")
     );
     assert!(text.contains("also builds seldonio/mlserver-sc"), "{text}");
+    // Retagged and pushed to Quay: a mirror, with the secrets the workflow logs in with.
+    assert_eq!(d.mirrors, ["quay.io/seldon-certified/mlserver"]);
+    let quay = spec.registries.get("quay.io").map(|l| l.password_secret.as_str());
+    assert_eq!(quay, Some("QUAY_PASSWORD"));
     assert!(text.contains("non-canonical PEP 440"), "{text}");
     generates_clean_workflows(&repo, "the workflows of init's mlserver spec");
 }

@@ -111,7 +111,10 @@ pub struct Image {
     /// Variants written as a list (same Dockerfile pattern and tags).
     pub variants_list: bool,
     pub variants_why: String,
-    pub login: Option<(String, String, String)>,
+    /// (image, why) of the names that get the same tags.
+    pub mirrors: Vec<(String, String)>,
+    /// The workflow files that build or push it.
+    pub workflows: BTreeSet<String>,
     pub notes: Vec<String>,
 }
 
@@ -173,14 +176,6 @@ fn arch_of(platform: &str) -> &str {
 fn sort_platforms(p: &mut Vec<String>) {
     p.sort_by_key(|x| DOCKER_PLATFORMS.iter().position(|d| d == x).unwrap_or(usize::MAX));
     p.dedup();
-}
-
-/// The registry host of an image name (docker.io when it names none).
-pub fn host_of(image: &str) -> String {
-    match image.split_once('/') {
-        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first.to_string(),
-        _ => "docker.io".to_string(),
-    }
 }
 
 /// What distinguishes a Dockerfile among its siblings: the directory of
@@ -402,7 +397,8 @@ fn plain_image(name: &str, why: &str, dockerfile: &str, inp: &Inputs) -> Image {
         variants: Vec::new(),
         variants_list: false,
         variants_why: String::new(),
-        login: None,
+        mirrors: Vec::new(),
+        workflows: BTreeSet::new(),
         notes: Vec::new(),
     }
 }
@@ -484,6 +480,7 @@ fn sources_of(builds: &[&Build]) -> String {
 
 fn from_builds(name: &str, builds: &[&Build], inp: &Inputs) -> Image {
     let sources = sources_of(builds);
+    let workflows: BTreeSet<String> = builds.iter().map(|b| b.workflow.clone()).collect();
     let manifest = builds.iter().any(|b| b.manifest);
     let mut keys: Vec<Key> = Vec::new();
     for b in builds {
@@ -547,6 +544,7 @@ fn from_builds(name: &str, builds: &[&Build], inp: &Inputs) -> Image {
         img.platforms_why = "the platforms the workflows build".into();
     }
     img.per_arch = per_arch;
+    img.workflows = workflows;
     let allowed: Vec<&str> = TAG_PH.iter().copied().chain(per_arch.then_some("arch")).collect();
 
     if keys.len() == 1 {
@@ -734,40 +732,19 @@ fn replace_word_path(path: &str, name: &str) -> String {
         .join("/")
 }
 
-/// Login, `latest`, and tags no two variants share.
+/// Mirrors, `latest`, and tags no two variants share.
 fn finish(img: &mut Image, inp: &Inputs) {
-    let host = host_of(&img.image);
-    if host != "ghcr.io" {
-        img.login = Some(match inp.evidence.logins.get(&host) {
-            Some((u, p, src)) => (
-                u.clone(),
-                p.clone(),
-                format!("the secrets {src} logs in to {host} with"),
-            ),
-            None if host == "docker.io" => (
-                "DOCKERHUB_USERNAME".into(),
-                "DOCKERHUB_TOKEN".into(),
-                "secrets to create: a Docker Hub user and access token".into(),
-            ),
-            None => {
-                let h: String = host
-                    .to_ascii_uppercase()
-                    .chars()
-                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                    .collect();
-                let h = h.split('_').next().unwrap_or("REGISTRY").to_string();
-                let h = if h.is_empty() || h.starts_with(|c: char| c.is_ascii_digit()) {
-                    "REGISTRY".to_string()
-                } else {
-                    h
-                };
-                (
-                    format!("{h}_USERNAME"),
-                    format!("{h}_TOKEN"),
-                    format!("secrets to create for {host}"),
-                )
-            }
-        });
+    // Mirrors: names the workflows give this image (`docker tag`) and push.
+    for (src, dst, from) in &inp.evidence.retags {
+        if *src == img.image
+            && *dst != img.image
+            && inp.evidence.pushed.contains(dst)
+            && !img.mirrors.iter().any(|(m, _)| m == dst)
+        {
+            img.mirrors.push((dst.clone(), format!("tagged and pushed in {from}")));
+            img.workflows
+                .insert(from.split(" (job ").next().unwrap_or(from).to_string());
+        }
     }
     // `latest` beside the plain version tag (wfgen moves it for the newest release only).
     if !img.per_arch {
@@ -847,8 +824,6 @@ mod tests {
         assert_eq!(distinct_part("agent.Dockerfile"), "agent");
         assert_eq!(distinct_part("Dockerfile.alpine"), "alpine");
         assert_eq!(distinct_part("validators/deployment/Dockerfile"), "deployment");
-        assert_eq!(host_of("demml/opsml"), "docker.io");
-        assert_eq!(host_of("quay.io/a/b"), "quay.io");
         assert!(tag_ok("{version}-slim", TAG_PH));
         assert!(!tag_ok("{variant}-x", TAG_PH));
         assert!(!tag_ok("-x", TAG_PH));

@@ -16,7 +16,7 @@ mod versioning;
 mod workflows;
 mod yaml;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -43,7 +43,8 @@ static REL_PATH: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_.@+-][A-Za-z0-9_./@+-]*$").expect("regex"));
 static PY_NAME: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$").expect("regex"));
-static OCI: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^oci://ghcr\.io(/[a-z0-9._-]+)+$").expect("regex"));
+static OCI: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^oci://[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$").expect("regex"));
 
 struct Bin {
     name: String,
@@ -77,9 +78,37 @@ struct Found {
     docker: Vec<docker::Image>,
     docker_notes: Vec<String>,
     helm: Vec<Chart>,
+    /// Registry host -> (username secret, password secret, why).
+    registries: BTreeMap<String, (String, String, String)>,
     /// `release:` keys set to true, with why.
     release: Vec<(&'static str, String)>,
     notes: Vec<String>,
+}
+
+/// Secret names for a registry host: `DOCKERHUB_USERNAME`/`_TOKEN` for
+/// docker.io, `QUAY_USERNAME`/`_TOKEN` for quay.io.
+fn default_secrets(host: &str) -> (String, String) {
+    let stem: String = host
+        .split(['.', ':'])
+        .find(|s| !s.is_empty() && *s != "docker" && *s != "registry")
+        .unwrap_or("")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = if host == "docker.io" {
+        "DOCKERHUB".to_string()
+    } else if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) || stem.starts_with("GITHUB") {
+        "REGISTRY".to_string()
+    } else {
+        stem
+    };
+    (format!("{stem}_USERNAME"), format!("{stem}_TOKEN"))
 }
 
 /// A project name wfgen accepts (letters, digits, `.`, `_`, `-`).
@@ -380,6 +409,48 @@ fn scan(root: &Path) -> Found {
         })
         .collect();
 
+    // Credentials of every registry host pushed to, but ghcr.io (GITHUB_TOKEN).
+    let hosts: BTreeSet<String> = images
+        .iter()
+        .flat_map(|i| std::iter::once(&i.image).chain(i.mirrors.iter().map(|(m, _)| m)))
+        .map(|n| crate::spec::validate::registry_host(n))
+        .chain(helm.iter().map(|c| crate::plan::helm::registry_host(&c.registry)))
+        .filter(|h| h != crate::plan::registries::GHCR)
+        .collect();
+    let registries: BTreeMap<String, (String, String, String)> = hosts
+        .into_iter()
+        .map(|h| {
+            // The login of the workflows that push there, else any.
+            let pushing: BTreeSet<&String> = images
+                .iter()
+                .filter(|i| {
+                    std::iter::once(&i.image)
+                        .chain(i.mirrors.iter().map(|(m, _)| m))
+                        .any(|n| crate::spec::validate::registry_host(n) == h)
+                })
+                .flat_map(|i| i.workflows.iter())
+                .collect();
+            let candidates: Vec<&(String, String, String, String)> =
+                evidence.logins.iter().filter(|l| l.0 == h).collect();
+            let found = candidates
+                .iter()
+                .find(|l| pushing.iter().any(|w| l.3.starts_with(w.as_str())))
+                .or(candidates.first());
+            let login = match found {
+                Some((_, u, p, src)) => (u.clone(), p.clone(), format!("the secrets {src} logs in with")),
+                None => {
+                    let (u, p) = default_secrets(&h);
+                    (
+                        u,
+                        p,
+                        "secrets for you to create: a user name and an access token".into(),
+                    )
+                }
+            };
+            (h, login)
+        })
+        .collect();
+
     Found {
         name,
         name_why,
@@ -395,6 +466,7 @@ fn scan(root: &Path) -> Found {
         docker: images,
         docker_notes,
         helm,
+        registries,
         release: go.map(|g| g.release).unwrap_or_default(),
         notes,
     }
@@ -536,6 +608,18 @@ fn render(f: &Found) -> String {
         }
     }
 
+    if !f.registries.is_empty() {
+        d.line(0, "registries:", None);
+        for (host, (u, p, why)) in &f.registries {
+            d.kv(
+                2,
+                &scalar(host),
+                &format!("{{ username-secret: {}, password-secret: {} }}", scalar(u), scalar(p)),
+                Some(why),
+            );
+        }
+    }
+
     if !f.helm.is_empty() {
         d.line(0, "helm:", None);
         for c in &f.helm {
@@ -613,13 +697,11 @@ fn render_image(d: &mut Doc, i: &docker::Image) {
             }
         }
     }
-    if let Some((u, p, why)) = &i.login {
-        d.kv(
-            4,
-            "login",
-            &format!("{{ username-secret: {}, password-secret: {} }}", scalar(u), scalar(p)),
-            Some(why),
-        );
+    if !i.mirrors.is_empty() {
+        d.line(4, "mirrors:", None);
+        for (m, why) in &i.mirrors {
+            d.line(6, &format!("- {}", scalar(m)), Some(why));
+        }
     }
     for n in &i.notes {
         d.comment(4, n);
@@ -649,14 +731,14 @@ pub fn run(dir: &Path, spec_path: Option<&Path>, force: bool, stdout: bool) -> i
         return exit::FATAL;
     }
     if stdout {
-        print!("{text}");
+        out!("{text}");
         return exit::OK;
     }
     if let Err(e) = fsio::write_atomic(&root, &target, &text) {
         eprintln!("error: {e}");
         return exit::FATAL;
     }
-    println!("wrote {name}: review it, then run `wfgen generate`");
+    outln!("wrote {name}: review it, then run `wfgen generate`");
     exit::OK
 }
 

@@ -40,7 +40,7 @@ static IMAGE: LazyLock<Regex> = LazyLock::new(|| {
 });
 static TAG: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^[A-Za-z0-9_{][A-Za-z0-9_.{}-]{0,127}$").expect("regex"));
 static OCI: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^oci://[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)*$").expect("regex"));
+    LazyLock::new(|| Regex::new(r"^oci://[a-z0-9.-]+(:[0-9]+)?(/[a-z0-9._-]+)+$").expect("regex"));
 
 /// One image build the workflows run.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,10 +66,14 @@ pub struct Evidence {
     pub builds: Vec<Build>,
     /// Images the workflows push or name (image, source).
     pub images: Vec<(String, String)>,
-    /// Registry host -> (username secret, password secret, source).
-    pub logins: BTreeMap<String, (String, String, String)>,
+    /// Registry logins: (host, username secret, password secret, source).
+    pub logins: Vec<(String, String, String, String)>,
     /// Helm chart registries (`oci://...`, source).
     pub helm_registries: Vec<(String, String)>,
+    /// Image names the workflows push.
+    pub pushed: BTreeSet<String>,
+    /// `docker tag SOURCE TARGET`: (source name, target name, where).
+    pub retags: Vec<(String, String, String)>,
 }
 
 /// Values known while a step is read.
@@ -410,7 +414,8 @@ const BUILD_VALUE_OPTS: &[&str] = &[
 struct Reader<'a> {
     repo: Option<&'a str>,
     ev: Evidence,
-    pushed: BTreeSet<String>,
+    /// (workflow file, image) of every push.
+    pushed: BTreeSet<(String, String)>,
 }
 
 impl Reader<'_> {
@@ -495,7 +500,8 @@ impl Reader<'_> {
     fn seen(&mut self, r: &str, source: &str, pushed: bool) {
         if let Some((name, _)) = split_ref(r) {
             if pushed {
-                self.pushed.insert(name.clone());
+                let file = source.split(" (job ").next().unwrap_or(source).to_string();
+                self.pushed.insert((file, name.clone()));
             }
             if !self.ev.images.iter().any(|(n, _)| *n == name) {
                 self.ev.images.push((name, source.to_string()));
@@ -621,7 +627,10 @@ impl Reader<'_> {
                                 && !host.is_empty()
                                 && !host.contains(MARK)
                             {
-                                self.ev.logins.entry(host).or_insert((u, p, source.clone()));
+                                let l = (host, u, p, source.clone());
+                                if !self.ev.logins.contains(&l) {
+                                    self.ev.logins.push(l);
+                                }
                             }
                         }
                         _ => {}
@@ -704,8 +713,15 @@ impl Reader<'_> {
                 ["push", rest @ ..] | ["image", "push", rest @ ..] | ["manifest", "push", rest @ ..] => rest,
                 ["manifest", "create", rest @ ..] => &rest[..rest.len().min(1)],
                 ["tag", rest @ ..] | ["image", "tag", rest @ ..] => {
-                    if let Some(t) = rest.iter().filter(|a| !a.starts_with('-')).nth(1) {
-                        self.seen(t, source, false);
+                    let mut names = rest.iter().filter(|a| !a.starts_with('-'));
+                    if let (Some(a), Some(b)) = (names.next(), names.next()) {
+                        self.seen(b, source, false);
+                        if let (Some((a, _)), Some((b, _))) = (split_ref(a), split_ref(b)) {
+                            let r = (a, b, source.to_string());
+                            if !self.ev.retags.contains(&r) {
+                                self.ev.retags.push(r);
+                            }
+                        }
                     }
                     continue;
                 }
@@ -853,10 +869,11 @@ pub fn scan(repo: &Repo, github: Option<&str>) -> Evidence {
         };
         r.workflow(&rel, &doc);
     }
-    let pushed = r.pushed;
     let mut ev = r.ev;
-    // A `docker build` whose image no step pushes is a test build.
-    ev.builds.retain(|b| pushed.contains(&b.image));
+    // A `docker build` whose image its workflow does not push is a test build.
+    ev.builds
+        .retain(|b| r.pushed.contains(&(b.workflow.clone(), b.image.clone())));
+    ev.pushed = r.pushed.into_iter().map(|(_, i)| i).collect();
     ev.builds.sort();
     ev
 }
