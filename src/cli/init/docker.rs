@@ -220,10 +220,12 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
         .collect();
     let owner = inp.owner.unwrap_or("owner");
     let base = format!("ghcr.io/{owner}/{}", inp.project);
-    let base_why = match inp.owner {
-        Some(_) => "ghcr.io/<owner>/<project> of the GitHub remote".to_string(),
-        None => "ghcr.io/<owner>/<project>: replace `owner`, no GitHub remote found".to_string(),
+    // Why an image is named `<base><suffix>`.
+    let why_for = |suffix: &str| match inp.owner {
+        Some(_) => format!("ghcr.io/<owner>/<project>{suffix} of the GitHub remote"),
+        None => format!("ghcr.io/<owner>/<project>{suffix}: replace `owner`, no GitHub remote found"),
     };
+    let base_why = why_for("");
 
     // 1. Dockerfiles the workflows build: each to the image most of its builds push.
     let mut by_image: BTreeMap<String, Vec<&Build>> = BTreeMap::new();
@@ -300,18 +302,19 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
         }
         done.extend(members.iter().copied());
         let root_dockerfile = dockerfiles.iter().any(|d| *d == "Dockerfile" || *d == "Containerfile");
-        let name = if root_dockerfile || used.contains(&base) || images.iter().any(|i| i.image == base) {
+        let (name, name_why) = if root_dockerfile || used.contains(&base) || images.iter().any(|i| i.image == base) {
             let p = component(parent.rsplit('/').next().unwrap_or(""));
-            format!("{base}-{}", if p.is_empty() { "variants".to_string() } else { p })
+            let p = if p.is_empty() { "variants".to_string() } else { p };
+            (format!("{base}-{p}"), why_for(&format!("-{p}")))
         } else {
-            base.clone()
+            (base.clone(), base_why.clone())
         };
         let vnames: Vec<String> = names.iter().map(|n| variant_name(n)).collect();
         let unique: BTreeSet<&String> = vnames.iter().collect();
         if unique.len() != vnames.len() {
             continue;
         }
-        let mut img = plain_image(&name, &base_why, &repo::join(parent, "{variant}/Dockerfile"), inp);
+        let mut img = plain_image(&name, &name_why, &repo::join(parent, "{variant}/Dockerfile"), inp);
         img.dockerfile_why = format!(
             "one image, a variant per directory of {parent}/ ({})",
             vnames.join(", ")
@@ -352,17 +355,22 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
         let (mut name, mut why) = match from_workflows {
             Some((n, src)) => (n.clone(), format!("pushed in {src}")),
             None if root_like || part.is_empty() => (base.clone(), base_why.clone()),
-            None => (
-                format!("{base}-{}", component(&part)),
-                format!("{base_why}-{}", component(&part)),
-            ),
+            // `cmd/<project>/Dockerfile` is the project's image, `<project>-x/` is x's.
+            None if component(&part) == inp.project => (base.clone(), base_why.clone()),
+            None => match component(&part).strip_prefix(&format!("{}-", inp.project)) {
+                Some(rest) if !rest.is_empty() => (format!("{base}-{rest}"), why_for(&format!("-{rest}"))),
+                _ => (
+                    format!("{base}-{}", component(&part)),
+                    why_for(&format!("-{}", component(&part))),
+                ),
+            },
         };
         if images.iter().any(|i| i.image == name) {
             // Another Dockerfile took the name: the whole directory path names this one.
             let long = component(&repo::dir_of(d).replace('/', "-"));
             let long = if long.is_empty() { component(&part) } else { long };
             name = format!("{base}-{long}");
-            why = format!("{base_why}-{long}");
+            why = why_for(&format!("-{long}"));
             if long.is_empty() || images.iter().any(|i| i.image == name) {
                 skipped.push(format!("{d}: no image name left for it: not added"));
                 continue;

@@ -130,6 +130,13 @@ pub fn scan(repo: &Repo) -> Python {
             .into_iter()
             .find(|f| f.contains("abi3"))
             .map(|f| format!("{rel} [tool.maturin] features {f}"));
+        // A binary, cffi or uniffi wheel serves every Python version, like abi3.
+        if let Some(b) = get(&doc, &["tool", "maturin", "bindings"])
+            .and_then(Value::as_str)
+            .filter(|b| ["bin", "cffi", "uniffi"].contains(b))
+        {
+            abi3_why = Some(format!("{rel} [tool.maturin] bindings {b}"));
+        }
         if maturin && abi3_why.is_none() {
             let manifest = get(&doc, &["tool", "maturin", "manifest-path"])
                 .and_then(Value::as_str)

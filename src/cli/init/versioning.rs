@@ -122,9 +122,12 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
         "" => 1,
         _ => 0,
     };
+    // `v` or no prefix when a quarter of the version tags use it: the other
+    // prefixes of a monorepo (`helm-chart-`, `operator/v`) name components.
+    let most = by_prefix.values().copied().max().unwrap_or(0);
     let (prefix, count) = by_prefix
         .iter()
-        .max_by_key(|(p, n)| (**n, rank(p)))
+        .max_by_key(|(p, n)| (rank(p) > 0 && **n * 4 >= most, **n, rank(p)))
         .map(|(p, n)| (p.to_string(), *n))
         .expect("one prefix at least");
     let others: Vec<String> = by_prefix
@@ -412,5 +415,17 @@ mod tests {
             false,
         );
         assert_eq!(g.prefix, "release/");
+        // A monorepo: the product's v tags, not the more numerous chart tags.
+        let g = guess(
+            Some(&tags(&[
+                "v3.0.0",
+                "helm-x-1.0.0",
+                "helm-x-1.0.1",
+                "helm-x-1.0.2",
+                "helm-x-1.1.0",
+            ])),
+            false,
+        );
+        assert_eq!(g.prefix, "v");
     }
 }
