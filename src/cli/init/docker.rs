@@ -271,7 +271,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
     let mut images: Vec<Image> = first_seen
         .iter()
         .map(|name| {
-            let mut img = from_builds(name, &by_image[name], inp);
+            let mut img = from_builds(name, &by_image[name]);
             img.notes.extend(notes.remove(name).unwrap_or_default());
             img
         })
@@ -314,7 +314,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
         if unique.len() != vnames.len() {
             continue;
         }
-        let mut img = plain_image(&name, &name_why, &repo::join(parent, "{variant}/Dockerfile"), inp);
+        let mut img = plain_image(&name, &name_why, &repo::join(parent, "{variant}/Dockerfile"));
         img.dockerfile_why = format!(
             "one image, a variant per directory of {parent}/ ({})",
             vnames.join(", ")
@@ -376,7 +376,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
                 continue;
             }
         }
-        let mut img = plain_image(&name, &why, d, inp);
+        let mut img = plain_image(&name, &why, d);
         arg_variants(&mut img, d, inp);
         images.push(img);
     }
@@ -387,8 +387,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
 }
 
 /// An image without workflow evidence: default platforms and tags.
-fn plain_image(name: &str, why: &str, dockerfile: &str, inp: &Inputs) -> Image {
-    let _ = inp;
+fn plain_image(name: &str, why: &str, dockerfile: &str) -> Image {
     Image {
         image: name.to_string(),
         image_why: why.to_string(),
@@ -486,7 +485,7 @@ fn sources_of(builds: &[&Build]) -> String {
     parts.join(", ")
 }
 
-fn from_builds(name: &str, builds: &[&Build], inp: &Inputs) -> Image {
+fn from_builds(name: &str, builds: &[&Build]) -> Image {
     let sources = sources_of(builds);
     let workflows: BTreeSet<String> = builds.iter().map(|b| b.workflow.clone()).collect();
     let manifest = builds.iter().any(|b| b.manifest);
@@ -541,7 +540,7 @@ fn from_builds(name: &str, builds: &[&Build], inp: &Inputs) -> Image {
     }
 
     let dockerfiles: BTreeSet<&str> = keys.iter().map(|k| k.dockerfile.as_str()).collect();
-    let mut img = plain_image(name, &format!("built in {sources}"), &keys[0].dockerfile, inp);
+    let mut img = plain_image(name, &format!("built in {sources}"), &keys[0].dockerfile);
     img.context = if contexts.len() == 1 {
         contexts.into_iter().next().unwrap_or(".").to_string()
     } else {

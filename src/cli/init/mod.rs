@@ -629,7 +629,11 @@ fn render(f: &Found) -> String {
         }
     }
 
-    d.line(0, "release:", None);
+    d.line(
+        0,
+        "release:",
+        Some("the defaults: a GitHub release for each non-pre-release, with SHA256SUMS and provenance"),
+    );
     d.kv(2, "github-release", "stable", None);
     let set = |k: &str| f.release.iter().find(|(key, _)| *key == k).map(|(_, w)| w.as_str());
     if let Some(why) = set("draft") {
