@@ -632,7 +632,7 @@ fn render(f: &Found) -> String {
     d.line(
         0,
         "release:",
-        Some("the defaults: a GitHub release for each non-pre-release, with SHA256SUMS and provenance"),
+        Some("github-release, checksums and provenance as wfgen does by default"),
     );
     d.kv(2, "github-release", "stable", None);
     let set = |k: &str| f.release.iter().find(|(key, _)| *key == k).map(|(_, w)| w.as_str());
