@@ -117,6 +117,9 @@ fn opsml_workspace_maturin_and_per_distro_images() {
     assert_eq!(d.dockerfile.as_deref(), Some("docker/official/{variant}/Dockerfile"));
     assert_eq!(variant_names(&d.variants), ["debian", "rocky", "ubuntu"]);
     assert!(d.per_arch);
+    // The workflows build the rocky image for amd64 only.
+    let (_, rocky) = d.variants.entries().into_iter().find(|(n, _)| n == "rocky").unwrap();
+    assert_eq!(rocky.platforms.as_deref(), Some(&["linux/amd64".to_string()][..]));
     assert_eq!(d.platforms, ["linux/amd64", "linux/arm64"]);
     let hub = spec.registries.get("docker.io").map(|l| l.username_secret.as_str());
     assert_eq!(hub, Some("DOCKER_USERNAME"));

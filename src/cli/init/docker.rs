@@ -91,6 +91,8 @@ pub struct Variant {
     pub dockerfile: Option<String>,
     pub build_args: Vec<(String, String)>,
     pub tags: Option<Vec<String>>,
+    /// Platforms of this variant when they differ from the image's.
+    pub platforms: Option<Vec<String>>,
     pub why: String,
 }
 
@@ -102,6 +104,8 @@ pub struct Image {
     pub dockerfile_why: String,
     pub build_args: Vec<(String, String)>,
     pub build_args_why: String,
+    /// The Dockerfile stage the workflows build.
+    pub target: Option<String>,
     pub platforms: Vec<String>,
     pub platforms_why: String,
     pub tags: Vec<String>,
@@ -328,6 +332,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
                 dockerfile: None,
                 build_args: Vec::new(),
                 tags: None,
+                platforms: None,
                 why: String::new(),
             })
             .collect();
@@ -396,6 +401,7 @@ fn plain_image(name: &str, why: &str, dockerfile: &str) -> Image {
         dockerfile_why: String::new(),
         build_args: Vec::new(),
         build_args_why: String::new(),
+        target: None,
         platforms: vec!["linux/amd64".into(), "linux/arm64".into()],
         platforms_why: "the default (native amd64 and arm64 runners)".into(),
         tags: vec!["{version}".into(), "{major}.{minor}".into(), "latest".into()],
@@ -433,6 +439,7 @@ fn arg_variants(img: &mut Image, dockerfile: &str, inp: &Inputs) {
                 dockerfile: None,
                 build_args: vec![(arg.to_string(), default.clone())],
                 tags: Some(vec!["{version}".into(), "latest".into()]),
+                platforms: None,
                 why: format!("the default of ARG {arg} in {dockerfile}"),
             });
         }
@@ -446,6 +453,7 @@ fn arg_variants(img: &mut Image, dockerfile: &str, inp: &Inputs) {
                 dockerfile: None,
                 build_args: vec![(arg.to_string(), p.name.clone())],
                 tags: None,
+                platforms: None,
                 why: format!("{}: package {}", p.path, p.name),
             });
         }
@@ -552,6 +560,14 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
     }
     img.per_arch = per_arch;
     img.workflows = workflows;
+    let targets: BTreeSet<&Option<String>> = builds.iter().map(|b| &b.target).collect();
+    match targets.into_iter().collect::<Vec<_>>().as_slice() {
+        [Some(t)] => img.target = Some(t.clone()),
+        [None] => {}
+        _ => img.notes.push(
+            "the workflows build different Dockerfile stages (--target) for this image: set `target` yourself".into(),
+        ),
+    }
     let allowed: Vec<&str> = TAG_PH.iter().copied().chain(per_arch.then_some("arch")).collect();
 
     if keys.len() == 1 {
@@ -699,6 +715,7 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
                 },
                 build_args: args,
                 tags: own_tags,
+                platforms: None,
                 why: String::new(),
                 name: n,
             }
@@ -709,18 +726,16 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
             v.dockerfile = None;
         }
     }
-    img.variants_list = list;
-    for (k, v) in keys.iter().zip(&img.variants) {
+    // A variant the workflows build for fewer platforms keeps to those.
+    for (k, v) in keys.iter().zip(img.variants.iter_mut()) {
         let mut p: Vec<String> = k.builds.iter().flat_map(|b| b.platforms.clone()).collect();
         sort_platforms(&mut p);
-        if p != img.platforms {
-            img.notes.push(format!(
-                "the workflows build {} for {} only; every variant is built for every platform here",
-                v.name,
-                p.join(", ")
-            ));
+        if !p.is_empty() && p != img.platforms {
+            v.platforms = Some(p);
+            list = false;
         }
     }
+    img.variants_list = list;
     img
 }
 

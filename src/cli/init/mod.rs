@@ -657,6 +657,14 @@ fn render_image(d: &mut Doc, i: &docker::Image) {
     }
     let df_why = (!i.dockerfile_why.is_empty()).then_some(i.dockerfile_why.as_str());
     d.kv(4, "dockerfile", &scalar(&i.dockerfile), df_why);
+    if let Some(t) = &i.target {
+        d.kv(
+            4,
+            "target",
+            &scalar(t),
+            Some("the Dockerfile stage the workflows build"),
+        );
+    }
     if !i.build_args.is_empty() {
         d.line(4, "build-args:", Some(&i.build_args_why));
         for (k, v) in &i.build_args {
@@ -681,7 +689,7 @@ fn render_image(d: &mut Doc, i: &docker::Image) {
             d.line(4, "variants:", Some(&i.variants_why));
             for v in &i.variants {
                 let why = (!v.why.is_empty()).then_some(v.why.as_str());
-                if v.dockerfile.is_none() && v.build_args.is_empty() && v.tags.is_none() {
+                if v.dockerfile.is_none() && v.build_args.is_empty() && v.tags.is_none() && v.platforms.is_none() {
                     d.kv(6, &scalar(&v.name), "{}", why);
                     continue;
                 }
@@ -697,6 +705,14 @@ fn render_image(d: &mut Doc, i: &docker::Image) {
                 }
                 if let Some(t) = &v.tags {
                     d.kv(8, "tags", &flow(t), None);
+                }
+                if let Some(p) = &v.platforms {
+                    d.kv(
+                        8,
+                        "platforms",
+                        &flow(p),
+                        Some("the platforms the workflows build this variant for"),
+                    );
                 }
             }
         }

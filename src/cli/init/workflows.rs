@@ -57,6 +57,8 @@ pub struct Build {
     /// Build arguments whose values are fully known.
     pub build_args: Vec<(String, String)>,
     pub platforms: Vec<String>,
+    /// The Dockerfile stage built (`--target`), when known.
+    pub target: Option<String>,
     /// The workflow joins per-platform images into a manifest afterwards.
     pub manifest: bool,
 }
@@ -411,6 +413,16 @@ const BUILD_VALUE_OPTS: &[&str] = &[
     "--sbom",
 ];
 
+/// One build as a step writes it, before its references are split.
+struct Site {
+    context: String,
+    file: Option<String>,
+    refs: Vec<String>,
+    args: Vec<(String, String)>,
+    platforms: Vec<String>,
+    target: Option<String>,
+}
+
 struct Reader<'a> {
     repo: Option<&'a str>,
     ev: Evidence,
@@ -439,17 +451,16 @@ impl Reader<'_> {
         p
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn add_build(
-        &mut self,
-        source: &str,
-        context: &str,
-        file: Option<&str>,
-        refs: &[String],
-        args: &[(String, String)],
-        platforms: Vec<String>,
-        manifest: bool,
-    ) {
+    fn add_build(&mut self, source: &str, site: Site, manifest: bool) {
+        let Site {
+            context,
+            file,
+            refs,
+            args,
+            platforms,
+            target,
+        } = site;
+        let context = context.as_str();
         if context.contains(MARK) || context.contains("://") {
             return;
         }
@@ -460,7 +471,7 @@ impl Reader<'_> {
         }) else {
             return;
         };
-        let dockerfile = match file {
+        let dockerfile = match file.as_deref() {
             Some(f) if f.contains(MARK) => return,
             Some(f) => match clean_path(f) {
                 Some(f) => f,
@@ -470,7 +481,7 @@ impl Reader<'_> {
         };
         let build_args: Vec<(String, String)> = args.iter().filter(|(_, v)| !v.contains(MARK)).cloned().collect();
         let mut by_image: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for r in refs {
+        for r in &refs {
             if let Some((name, tag)) = split_ref(r) {
                 let tags = by_image.entry(name).or_default();
                 if let Some(t) = tag.filter(|t| !tags.contains(t)) {
@@ -489,6 +500,7 @@ impl Reader<'_> {
                 tags,
                 build_args: build_args.clone(),
                 platforms: platforms.clone(),
+                target: target.clone().filter(|t| !t.contains(MARK) && !t.is_empty()),
                 manifest,
             };
             if !self.ev.builds.contains(&b) {
@@ -603,8 +615,15 @@ impl Reader<'_> {
                                 with("platforms").map(|p| scope.resolve(&p, 0)).into_iter().collect();
                             let platforms = self.platforms(&plats, &runs_on);
                             let context = scope.resolve(&with("context").unwrap_or_else(|| ".".into()), 0);
-                            let file = with("file").map(|f| scope.resolve(&f, 0));
-                            self.add_build(&source, &context, file.as_deref(), &refs, &args, platforms, manifest);
+                            let site = Site {
+                                context,
+                                file: with("file").map(|f| scope.resolve(&f, 0)),
+                                refs,
+                                args,
+                                platforms,
+                                target: with("target").map(|t| scope.resolve(&t, 0)),
+                            };
+                            self.add_build(&source, site, manifest);
                         }
                         "docker/login-action" => {
                             let registry = with("registry")
@@ -751,6 +770,7 @@ impl Reader<'_> {
         let mut file = None;
         let mut build_args = Vec::new();
         let mut platforms = Vec::new();
+        let mut target = None;
         let mut positional = Vec::new();
         let mut push = false;
         let mut it = args.iter();
@@ -776,6 +796,7 @@ impl Reader<'_> {
                         }
                     }
                     "--platform" => platforms.push(v),
+                    "--target" => target = Some(v),
                     _ => {}
                 }
             } else if !a.starts_with('-') {
@@ -788,16 +809,15 @@ impl Reader<'_> {
         for t in &tags {
             self.seen(t, source, push);
         }
-        let platforms = self.platforms(&platforms, runs_on);
-        self.add_build(
-            source,
-            &context,
-            file.as_deref(),
-            &tags,
-            &build_args,
-            platforms,
-            manifest,
-        );
+        let site = Site {
+            context,
+            file,
+            refs: tags,
+            args: build_args,
+            platforms: self.platforms(&platforms, runs_on),
+            target,
+        };
+        self.add_build(source, site, manifest);
     }
 }
 
@@ -942,6 +962,33 @@ mod tests {
         assert_eq!(split_ref("llm-proxy:latest"), None);
         assert_eq!(split_ref("a/b:\u{1}-x"), Some(("a/b".into(), None)));
         assert_eq!(split_ref("\u{1}/b:1"), None);
+    }
+
+    #[test]
+    fn a_docker_buildx_line() {
+        let d = tempfile::tempdir().unwrap();
+        let wf = d.path().join(".github/workflows");
+        std::fs::create_dir_all(&wf).unwrap();
+        std::fs::write(
+            wf.join("release.yml"),
+            "env:\n  REGISTRY: ghcr.io\njobs:\n  image:\n    runs-on: ubuntu-24.04-arm\n    steps:\n      - working-directory: server\n        run: |\n          IMAGE=\"$REGISTRY/${{ github.repository }}\"\n          docker buildx build --target runtime --build-arg V=${GITHUB_REF_NAME#v} \\\n            -f docker/Dockerfile -t \"$IMAGE:${GITHUB_REF_NAME#v}\" --push .\n",
+        )
+        .unwrap();
+        let repo = Repo::scan(d.path());
+        let ev = scan(&repo, Some("Acme/Tool"));
+        assert_eq!(ev.builds.len(), 1, "{ev:?}");
+        let b = &ev.builds[0];
+        assert_eq!(b.image, "ghcr.io/acme/tool");
+        assert_eq!(b.tags, ["{version}"]);
+        assert_eq!(b.dockerfile, "server/docker/Dockerfile");
+        assert_eq!(b.context, "server");
+        assert_eq!(b.target.as_deref(), Some("runtime"));
+        assert_eq!(b.build_args, [("V".to_string(), "{version}".to_string())]);
+        assert_eq!(b.platforms, ["linux/arm64"]);
+        assert_eq!(
+            (b.workflow.as_str(), b.job.as_str()),
+            (".github/workflows/release.yml", "image")
+        );
     }
 
     #[test]
