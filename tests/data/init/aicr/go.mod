@@ -1,0 +1,3 @@
+module github.com/NVIDIA/aicr
+
+go 1.24

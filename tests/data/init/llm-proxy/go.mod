@@ -1,0 +1,3 @@
+module github.com/sofatutor/llm-proxy
+
+go 1.23
