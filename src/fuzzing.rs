@@ -91,9 +91,9 @@ pub fn version_grammar(fixture: &Prepared, data: &[u8]) {
         return;
     }
     for (k, v) in &p.outputs {
-        // The build arguments of an image are one `KEY=value` a line by
-        // design; each of them, like every other output, is one line.
-        let one_line = if k.starts_with("docker-build-args-") {
+        // The build arguments and labels of an image are one `KEY=value` a
+        // line by design; each of them, like every other output, is one line.
+        let one_line = if k.starts_with("docker-build-args-") || k.starts_with("docker-labels-") {
             !v.contains('\r') && !v.contains("\n\n") && !v.starts_with('\n')
         } else {
             !v.contains(['\n', '\r'])

@@ -333,6 +333,29 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(8, 27),
             "linux/amd65",
         ),
+        // Images from the release's binaries.
+        (
+            "an image binary the spec does not build",
+            base("docker:\n  - image: ghcr.io/a/b\n    binaries: [{ name: server, build-arg: SERVER_BIN }]\n"),
+            p(6, 24),
+            "not a binary",
+        ),
+        (
+            "an image platform without a Linux target of the binary",
+            base(
+                "binaries:\n  - { name: s, kind: rust, targets: [x86_64-unknown-linux-gnu] }\ndocker:\n  - image: ghcr.io/a/b\n    platforms: [linux/amd64, linux/arm64]\n    binaries: [{ name: s, build-arg: S_BIN }]\n",
+            ),
+            p(9, 24),
+            "aarch64-unknown-linux-gnu",
+        ),
+        (
+            "gnu and musl legs and no libc",
+            base(
+                "binaries:\n  - { name: s, kind: rust, targets: [x86_64-unknown-linux-gnu, x86_64-unknown-linux-musl] }\ndocker:\n  - image: ghcr.io/a/b\n    binaries: [{ name: s, build-arg: S_BIN }]\n",
+            ),
+            p(8, 24),
+            "libc",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

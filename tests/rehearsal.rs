@@ -868,6 +868,57 @@ fn is_publication(r: &Json) -> bool {
 /// verify job before anything was published, an after-release job after
 /// everything was. Each job's `make` targets are recorded with its job id
 /// (a called workflow of the fixture names its job like the caller's).
+/// Images built from the release's binaries: every build of a platform that
+/// the plan gives binaries got them in its context (the build-push stub
+/// refuses a missing or foreign-architecture file), and each is the build of
+/// the target leg the plan chose (musl for a `libc: musl` variant).
+fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
+    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+    let Some(docker) = wfgen::plan::docker::plan(&spec) else {
+        return vec![];
+    };
+    let builds: Vec<Json> = records(dir)
+        .into_iter()
+        .skip(from)
+        .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action" && r["status"] == 0)
+        .collect();
+    let mut problems = vec![];
+    for im in &docker.images {
+        for v in im.variants.iter().filter(|v| v.has_binaries) {
+            for p in &v.platforms {
+                let build = builds.iter().find(|r| {
+                    r["inputs"]["file"].as_str() == Some(v.dockerfile.as_str())
+                        && r["inputs"]["platforms"].as_str() == Some(p.platform.as_str())
+                });
+                let Some(build) = build else {
+                    problems.push(format!("no build of {} for {}", v.title, p.platform));
+                    continue;
+                };
+                let got = build["extra"]["binaries"].as_object().cloned().unwrap_or_default();
+                for word in p.binaries.split_whitespace() {
+                    let (exe, asset) = word.split_once('=').unwrap();
+                    let target = asset
+                        .strip_prefix(&format!("{exe}-"))
+                        .unwrap_or(asset)
+                        .trim_end_matches(".tar.gz")
+                        .trim_end_matches(".zip");
+                    let key = format!("{}/{exe}", wfgen::plan::imagebins::CONTEXT_DIR);
+                    match got.get(&key).and_then(|x| x.as_str()) {
+                        Some(line) if line.contains(&format!("for {target})")) => {}
+                        Some(line) => problems.push(format!(
+                            "{} {}: {key} is `{line}`, not the {target} build",
+                            v.title, p.platform
+                        )),
+                        None => problems.push(format!("{} {}: no {key} in the build context", v.title, p.platform)),
+                    }
+                }
+            }
+        }
+    }
+    problems
+}
+
 fn custom_job_problems(spec: &SpecInfo, dir: &Path, from: usize, plan: &Json) -> Vec<String> {
     let records: Vec<Json> = records(dir).into_iter().skip(from).collect();
     let published: Vec<usize> = (0..records.len()).filter(|i| is_publication(&records[*i])).collect();
@@ -1623,6 +1674,11 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             }
             if act.success {
                 for d in custom_job_problems(&spec, &sc.state, from, &plan) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
+            if act.success {
+                for d in image_binary_problems(fixture, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }

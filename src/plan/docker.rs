@@ -46,6 +46,11 @@ pub struct DockerPlan {
     pub buildx_provenance: String,
     /// The `sbom` input of docker/build-push-action.
     pub buildx_sbom: bool,
+    /// Whether an image is built from the release's binaries: release.yml
+    /// then builds the images after build-assets.yml.
+    pub uses_binaries: bool,
+    /// Where a build finds the binaries, relative to its context.
+    pub binaries_dir: String,
     pub runner: String,
     pub plan_timeout: u32,
     pub merge_timeout: u32,
@@ -120,6 +125,9 @@ pub struct VariantPlan {
     pub labels: BTreeMap<String, String>,
     /// Tag-script output with the label lines (`name=value`), newline-separated.
     pub labels_output: String,
+    /// Whether the builds take binaries of the release (then each platform
+    /// lists its artifacts).
+    pub has_binaries: bool,
     /// Tag templates, before the pre-release rules.
     pub tags: Vec<String>,
     pub platforms: Vec<PlatformPlan>,
@@ -155,6 +163,12 @@ pub struct PlatformPlan {
     pub digest_artifact: String,
     /// Tag-script output with this platform's full refs (per-arch mode).
     pub tags_output: String,
+    /// download-artifact `pattern` of the release binaries this build takes
+    /// ("" for none).
+    pub binaries_pattern: String,
+    /// The binaries, `exe=asset` words: the archive `asset` of the artifact
+    /// holds the executable `exe`, which goes to `.wfgen/bin/exe`.
+    pub binaries: String,
 }
 
 /// The binfmt (QEMU) architecture of a Docker platform: `linux/arm/v7` -> `arm`.
@@ -314,6 +328,13 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     .replace("{variant}", &name);
                 let mut build_args: BTreeMap<String, String> = d.build_args.clone();
                 build_args.extend(v.build_args.clone());
+                let image_binaries = v.binaries.as_ref().unwrap_or(&d.binaries);
+                let build_entries = super::build::plan(spec).map(|b| b.entries).unwrap_or_default();
+                for ib in image_binaries {
+                    if let Some(e) = build_entries.iter().find(|e| e.binary == ib.name && e.os == "linux") {
+                        build_args.insert(ib.build_arg.clone(), format!("{}/{}", super::imagebins::CONTEXT_DIR, e.exe));
+                    }
+                }
                 let build_args = build_args
                     .into_iter()
                     .map(|(k, val)| (k, val.replace("{variant}", &name)))
@@ -331,7 +352,27 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     .map(|p| {
                         let (runner, qemu) = runners::docker(p);
                         let arch = arch_of(p);
+                        // Validation refuses a platform without a leg.
+                        let legs: Vec<&super::build::BuildEntry> = image_binaries
+                            .iter()
+                            .filter_map(|ib| {
+                                let b = super::imagebins::binary(spec, ib)?;
+                                let t = super::imagebins::leg(b, ib, p).ok()?;
+                                build_entries.iter().find(|e| e.binary == b.name && e.target == t)
+                            })
+                            .collect();
+                        let artifacts: Vec<String> = legs.iter().map(|e| e.artifact.clone()).collect();
                         PlatformPlan {
+                            binaries_pattern: if artifacts.is_empty() {
+                                String::new()
+                            } else {
+                                super::build::exact_pattern(&artifacts)
+                            },
+                            binaries: legs
+                                .iter()
+                                .map(|e| format!("{}={}", e.exe, e.asset))
+                                .collect::<Vec<_>>()
+                                .join(" "),
                             runner: runners::pick(&spec.runners, p, runner),
                             qemu: if qemu { qemu_arch(p) } else { String::new() },
                             digest_artifact: format!("digest-{key}-{arch}"),
@@ -394,6 +435,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     tags_output,
                     build_args_output: format!("docker-build-args-{key}"),
                     labels_output: format!("docker-labels-{key}"),
+                    has_binaries: !image_binaries.is_empty(),
                     labels,
                     target: d.target.clone().unwrap_or_default(),
                     run_if,
@@ -480,6 +522,8 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             .chain(im.scan.iter().flat_map(|s| &s.permissions))
     }));
     Some(DockerPlan {
+        binaries_dir: super::imagebins::CONTEXT_DIR.to_string(),
+        uses_binaries: images.iter().any(|im| im.variants.iter().any(|v| v.has_binaries)),
         caller_permissions: caller,
         ghcr: images.iter().any(|im| im.ghcr),
         images,
@@ -554,7 +598,17 @@ mod tests {
         assert_eq!(d.images[0].variants[1].title, "ghcr.io/demml/opsml [alpine]");
         let d = fixture("opsml");
         let keys: Vec<_> = d.images[0].variants.iter().map(|v| v.key.as_str()).collect();
-        assert_eq!(keys, ["0-alpine", "0-debian", "0-distroless", "0-scratch", "0-ubuntu"]);
+        assert_eq!(
+            keys,
+            [
+                "0-alpine",
+                "0-debian",
+                "0-distroless",
+                "0-rocky",
+                "0-scratch",
+                "0-ubuntu"
+            ]
+        );
     }
 
     #[test]
@@ -721,11 +775,12 @@ mod tests {
         assert_eq!(
             files,
             [
-                "docker/alpine/Dockerfile",
-                "docker/debian/Dockerfile",
-                "docker/distroless/Dockerfile",
-                "docker/scratch/Dockerfile",
-                "docker/ubuntu/Dockerfile",
+                "docker/official/alpine/Dockerfile",
+                "docker/official/debian/Dockerfile",
+                "docker/official/distroless/Dockerfile",
+                "docker/official/rocky/Dockerfile",
+                "docker/official/scratch/Dockerfile",
+                "docker/official/ubuntu/Dockerfile",
             ]
         );
         assert_eq!(d.images[0].variants[0].tags, ["alpine-{arch}-{version}"]);
@@ -733,15 +788,35 @@ mod tests {
         // name the variant.
         let platforms = |v: &VariantPlan| v.platforms.iter().map(|p| p.platform.clone()).collect::<Vec<_>>();
         assert_eq!(platforms(&d.images[0].variants[0]), ["linux/amd64"]);
-        assert_eq!(platforms(&d.images[0].variants[4]), ["linux/amd64", "linux/arm64"]);
+        assert_eq!(platforms(&d.images[0].variants[5]), ["linux/amd64", "linux/arm64"]);
         assert_eq!(
-            d.images[0].variants[4].labels["org.opencontainers.image.title"],
+            d.images[0].variants[5].labels["org.opencontainers.image.title"],
             "opsml (ubuntu)"
         );
-        assert_eq!(d.images[0].variants[4].labels_output, "docker-labels-0-ubuntu");
+        assert_eq!(d.images[0].variants[5].labels_output, "docker-labels-0-ubuntu");
         assert!(d.plan_outputs.contains(&"docker-labels-0-ubuntu".to_string()));
 
         // Two images, two Dockerfiles.
+        // Built from the release's binary: musl for alpine, gnu for ubuntu,
+        // each platform its own architecture; the build argument holds the
+        // path in the context.
+        let alpine = &d.images[0].variants[0];
+        assert!(alpine.has_binaries && d.uses_binaries);
+        assert_eq!(alpine.build_args["OPSML_SERVER_BINARY"], ".wfgen/bin/opsml-server");
+        assert_eq!(
+            alpine.platforms[0].binaries,
+            "opsml-server=opsml-server-x86_64-unknown-linux-musl.tar.gz"
+        );
+        let ubuntu = &d.images[0].variants[5];
+        let pats: Vec<_> = ubuntu.platforms.iter().map(|p| p.binaries_pattern.as_str()).collect();
+        assert_eq!(
+            pats,
+            [
+                "bin-opsml-server-x86_64-unknown-linux-gnu",
+                "bin-opsml-server-aarch64-unknown-linux-gnu"
+            ]
+        );
+
         let d = fixture("cluster-tool");
         assert_eq!(d.images[0].variants[0].dockerfile, "Dockerfile");
         assert_eq!(d.images[1].variants[0].dockerfile, "agent.Dockerfile");

@@ -5,6 +5,7 @@ pub mod build;
 pub mod docker;
 pub mod graph;
 pub mod helm;
+pub mod imagebins;
 pub mod pins;
 pub mod python;
 pub mod registries;

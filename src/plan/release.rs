@@ -493,8 +493,15 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             &h.secrets,
         ));
     }
+    // Images built from the release's binaries take the artifacts of
+    // build-assets.yml, from the same run.
+    let images_after_binaries = p.docker.as_ref().is_some_and(|d| d.uses_binaries) && p.build.is_some();
     for c in build_calls {
-        jobs.push(c.job(Stage::Build, after_gates.clone(), not_promotion.clone()));
+        let mut needs = after_gates.clone();
+        if images_after_binaries && c.id == "docker-build" {
+            needs.push("build-assets".into());
+        }
+        jobs.push(c.job(Stage::Build, needs, not_promotion.clone()));
     }
     // verify: your jobs after every build, before anything is published
     let built_only: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();

@@ -404,6 +404,11 @@ pub struct DockerImage {
     /// More image names that get the same tags.
     #[serde(default)]
     pub mirrors: Vec<String>,
+    /// Images built from this release's binaries: the build of each
+    /// platform gets the binary of its Linux target at `.wfgen/bin/<exe>` in
+    /// the build context, and the named build argument holds that path.
+    #[serde(default)]
+    pub binaries: Vec<ImageBinary>,
     /// Scan each image by digest after it is built, before any tag exists;
     /// a finding at or above `fail-on` stops the release.
     #[serde(default)]
@@ -471,6 +476,30 @@ pub struct Variant {
     /// Platforms of this variant [the image's].
     #[serde(default)]
     pub platforms: Option<Vec<String>>,
+    /// The release binaries of this variant [the image's].
+    #[serde(default)]
+    pub binaries: Option<Vec<ImageBinary>>,
+}
+
+/// A binary of the release in an image's build context.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ImageBinary {
+    /// The `binaries[].name`.
+    pub name: String,
+    /// The build argument that holds the binary's path in the context.
+    pub build_arg: String,
+    /// Which Linux leg: `gnu` or `musl` [the only one the platform has].
+    #[serde(default)]
+    pub libc: Option<Libc>,
+}
+
+/// The C library of a Linux target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Libc {
+    Gnu,
+    Musl,
 }
 
 /// A vulnerability scan of an image (anchore/scan-action, grype).

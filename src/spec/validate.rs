@@ -642,6 +642,72 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 }
             }
         }
+        // Images from the release's binaries: each binary has a Linux leg
+        // for every platform the image (or variant) builds.
+        let mut bin_sets: Vec<(YPath, &Vec<crate::spec::ImageBinary>, &Vec<String>)> =
+            vec![(p.key("binaries"), &d.binaries, &d.platforms)];
+        if let Variants::Map(m) = &d.variants {
+            for (name, var) in m {
+                let vp = p.key("variants").key(name.as_str());
+                let platforms = var.platforms.as_ref().unwrap_or(&d.platforms);
+                match &var.binaries {
+                    Some(b) => bin_sets.push((vp.key("binaries"), b, platforms)),
+                    None if var.platforms.is_some() && !d.binaries.is_empty() => {
+                        bin_sets.push((p.key("binaries"), &d.binaries, platforms))
+                    }
+                    None => {}
+                }
+            }
+        }
+        for (at, list, platforms) in bin_sets {
+            for (j, ib) in list.iter().enumerate() {
+                let bp = at.index(j);
+                let Some(b) = crate::plan::imagebins::binary(spec, ib) else {
+                    let known: Vec<&str> = spec.binaries.iter().map(|b| b.name.as_str()).collect();
+                    c.err(
+                        bp.key("name"),
+                        Part::Value,
+                        format!("`{}` is not a binary of this spec", ib.name),
+                        if known.is_empty() {
+                            "an image takes binaries that `binaries:` builds; this spec builds none".into()
+                        } else {
+                            format!("binaries of this spec: {}", known.join(", "))
+                        },
+                    );
+                    continue;
+                };
+                c.name(
+                    bp.key("build-arg"),
+                    &ib.build_arg,
+                    &re(r"^[A-Za-z_][A-Za-z0-9_]*$"),
+                    "build argument name",
+                    "build argument names use letters, digits and `_`",
+                );
+                if d.build_args.contains_key(&ib.build_arg) {
+                    c.err(
+                        bp.key("build-arg"),
+                        Part::Value,
+                        format!("`{}` is also in the image's `build-args`", ib.build_arg),
+                        "the binary's build argument holds its path: remove it from `build-args`".into(),
+                    );
+                }
+                if ib.libc.is_some() && b.kind == crate::spec::BinaryKind::Go {
+                    c.err(
+                        bp.key("libc"),
+                        Part::Key,
+                        format!("`{}` is a Go binary: it has one Linux build per platform", ib.name),
+                        "remove `libc`".into(),
+                    );
+                    continue;
+                }
+                for pl in platforms {
+                    if let Err(why) = crate::plan::imagebins::leg(b, ib, pl) {
+                        c.err(bp.key("name"), Part::Value, why, "every platform of the image needs a Linux build of the binary (`libc` chooses between gnu and musl)".into());
+                        break;
+                    }
+                }
+            }
+        }
 
         let has_variants = !d.variants.is_empty();
         let variant_why = |_: &str| "there are no `variants` in this image".to_string();

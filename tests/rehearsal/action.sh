@@ -307,7 +307,30 @@ build_push() {
     output metadata "$(jq -cn --arg d "$digest" '{"containerimage.digest": $d, "image.name": "rehearsal"}')"
     local pushed=false
     if [[ $push == true || $outputs == *push=true* ]]; then pushed=true; fi
-    extra=$(jq -cn --argjson pushed "$pushed" '{pushed: $pushed}')
+    # A build argument that names a release binary in the context: the file
+    # must be there, executable, and built for the platform's architecture.
+    local arg value context file want binaries='{}'
+    context=$(input context)
+    while IFS= read -r arg; do
+        [[ $arg == *=.wfgen/bin/* ]] || continue
+        value=${arg#*=}
+        file="$(abspath "${context:-.}")/$value"
+        if [[ ! -x $file ]]; then
+            echo "::error title=Rehearsal::build argument ${arg%%=*}: $value is not an executable in the build context" >&2
+            exit 1
+        fi
+        case $(input platforms) in
+        linux/amd64) want=x86_64 ;;
+        linux/arm64) want=aarch64 ;;
+        *) want= ;;
+        esac
+        if [[ -n $want ]] && ! grep -q "$want" "$file"; then
+            echo "::error title=Rehearsal::$value is not built for $(input platforms): $(head -c 200 "$file")" >&2
+            exit 1
+        fi
+        binaries=$(jq -c --arg k "$value" --arg v "$(grep -m1 'rehearsal build' "$file" || head -n1 "$file")" '. + {($k): $v}' <<<"$binaries")
+    done < <(lines "$(input build-args)")
+    extra=$(jq -cn --argjson pushed "$pushed" --argjson binaries "$binaries" '{pushed: $pushed, binaries: $binaries}')
     mkdir -p "$REHEARSAL_DIR/registry"
     if $pushed; then
         local t

@@ -1,0 +1,139 @@
+//! Images built from the release's binaries: which build of `binaries:`
+//! (which target leg) each Docker platform of an image takes.
+
+use crate::spec::{Binary, BinaryKind, ImageBinary, Libc, Spec};
+
+/// The directory, relative to the build context, that holds the binaries.
+pub const CONTEXT_DIR: &str = ".wfgen/bin";
+
+/// The Rust architecture and the Go `GOARCH` of a Docker platform.
+fn arches(platform: &str) -> Option<(&'static str, &'static str)> {
+    Some(match platform {
+        "linux/amd64" => ("x86_64", "amd64"),
+        "linux/arm64" => ("aarch64", "arm64"),
+        "linux/arm/v7" => ("armv7", "arm"),
+        "linux/386" => ("i686", "386"),
+        "linux/ppc64le" => ("powerpc64le", "ppc64le"),
+        "linux/s390x" => ("s390x", "s390x"),
+        "linux/riscv64" => ("riscv64gc", "riscv64"),
+        _ => return None,
+    })
+}
+
+/// The libc of a Linux Rust target (`x86_64-unknown-linux-musl` -> musl).
+fn libc_of(target: &str) -> Option<Libc> {
+    let env = target.rsplit('-').next()?;
+    if !target.contains("-linux-") {
+        return None;
+    }
+    if env.starts_with("musl") {
+        Some(Libc::Musl)
+    } else if env.starts_with("gnu") {
+        Some(Libc::Gnu)
+    } else {
+        None
+    }
+}
+
+/// Why no leg, or which one: the target of `binary` that a build for
+/// `platform` takes.
+pub fn leg(binary: &Binary, want: &ImageBinary, platform: &str) -> Result<String, String> {
+    let Some((rust_arch, go_arch)) = arches(platform) else {
+        return Err(format!("wfgen knows no target for the Docker platform {platform}"));
+    };
+    let candidates: Vec<&String> = match binary.kind {
+        BinaryKind::Go => binary
+            .targets
+            .iter()
+            .filter(|t| t.as_str() == format!("linux/{go_arch}"))
+            .collect(),
+        BinaryKind::Rust => binary
+            .targets
+            .iter()
+            .filter(|t| t.split('-').next() == Some(rust_arch) && libc_of(t).is_some())
+            .filter(|t| want.libc.is_none() || libc_of(t) == want.libc)
+            .collect(),
+    };
+    match candidates.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => {
+            let what = match (binary.kind, want.libc) {
+                (BinaryKind::Go, _) => format!("linux/{go_arch}"),
+                (BinaryKind::Rust, Some(Libc::Musl)) => format!("{rust_arch}-unknown-linux-musl"),
+                (BinaryKind::Rust, _) => format!("{rust_arch}-unknown-linux-gnu"),
+            };
+            Err(format!(
+                "`{}` has no Linux target for the image's platform {platform}: add `{what}` to its targets",
+                binary.name
+            ))
+        }
+        many => Err(format!(
+            "`{}` has {} Linux targets for {platform} ({}): say which with `libc: gnu` or `libc: musl`",
+            binary.name,
+            many.len(),
+            many.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+        )),
+    }
+}
+
+/// The `binaries:` entry of an image binary, if the spec has it.
+pub fn binary<'a>(spec: &'a Spec, want: &ImageBinary) -> Option<&'a Binary> {
+    spec.binaries.iter().find(|b| b.name == want.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bin(kind: BinaryKind, targets: &[&str]) -> Binary {
+        let yaml = format!(
+            "name: s\nkind: {}\ntargets: [{}]\n",
+            if kind == BinaryKind::Rust { "rust" } else { "go" },
+            targets.join(", ")
+        );
+        yaml_serde::from_str(&yaml).unwrap()
+    }
+
+    fn want(libc: Option<Libc>) -> ImageBinary {
+        ImageBinary {
+            name: "s".into(),
+            build_arg: "S".into(),
+            libc,
+        }
+    }
+
+    #[test]
+    fn legs_by_arch_and_libc() {
+        let b = bin(
+            BinaryKind::Rust,
+            &[
+                "x86_64-unknown-linux-gnu",
+                "x86_64-unknown-linux-musl",
+                "aarch64-unknown-linux-gnu",
+                "aarch64-apple-darwin",
+            ],
+        );
+        assert_eq!(
+            leg(&b, &want(Some(Libc::Musl)), "linux/amd64").unwrap(),
+            "x86_64-unknown-linux-musl"
+        );
+        assert_eq!(
+            leg(&b, &want(Some(Libc::Gnu)), "linux/amd64").unwrap(),
+            "x86_64-unknown-linux-gnu"
+        );
+        assert_eq!(
+            leg(&b, &want(None), "linux/arm64").unwrap(),
+            "aarch64-unknown-linux-gnu"
+        );
+        assert!(leg(&b, &want(None), "linux/amd64").unwrap_err().contains("libc: gnu"));
+        let e = leg(&b, &want(Some(Libc::Musl)), "linux/arm64").unwrap_err();
+        assert!(e.contains("add `aarch64-unknown-linux-musl`"), "{e}");
+        let g = bin(BinaryKind::Go, &["linux/amd64", "linux/arm", "darwin/arm64"]);
+        assert_eq!(leg(&g, &want(None), "linux/arm/v7").unwrap(), "linux/arm");
+        assert!(
+            leg(&g, &want(None), "linux/arm64")
+                .unwrap_err()
+                .contains("add `linux/arm64`")
+        );
+    }
+}
