@@ -282,7 +282,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         &(format!(".PHONY: {0}\n{0}:\n", phony.join(" "))
             + "\
          \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
-         \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"]}\\n' \"$$GITHUB_JOB\" \"$@\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
+         \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"images\":\"%s\"}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(printf '%s' \"$$RELEASE_IMAGES\" | tr '\\n' ';')\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
          \t@echo \"make $@: ok (rehearsal)\"\n"),
     );
     // A gate that runs a script of the repository (`scripts/test`): a stand-in
@@ -914,6 +914,45 @@ fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
                     }
                 }
             }
+        }
+    }
+    problems
+}
+
+/// A verify job of the spec gets the build stage's images by digest in
+/// RELEASE_IMAGES: one `name@sha256:<digest> <platform>` per build that ran.
+fn verify_images_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
+    if spec.seq("docker").is_empty() {
+        return vec![];
+    }
+    let recs: Vec<Json> = records(dir).into_iter().skip(from).collect();
+    let builds = recs
+        .iter()
+        .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action" && r["status"] == 0)
+        .count();
+    let verify: Vec<String> = spec
+        .seq("jobs")
+        .iter()
+        .filter(|j| j["stage"].as_str() == Some("verify") && j["steps"].is_sequence())
+        .filter_map(|j| j["id"].as_str().map(String::from))
+        .collect();
+    let line = regex::Regex::new(r"^\S+@sha256:[0-9a-f]{64} linux/\S+$").unwrap();
+    let mut problems = vec![];
+    for r in recs.iter().filter(|r| r["tool"] == "make") {
+        let job = r["job"].as_str().unwrap_or("");
+        if !verify.iter().any(|v| v == job) {
+            continue;
+        }
+        let images: Vec<&str> = r["images"]
+            .as_str()
+            .unwrap_or("")
+            .split(';')
+            .filter(|l| !l.is_empty())
+            .collect();
+        if images.len() != builds || images.iter().any(|l| !line.is_match(l)) {
+            problems.push(format!(
+                "verify job `{job}`: RELEASE_IMAGES should list the {builds} builds by digest, got {images:?}"
+            ));
         }
     }
     problems
@@ -1678,6 +1717,9 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 }
             }
             if act.success {
+                for d in verify_images_problems(&spec, &sc.state, from) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
                 for d in image_binary_problems(fixture, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }

@@ -51,6 +51,9 @@ pub struct DockerPlan {
     pub uses_binaries: bool,
     /// Where a build finds the binaries, relative to its context.
     pub binaries_dir: String,
+    /// The `digests` job: every build's digest, as the workflow's `images`
+    /// output (`name@sha256:... platform` lines), for the verify stage.
+    pub digests: DigestsPlan,
     pub runner: String,
     pub plan_timeout: u32,
     pub merge_timeout: u32,
@@ -91,6 +94,18 @@ pub struct ScanPlan {
     pub fail_on: String,
     pub permissions: Vec<Permission>,
     pub timeout: u32,
+}
+
+/// The `digests` job of the build stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct DigestsPlan {
+    /// Job ids of every build job, for its `needs`.
+    pub needs: Vec<String>,
+    /// download-artifact `pattern` of every digest artifact.
+    pub pattern: String,
+    /// `artifact name platform` lines: which image and platform each digest
+    /// artifact is of (the image's first name).
+    pub table: String,
 }
 
 /// `timeout-minutes` of a scan job.
@@ -523,6 +538,27 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
     }));
     Some(DockerPlan {
         binaries_dir: super::imagebins::CONTEXT_DIR.to_string(),
+        digests: {
+            let rows: Vec<(&str, &str, &str)> = images
+                .iter()
+                .flat_map(|im| {
+                    im.variants.iter().flat_map(move |v| {
+                        v.platforms
+                            .iter()
+                            .map(move |p| (p.digest_artifact.as_str(), im.image.as_str(), p.platform.as_str()))
+                    })
+                })
+                .collect();
+            let artifacts: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+            DigestsPlan {
+                needs: images
+                    .iter()
+                    .flat_map(|im| im.variants.iter().map(|v| v.build_job.clone()))
+                    .collect(),
+                pattern: super::build::exact_pattern(&artifacts),
+                table: rows.iter().map(|(a, n, p)| format!("{a} {n} {p}\n")).collect(),
+            }
+        },
         uses_binaries: images.iter().any(|im| im.variants.iter().any(|v| v.has_binaries)),
         caller_permissions: caller,
         ghcr: images.iter().any(|im| im.ghcr),

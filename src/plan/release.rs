@@ -291,6 +291,13 @@ fn custom_job(
                 env: release_values
                     .iter()
                     .map(|(name, output)| Input::plan_output(&format!("RELEASE_{}", name.to_ascii_uppercase()), output))
+                    // The images of the build stage, by digest: a smoke test
+                    // pulls exactly what will be tagged.
+                    .chain(
+                        p.docker.as_ref().map(|_| {
+                            Input::new("RELEASE_IMAGES", "${{ needs.docker-build.outputs.images }}".to_string())
+                        }),
+                    )
                     .chain(secrets.iter().map(|s| Input::new(s, format!("${{{{ secrets.{s} }}}}"))))
                     .collect(),
                 environment: cj.environment.clone(),
