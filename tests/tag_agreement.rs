@@ -40,7 +40,7 @@ versioning:
 docker:
   - image: docker.io/acme/combo
     platforms: [linux/amd64, linux/arm64]
-    build-args: { V: "{version}", SHA: "sha-{sha7}", Q: "it's {major}" }
+    build-args: { V: "{version}", N: "{pep440}", SHA: "sha-{sha7}", Q: "it's {major}" }
     tags: ["{version}", "{major}", "{major}.{minor}", "{prerelease}", "sha-{sha7}", latest]
     mirrors: [ghcr.io/acme/combo]
     login: { username-secret: DH_USER, password-secret: DH_TOKEN }
@@ -74,6 +74,10 @@ helm:
 release:
   github-release: never
 "#,
+    ),
+    (
+        "extra-pep440-canonical",
+        "wfgen: 1\nproject: { name: canon }\nversioning: { scheme: pep440, tag-prefix: '', prereleases: [rc, dev], pep440-spelling: canonical }\ndocker:\n  - { image: ghcr.io/acme/canon, tags: [\"{version}\", \"{pep440}\"] }\n",
     ),
     (
         "extra-pep440-strict",
@@ -263,6 +267,25 @@ fn tags(g: &Grammar) -> Vec<String> {
             ".dev1",
             ".post1",
             "rc1.post2.dev3",
+            // PEP 440 spellings that normalise (model-server's real tags
+            // are 1.7.0.rc1 and 1.7.2-rc1).
+            ".rc1",
+            "-RC1",
+            "_rc1",
+            ".rc.01",
+            "-alpha.2",
+            "c1",
+            "pre1",
+            "-preview",
+            "rev1",
+            "r2",
+            "a",
+            "-post.3",
+            "-dev",
+            ".RC1.POST2.DEV3",
+            "rc1-1",
+            "rc-",
+            "..rc1",
         ] {
             out.push(format!("{p}{core}{pre}"));
         }

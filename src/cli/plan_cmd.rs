@@ -50,6 +50,7 @@ pub fn run(
                 "patch": v.map(|v| v.patch),
                 "prerelease": v.map(|v| v.is_prerelease),
                 "prerelease_id": v.map(|v| &v.prerelease),
+                "pep440": v.map(|v| &v.pep440),
                 "promotion": v.map(|v| v.promotion),
                 "sha": sha,
                 "github_release": t.github_release,
@@ -73,7 +74,16 @@ pub fn run(
                 } else {
                     "release"
                 };
-                outln!("tag {}: version {} — {kind}", t.tag, v.version);
+                if v.pep440 != v.version {
+                    outln!(
+                        "tag {}: version {} (PEP 440 normal form {}) — {kind}",
+                        t.tag,
+                        v.version,
+                        v.pep440
+                    );
+                } else {
+                    outln!("tag {}: version {} — {kind}", t.tag, v.version);
+                }
                 outln!(
                     "  github release: {}{}",
                     if t.github_release { "yes" } else { "no" },

@@ -358,16 +358,16 @@ pub fn is_semver2(s: &str) -> bool {
 }
 
 fn semver_for_helm(v: &Version) -> String {
-    if semver::Version::parse(&v.version).is_ok() {
-        return v.version.clone();
+    if semver::Version::parse(&v.pep440).is_ok() {
+        return v.pep440.clone();
     }
     let mut s = format!("{}.{}.{}", v.major, v.minor, v.patch);
     if !v.prerelease.is_empty() {
         s.push('-');
         s.push_str(&v.prerelease);
     }
-    if let Some(i) = v.version.find(".post") {
-        let post: String = v.version[i + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    if let Some(i) = v.pep440.find(".post") {
+        let post: String = v.pep440[i + 5..].chars().take_while(|c| c.is_ascii_digit()).collect();
         s.push_str(&format!("+post{post}"));
     }
     s
@@ -529,6 +529,7 @@ helm:
     fn helm_versions_are_semver() {
         let v = Version {
             version: "1.2.0rc1".into(),
+            pep440: "1.2.0rc1".into(),
             major: 1,
             minor: 2,
             patch: 0,
@@ -540,6 +541,7 @@ helm:
         assert_eq!(semver_for_helm(&v), "1.2.0-rc1");
         let v = Version {
             version: "1.2.0.post2".into(),
+            pep440: "1.2.0.post2".into(),
             major: 1,
             minor: 2,
             patch: 0,

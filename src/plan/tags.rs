@@ -26,6 +26,7 @@ impl Values<'_> {
         let v = self.version;
         match name {
             "version" => v.version.clone(),
+            "pep440" => v.pep440.clone(),
             "major" => v.major.to_string(),
             "minor" => v.minor.to_string(),
             "patch" => v.patch.to_string(),
@@ -95,7 +96,7 @@ pub fn docker_tag_rule(template: &str) -> TagRule {
         .map(|p| p.into_iter().map(|(n, _)| n).collect())
         .unwrap_or_default();
     let has = |n: &str| names.iter().any(|x| x == n);
-    let release_only = !(has("version") || has("prerelease") || has("sha7"));
+    let release_only = !(has("version") || has("pep440") || has("prerelease") || has("sha7"));
     let moves = (release_only && !has("patch")).then(|| {
         if has("minor") {
             Line::Minor
@@ -112,6 +113,7 @@ pub fn docker_tag_rule(template: &str) -> TagRule {
         nonzero_major: has("major")
             && !has("minor")
             && !has("version")
+            && !has("pep440")
             && !has("patch")
             && !has("sha7")
             && !has("prerelease"),
@@ -141,6 +143,7 @@ mod tests {
     fn ver(s: &str, pre: &str, major: u64) -> Version {
         Version {
             version: s.into(),
+            pep440: s.into(),
             major,
             minor: 2,
             patch: 3,

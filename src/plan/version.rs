@@ -5,7 +5,45 @@
 
 use serde::Serialize;
 
-use crate::spec::{Scheme, Versioning};
+use crate::spec::{Pep440Spelling, Scheme, Versioning};
+
+/// A PEP 440 version in any spelling that PEP 440 normalises (lower-cased
+/// first): groups 1-3 the release numbers, 5 the pre-release label and 6
+/// its number, 8 the number of the `-N` post form, 9 and 10 the post label
+/// and number, 11 the dev part and 12 its number. The tag script uses the same expression.
+pub const PEP440_ANY_RE: &str = r"^([0-9]+)\.([0-9]+)\.([0-9]+)([-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?([0-9]*))?(-([0-9]+)|[-_.]?(post|rev|r)[-_.]?([0-9]*))?([-_.]?dev[-_.]?([0-9]*))?$";
+
+/// The normal form of a PEP 440 version in any spelling (`1.2.0-RC.01` ->
+/// `1.2.0rc1`), or None when it is no PEP 440 version of this shape.
+pub fn pep440_normal(s: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| regex::Regex::new(PEP440_ANY_RE).expect("valid regex"));
+    let lower = s.to_ascii_lowercase();
+    let c = re.captures(&lower)?;
+    let num = |i: usize| -> String {
+        let n = c.get(i).map(|m| m.as_str()).unwrap_or("");
+        let t = n.trim_start_matches('0');
+        if t.is_empty() { "0".to_string() } else { t.to_string() }
+    };
+    let mut out = format!("{}.{}.{}", num(1), num(2), num(3));
+    if let Some(l) = c.get(5) {
+        out.push_str(match l.as_str() {
+            "alpha" | "a" => "a",
+            "beta" | "b" => "b",
+            _ => "rc",
+        });
+        out.push_str(&num(6));
+    }
+    if c.get(8).is_some() {
+        out.push_str(&format!(".post{}", num(8)));
+    } else if c.get(9).is_some() {
+        out.push_str(&format!(".post{}", num(10)));
+    }
+    if c.get(11).is_some() {
+        out.push_str(&format!(".dev{}", num(12)));
+    }
+    Some(out)
+}
 
 /// The resolved grammar of release tags.
 #[derive(Debug, Clone, Serialize)]
@@ -20,6 +58,8 @@ pub struct Grammar {
     /// Whether `+BUILD` metadata is accepted (semver): not when the spec
     /// publishes to PyPI, which refuses local versions.
     pub build_metadata: bool,
+    /// pep440: every spelling that PEP 440 normalises is accepted.
+    pub pep440_any: bool,
     /// One line describing the accepted tags, quoted in error messages.
     pub description: String,
 }
@@ -27,8 +67,11 @@ pub struct Grammar {
 /// A tag that the grammar accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Version {
-    /// The version without prefix or promotion suffix, e.g. `1.2.3-rc.1`.
+    /// The version without prefix or promotion suffix, e.g. `1.2.3-rc.1`, as
+    /// the tag spells it.
     pub version: String,
+    /// Its PEP 440 normal form (pep440; the version itself for semver).
+    pub pep440: String,
     pub major: u64,
     pub minor: u64,
     pub patch: u64,
@@ -149,6 +192,9 @@ impl Grammar {
                 if pep440_labels.iter().any(|l| l == "dev") {
                     d.push_str("[.devN]");
                 }
+                if v.pep440_spelling == Pep440Spelling::Any {
+                    d.push_str(" in any spelling PEP 440 normalises (1.2.0rc1, 1.2.0.rc1, 1.2.0-rc.1)");
+                }
                 if let Some(s) = &v.stable_suffix {
                     d.push_str(&format!(", or {p}N.N.N{s}"));
                 }
@@ -162,6 +208,7 @@ impl Grammar {
             pep440_labels,
             stable_suffix: v.stable_suffix.clone(),
             build_metadata: v.scheme == Scheme::Semver && !pypi,
+            pep440_any: v.scheme == Scheme::Pep440 && v.pep440_spelling == Pep440Spelling::Any,
             description,
         }
     }
@@ -188,6 +235,7 @@ impl Grammar {
             return match parse_core(core) {
                 Some((major, minor, patch)) => Ok(Version {
                     version: core.to_string(),
+                    pep440: core.to_string(),
                     major,
                     minor,
                     patch,
@@ -201,6 +249,15 @@ impl Grammar {
         }
         let parsed = match self.scheme {
             Scheme::Semver => self.parse_semver(rest),
+            // Any spelling: the normal form is parsed, the tag's spelling kept.
+            Scheme::Pep440 if self.pep440_any => {
+                pep440_normal(rest)
+                    .and_then(|n| self.parse_pep440(&n))
+                    .map(|v| Version {
+                        version: rest.to_string(),
+                        ..v
+                    })
+            }
             Scheme::Pep440 => self.parse_pep440(rest),
         };
         parsed.map_or_else(reject, Ok)
@@ -221,6 +278,7 @@ impl Grammar {
         }
         Some(Version {
             version: s.to_string(),
+            pep440: s.to_string(),
             major: v.major,
             minor: v.minor,
             patch: v.patch,
@@ -265,6 +323,7 @@ impl Grammar {
         };
         Some(Version {
             version: s.to_string(),
+            pep440: s.to_string(),
             major,
             minor,
             patch,
@@ -370,6 +429,31 @@ mod tests {
             let v = g.parse(tag).unwrap_or_else(|e| panic!("{tag}: {e}"));
             assert_eq!(v.prerelease, pre, "{tag}");
         }
+        // Any spelling PEP 440 normalises (the default): the tag's spelling
+        // is the version, the normal form is `pep440`.
+        for (tag, normal, pre) in [
+            ("1.2.0-rc1", "1.2.0rc1", "rc1"),
+            ("1.2.0.rc1", "1.2.0rc1", "rc1"),
+            ("1.2.0.RC.01", "1.2.0rc1", "rc1"),
+            ("1.2.0c1", "1.2.0rc1", "rc1"),
+            ("1.2.0-alpha.2", "1.2.0a2", "a2"),
+            ("1.2.0.dev", "1.2.0.dev0", "dev0"),
+            ("1.2.0-1", "1.2.0.post1", ""),
+            ("1.2.0rev2", "1.2.0.post2", ""),
+            ("01.2.0", "1.2.0", ""),
+        ] {
+            let v = g.parse(tag).unwrap_or_else(|e| panic!("{tag}: {e}"));
+            assert_eq!(
+                (v.version.as_str(), v.pep440.as_str(), v.prerelease.as_str()),
+                (tag, normal, pre)
+            );
+        }
+        for bad in ["v1.2.0", "1.2", "1.2.0rc1rc2", "1.2.0-", "1.2.0.x1", "1.2.0foo"] {
+            assert!(g.parse(bad).is_err(), "{bad}");
+        }
+        let canonical = grammar(
+            "{scheme: pep440, tag-prefix: '', prereleases: [rc, alpha, beta, dev], pep440-spelling: canonical}",
+        );
         for bad in [
             "v1.2.0",
             "1.2",
@@ -379,8 +463,9 @@ mod tests {
             "1.2.0.dev",
             "1.2.0c1",
         ] {
-            assert!(g.parse(bad).is_err(), "{bad}");
+            assert!(canonical.parse(bad).is_err(), "{bad}");
         }
+        assert_eq!(canonical.parse("1.2.0rc1").unwrap().pep440, "1.2.0rc1");
         let strict = grammar("{scheme: pep440, tag-prefix: ''}");
         assert!(strict.parse("1.2.0.dev3").is_err());
         assert!(strict.parse("1.2.0b2").is_ok());

@@ -113,6 +113,22 @@ pub struct Versioning {
     /// Files whose version must equal the tag's version.
     #[serde(default)]
     pub version_files: Vec<String>,
+    /// pep440: which spellings of a version a tag may use.
+    #[serde(default)]
+    pub pep440_spelling: Pep440Spelling,
+}
+
+/// The spellings of a PEP 440 version that tags may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Pep440Spelling {
+    /// Every spelling PEP 440 normalises (`1.2.0.rc1`, `1.2.0-rc1`,
+    /// `1.2.0rc1`, `1.2.0-alpha.2`, `1.2.0-1`, `1.2.0.dev`); `{version}`
+    /// keeps the tag's spelling and `{pep440}` is the normal form.
+    #[default]
+    Any,
+    /// Only the normal form (`1.2.0rc1`, `1.2.0.post1`, `1.2.0.dev1`).
+    Canonical,
 }
 
 impl Default for Versioning {
@@ -123,6 +139,7 @@ impl Default for Versioning {
             prereleases: default_prereleases(),
             stable_suffix: None,
             version_files: Vec::new(),
+            pep440_spelling: Pep440Spelling::Any,
         }
     }
 }

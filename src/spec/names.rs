@@ -127,6 +127,7 @@ pub fn version_file_supported(path: &str) -> bool {
 /// Every placeholder that exists somewhere in a spec.
 pub const PLACEHOLDERS: &[&str] = &[
     "version",
+    "pep440",
     "major",
     "minor",
     "patch",

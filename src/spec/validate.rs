@@ -131,7 +131,7 @@ fn re(s: &str) -> Regex {
     Regex::new(s).expect("valid regex")
 }
 
-const VERSION_PLACEHOLDERS: &[&str] = &["version", "major", "minor", "patch", "prerelease", "sha7"];
+const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
 
 /// Job ids that wfgen's release.yml uses itself.
 pub const RESERVED_JOBS: &[&str] = &[
