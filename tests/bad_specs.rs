@@ -16,6 +16,18 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
     let s = |t: &str| t.as_bytes().to_vec();
     let p = |l: usize, c: usize| format!("{l}:{c}");
     vec![
+        (
+            "triggers.pull-request of an unknown mode",
+            base("triggers:\n  pull-request: always\n"),
+            p(5, 17),
+            "unknown value",
+        ),
+        (
+            "a Python workflow named like pull-request.yml",
+            base("python:\n  - { name: demo, workflow: pull-request }\n"),
+            p(5, 29),
+            "taken",
+        ),
         // The robustness cases of the issue, with exactly its inputs.
         (
             "254 nested block sequences",

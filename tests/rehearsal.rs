@@ -515,6 +515,10 @@ enum Kind {
     /// publish job from running (act ends a run at a failed job inside a
     /// called workflow, so this is where those conditions are exercised).
     FailGate,
+    /// A `pull_request` event runs pull-request.yml (`triggers.pull-request`):
+    /// the release's tag script accepts the pull request's tag, and the run
+    /// publishes nothing and gives no step a secret.
+    PullRequest,
 }
 
 /// Why a re-run over a published release fails.
@@ -526,6 +530,9 @@ struct Step {
     dispatch: bool,
     /// `ref` of the event: `refs/tags/T` or `refs/heads/main`.
     git_ref: String,
+    /// A `pull_request` event of this number (pull-request.yml) instead of
+    /// a push or dispatch of release.yml; `tag` is the tag it plans.
+    pull_request: Option<u64>,
     /// None: every job succeeds and what is published equals `wfgen plan`.
     /// Some(line): the run fails, with this in its log (the failure the
     /// scenario is about, not another), and publishes nothing anywhere.
@@ -551,6 +558,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         tag: tag.to_string(),
         dispatch,
         git_ref: format!("refs/tags/{tag}"),
+        pull_request: None,
         fails_with: None,
     };
     let failing_on = |tag: &str, dispatch: bool, why: &str| Step {
@@ -713,6 +721,21 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 return Err(format!("no stand-in can fail the gate `{run}`"));
             }
         }
+        Kind::PullRequest => {
+            let mode = spec.yaml["triggers"]["pull-request"].as_str().unwrap_or("none");
+            if mode == "none" {
+                return Err("the spec runs nothing on pull requests (triggers.pull-request)".into());
+            }
+            // The tag pull-request.yml names for pull request 42.
+            let template = tag_template(fixture);
+            s.steps = vec![Step {
+                tag: template.replace("{number}", &PULL_REQUEST.to_string()),
+                dispatch: false,
+                git_ref: "refs/heads/main".into(),
+                pull_request: Some(PULL_REQUEST),
+                fails_with: None,
+            }];
+        }
         Kind::FailChart => {
             if spec.seq("helm").is_empty() {
                 return Err("the spec has no helm charts".into());
@@ -721,6 +744,89 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         }
     }
     Ok(s)
+}
+
+/// The number of the rehearsal's pull request.
+const PULL_REQUEST: u64 = 42;
+
+/// The tag template (`TAG_TEMPLATE`) of the generated pull-request.yml of a
+/// subject's spec, read from what wfgen writes.
+fn tag_template(subject: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(subject_spec(subject), dir.path().join("wfgen.yaml")).unwrap();
+    for (rel, text) in subject_files(subject) {
+        write(&dir.path().join(&rel), &text);
+    }
+    common::wfgen()
+        .current_dir(dir.path())
+        .args(["--spec", "wfgen.yaml", "generate"])
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(dir.path().join(".github/workflows/pull-request.yml")).unwrap();
+    let wf: Yaml = yaml_serde::from_str(&text).unwrap();
+    wf["jobs"]["plan"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .find_map(|st| st["env"]["TAG_TEMPLATE"].as_str().map(String::from))
+        .expect("pull-request.yml names its tag in TAG_TEMPLATE")
+}
+
+/// What a pull request's run did wrong: a failed run, a step that saw a
+/// secret, a publication, a workflow that names a secret, a tag script that
+/// did not accept the pull request's tag.
+fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Published, plan: &Json) -> Vec<String> {
+    let mut problems = vec![];
+    if !act.success {
+        problems.push("act failed: the pull request's run must succeed".into());
+    }
+    if !got.is_empty() {
+        problems.push("a pull request published something".into());
+    }
+    let recs = records(&sc.state);
+    for r in &recs[from..] {
+        if is_publication(r) {
+            problems.push(format!("a pull request published: {r}"));
+        }
+        if r["secrets_seen"].as_i64().unwrap_or(0) > 0 {
+            problems.push(format!("a step of a pull request saw a secret: {r}"));
+        }
+    }
+    let checked_out = recs[from..]
+        .iter()
+        .any(|r| r["action"].as_str() == Some("actions/checkout") && r["status"].as_i64() == Some(0));
+    if !checked_out {
+        problems.push("the pull request's run checked nothing out".into());
+    }
+    let text = std::fs::read_to_string(sc.repo.join(".github/workflows/pull-request.yml")).unwrap();
+    if text.contains("secrets.") || text.contains("github.token") {
+        problems.push("pull-request.yml names a secret or the token".into());
+    }
+    for bad in ["pull_request_target", ": write"] {
+        if text.contains(bad) {
+            problems.push(format!("pull-request.yml contains `{bad}`"));
+        }
+    }
+    if plan["valid"].as_bool() != Some(true) {
+        problems.push(format!("wfgen plan refuses the pull request's tag: {plan}"));
+    }
+    let log = std::fs::read_to_string(&act.log).unwrap_or_default();
+    if !log.contains("Success - Main Check the tag with the release's tag script") {
+        problems.push("the tag script did not run, or did not accept the tag".into());
+    }
+    // The script's values are those of `wfgen plan` for the same tag.
+    for (key, field) in [("tag", "tag"), ("version", "version"), ("is-prerelease", "prerelease")] {
+        let want = match &plan[field] {
+            Json::String(v) => v.clone(),
+            v => v.to_string(),
+        };
+        if !log.contains(&format!("::set-output:: {key}={want}\n")) {
+            problems.push(format!(
+                "the tag script did not output {key}={want}, as wfgen plan does"
+            ));
+        }
+    }
+    problems
 }
 
 // ---- what was published ------------------------------------------------------------
@@ -1541,7 +1647,12 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
         "full_name": spec.repository, "name": name, "owner": {"login": owner},
         "default_branch": "main", "html_url": format!("https://github.com/{}", spec.repository)
     });
-    let event = if step.dispatch {
+    let event = if let Some(number) = step.pull_request {
+        serde_json::json!({"action": "synchronize", "number": number, "repository": repository,
+                           "pull_request": {"number": number, "head": {"sha": sha, "ref": "feature"},
+                                            "base": {"ref": "main", "sha": sha}},
+                           "sender": {"login": "rehearsal"}})
+    } else if step.dispatch {
         serde_json::json!({"ref": step.git_ref, "inputs": {"tag": step.tag}, "repository": repository,
                            "sender": {"login": "rehearsal"}})
     } else {
@@ -1559,10 +1670,19 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
     .unwrap();
     let mut cmd = Command::new(act_bin());
     cmd.current_dir(&sc.repo)
-        .arg(if step.dispatch { "workflow_dispatch" } else { "push" })
+        .arg(match (step.pull_request, step.dispatch) {
+            (Some(_), _) => "pull_request",
+            (None, true) => "workflow_dispatch",
+            (None, false) => "push",
+        })
         .arg("-e")
         .arg(&event_file)
-        .args(["-W", ".github/workflows/release.yml"])
+        .arg("-W")
+        .arg(if step.pull_request.is_some() {
+            ".github/workflows/pull-request.yml"
+        } else {
+            ".github/workflows/release.yml"
+        })
         .args(["--action-offline-mode", "--no-skip-checkout", "--no-cache-server"])
         .arg("--action-cache-path")
         .arg(sc.root.join("act-cache"))
@@ -1697,12 +1817,20 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         }
         let what = format!(
             "run {n} ({} {} ref {})",
-            if step.dispatch { "workflow_dispatch" } else { "push" },
+            match (step.pull_request, step.dispatch) {
+                (Some(_), _) => "pull_request",
+                (None, true) => "workflow_dispatch",
+                (None, false) => "push",
+            },
             step.tag,
             step.git_ref
         );
         let mut step_problems = vec![];
-        if step.fails_with.is_none() {
+        if step.pull_request.is_some() {
+            for d in pull_request_problems(&sc, from, &act, &got, &plan) {
+                step_problems.push(format!("{what}: {d}"));
+            }
+        } else if step.fails_with.is_none() {
             if !act.success {
                 step_problems.push(format!(
                     "{what}: act failed (a job failed); expected every job to succeed"
@@ -1847,6 +1975,7 @@ scenarios! {
     llm_proxy_fail_gate: "llm-proxy", FailGate;
     llm_proxy_fail_verify: "llm-proxy", FailVerify;
     llm_proxy_promotion_of_failed: "llm-proxy", PromotionOfFailed;
+    llm_proxy_pull_request: "llm-proxy", PullRequest;
     cluster_tool_release: "cluster-tool", Release;
     cluster_tool_prerelease: "cluster-tool", Prerelease;
     cluster_tool_promotion: "cluster-tool", Promotion;
@@ -1862,6 +1991,7 @@ scenarios! {
     cluster_tool_fail_gate: "cluster-tool", FailGate;
     cluster_tool_fail_verify: "cluster-tool", FailVerify;
     cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
+    cluster_tool_pull_request: "cluster-tool", PullRequest;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
     opsml_promotion: "opsml", Promotion;
@@ -1877,6 +2007,7 @@ scenarios! {
     opsml_fail_gate: "opsml", FailGate;
     opsml_fail_verify: "opsml", FailVerify;
     opsml_promotion_of_failed: "opsml", PromotionOfFailed;
+    opsml_pull_request: "opsml", PullRequest;
     model_server_release: "model-server", Release;
     model_server_prerelease: "model-server", Prerelease;
     model_server_promotion: "model-server", Promotion;
@@ -1892,6 +2023,7 @@ scenarios! {
     model_server_fail_gate: "model-server", FailGate;
     model_server_fail_verify: "model-server", FailVerify;
     model_server_promotion_of_failed: "model-server", PromotionOfFailed;
+    model_server_pull_request: "model-server", PullRequest;
     wfgen_release: "wfgen", Release;
     wfgen_prerelease: "wfgen", Prerelease;
     wfgen_fail_binary: "wfgen", FailBinary;

@@ -7,6 +7,7 @@ pub mod graph;
 pub mod helm;
 pub mod imagebins;
 pub mod pins;
+pub mod pullrequest;
 pub mod python;
 pub mod registries;
 pub mod release;
@@ -47,6 +48,8 @@ pub struct Plan {
     pub jobs: Vec<crate::spec::CustomJob>,
     /// How release.yml calls the other workflows.
     pub local_calls: crate::spec::LocalCalls,
+    /// What pull requests run (pull-request.yml).
+    pub pull_request: crate::spec::PullRequest,
 }
 
 pub use graph::{Access, Permission};
@@ -116,6 +119,7 @@ impl Plan {
             pins: pins::resolve(spec),
             jobs: spec.jobs.clone(),
             local_calls: spec.output.local_calls,
+            pull_request: spec.triggers.pull_request,
         }
     }
 

@@ -123,6 +123,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "python.yml.j2",
     "docker.yml.j2",
     "helm-publish.yml.j2",
+    "pull-request.yml.j2",
 ];
 
 fn environment() -> Environment<'static> {
@@ -206,6 +207,13 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
             "helm-publish.yml.j2",
             "helm-publish.yml",
             Value::from_serialize(h),
+        ));
+    }
+    if let Some(pr) = crate::plan::pullrequest::plan(plan) {
+        out.push(render_one(
+            "pull-request.yml.j2",
+            "pull-request.yml",
+            Value::from_serialize(&pr),
         ));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

@@ -163,6 +163,12 @@ pub struct Triggers {
     /// workflow_dispatch with a `tag` input, to re-run a release of an existing tag.
     #[serde(default = "yes")]
     pub dispatch: bool,
+    /// What pull requests run: `none`, or `plan`: pull-request.yml runs the
+    /// release's tag script on a tag made from the pull request's number,
+    /// read-only and without secrets, so a spec whose tag grammar the release
+    /// would refuse fails before it is merged.
+    #[serde(default)]
+    pub pull_request: PullRequest,
 }
 
 impl Default for Triggers {
@@ -170,8 +176,20 @@ impl Default for Triggers {
         Triggers {
             tags: true,
             dispatch: true,
+            pull_request: PullRequest::None,
         }
     }
+}
+
+/// What release work runs on pull requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PullRequest {
+    /// Nothing: no workflow runs on pull requests.
+    #[default]
+    None,
+    /// Check the tag grammar with the release's own tag script.
+    Plan,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

@@ -376,7 +376,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "workflow name",
                 "the file name without `.yml`, also a job id: letters, digits, `-` and `_`, starting with a letter",
             );
-            if ["release", "build-assets", "docker", "helm-publish"].contains(&w.as_str()) {
+            if ["release", "build-assets", "docker", "helm-publish", "pull-request"].contains(&w.as_str()) {
                 c.err(
                     p.key("workflow"),
                     Part::Value,

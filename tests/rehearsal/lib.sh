@@ -20,13 +20,20 @@ record() {
     ) 9>>"$REHEARSAL_DIR/record.lock"
 }
 
+# secrets_seen: how many variables of the environment hold the fake value of
+# a spec secret (`rehearsal-secret-NAME`, act -s): a step that was given no
+# secret sees none.
+secrets_seen() {
+    env | grep -c 'rehearsal-secret-' || true
+}
+
 # record_tool NAME ARGS...: records a stand-in's invocation.
 record_tool() {
     local name=$1 extra=${REHEARSAL_EXTRA:-null}
     shift
     record "$(jq -cn --arg tool "$name" --arg cwd "$PWD" --arg job "${GITHUB_JOB:-}" \
-        --argjson extra "$extra" \
-        '{kind: "tool", tool: $tool, job: $job, cwd: $cwd, argv: $ARGS.positional, extra: $extra}' --args -- "$@")"
+        --argjson extra "$extra" --argjson secrets "$(secrets_seen)" \
+        '{kind: "tool", tool: $tool, job: $job, cwd: $cwd, argv: $ARGS.positional, extra: $extra, secrets_seen: $secrets}' --args -- "$@")"
 }
 
 # should_fail NAME TEXT: true when REHEARSAL_FAIL asks NAME to fail on TEXT.
