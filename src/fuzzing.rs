@@ -169,10 +169,18 @@ pub fn pins_sync_roundtrip(base: &str, data: &[u8]) {
         values(&new_text),
         "a value outside pins: changed:\n{new_text}"
     );
-    // Every whole-line comment kept.
-    for line in text.lines().filter(|l| l.trim_start().starts_with('#')) {
+    // Every whole-line comment kept (lines as YAML breaks them: CRLF, LF or
+    // a bare CR).
+    let yaml_lines = |t: &str| -> Vec<String> {
+        t.split("\r\n")
+            .flat_map(|l| l.split(['\r', '\n']))
+            .map(String::from)
+            .collect()
+    };
+    let new_lines = yaml_lines(&new_text);
+    for line in yaml_lines(&text).iter().filter(|l| l.trim_start().starts_with('#')) {
         assert!(
-            new_text.lines().any(|n| n == line),
+            new_lines.iter().any(|n| n == line),
             "the comment {line:?} was lost:\n{new_text}"
         );
     }

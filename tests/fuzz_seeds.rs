@@ -150,6 +150,9 @@ fn fuzz_findings_stay_fixed() {
             match target.file_name().unwrap().to_str().unwrap() {
                 "check_workflow" => fuzzing::check_workflow(p, rest),
                 "spec_pipeline" => fuzzing::spec_pipeline(&data),
+                "pins_sync_roundtrip" => {
+                    fuzzing::pins_sync_roundtrip(&fixture(FIXTURES[*first as usize % FIXTURES.len()]), rest)
+                }
                 other => panic!("tests/data/fuzz/{other}: no such fuzz target here"),
             }
             ran += 1;

@@ -144,6 +144,12 @@ pub fn edit(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<String, String> {
     Err(first_err.unwrap_or_else(|| format!("cannot find where to write `pins:` in {}", spec.name)))
 }
 
+/// Whether `text` ends with a line break: `\n`, or a bare `\r`, which YAML
+/// also reads as one (a `\n` after it would join the two into one CRLF).
+fn ends_with_break(text: &str) -> bool {
+    text.ends_with('\n') || text.ends_with('\r')
+}
+
 /// The line ending of `text`: CRLF when its first line ends so, else LF.
 fn line_ending(text: &str) -> &'static str {
     match text.find('\n') {
@@ -257,7 +263,7 @@ fn candidates(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<Vec<String>, String>
     // The end of the line holding byte `i` (after its line break).
     let next_line = |i: usize| text[i..].find('\n').map(|j| i + j + 1).unwrap_or(text.len());
     let lines = |indent: &str, at: usize| -> String {
-        let pre = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+        let pre = if at == text.len() && !text.is_empty() && !ends_with_break(text) {
             nl
         } else {
             ""
@@ -306,7 +312,7 @@ fn candidates(spec: &LoadedSpec, adopt: &[Adopt]) -> Result<Vec<String>, String>
         }
         (None, _) => {
             let block = |at: usize| {
-                let pre = if at == text.len() && !text.is_empty() && !text.ends_with('\n') {
+                let pre = if at == text.len() && !text.is_empty() && !ends_with_break(text) {
                     nl
                 } else {
                     ""
@@ -543,6 +549,12 @@ mod tests {
         // No final newline in the original.
         let out = edited(text.trim_end(), &[adopt("actions/checkout")]);
         assert!(out.contains("{ name: demo }\n# Action pins"), "{out}");
+        // A bare CR is a line break for YAML: the block follows it, and the
+        // text before is kept byte for byte (found by cargo fuzz: a `\n`
+        // after it joined the two breaks into one CRLF).
+        let cr = "wfgen: 1\nproject: { name: demo }\n# a comment \r\r\r";
+        let out = edited(cr, &[adopt("actions/checkout")]);
+        assert!(out.starts_with(&format!("{cr}# Action pins")), "{out:?}");
     }
 
     #[test]
