@@ -368,6 +368,27 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(8, 24),
             "libc",
         ),
+        // Build keys of binaries.
+        (
+            "a Go key on a Rust binary",
+            base("binaries:\n  - { name: s, kind: rust, ldflags: '-s', targets: [x86_64-unknown-linux-gnu] }\n"),
+            p(5, 28),
+            "does nothing",
+        ),
+        (
+            "a cargo argument wfgen sets",
+            base(
+                "binaries:\n  - { name: s, kind: rust, cargo-args: [--locked, --release], targets: [x86_64-unknown-linux-gnu] }\n",
+            ),
+            p(5, 51),
+            "sets",
+        ),
+        (
+            "an unknown placeholder in ldflags",
+            base("binaries:\n  - { name: s, kind: go, ldflags: '-X main.v={tag}', targets: [linux/amd64] }\n"),
+            p(5, 46),
+            "ldflags",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

@@ -1025,6 +1025,55 @@ fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
     problems
 }
 
+/// Go binaries with `ldflags`: each build stamped the tag's version, the full
+/// commit and an RFC 3339 date, with the spec's `env` (GOFLAGS) set.
+fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) -> Vec<String> {
+    let stamped: Vec<Yaml> = spec
+        .seq("binaries")
+        .into_iter()
+        .filter(|b| b["kind"].as_str() == Some("go") && b["ldflags"].is_string())
+        .collect();
+    if stamped.is_empty() {
+        return vec![];
+    }
+    let date = regex::Regex::new(r"main\.date=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}").unwrap();
+    let commit = regex::Regex::new(r"main\.commit=[0-9a-f]{40}\b").unwrap();
+    let mut problems = vec![];
+    let builds: Vec<Json> = records(dir)
+        .into_iter()
+        .skip(from)
+        .filter(|r| r["tool"] == "go" && r["argv"][0] == "build")
+        .collect();
+    if builds.is_empty() {
+        problems.push("no go build ran".into());
+    }
+    for r in builds {
+        let argv = strs(&r["argv"]);
+        let ldflags = argv
+            .iter()
+            .position(|a| a == "-ldflags")
+            .and_then(|i| argv.get(i + 1))
+            .cloned()
+            .unwrap_or_default();
+        if !ldflags.contains(&format!("main.version={version} "))
+            || !commit.is_match(&ldflags)
+            || !date.is_match(&ldflags)
+        {
+            problems.push(format!(
+                "go build stamped `{ldflags}`, not version {version}, the commit and its date"
+            ));
+        }
+        let want = stamped[0]["env"]["GOFLAGS"].as_str().unwrap_or("");
+        if r["extra"]["goflags"].as_str() != Some(want) {
+            problems.push(format!(
+                "go build ran with GOFLAGS={:?}, not {want:?}",
+                r["extra"]["goflags"]
+            ));
+        }
+    }
+    problems
+}
+
 /// A verify job of the spec gets the build stage's images by digest in
 /// RELEASE_IMAGES: one `name@sha256:<digest> <platform>` per build that ran.
 fn verify_images_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
@@ -1841,6 +1890,12 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             }
             if act.success {
                 for d in custom_job_problems(&spec, &sc.state, from, &plan) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
+            if act.success && !step.tag.ends_with(spec.stable_suffix.as_deref().unwrap_or("\u{0}")) {
+                let version = plan["version"].as_str().unwrap_or("");
+                for d in go_build_problems(&spec, &sc.state, from, version) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }

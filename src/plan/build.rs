@@ -31,6 +31,8 @@ pub struct BuildPlan {
     /// `concurrency.group` prefix; the group is `<prefix>-<tag>`.
     pub concurrency: String,
     pub stage_dir: String,
+    /// The tag prefix, which `{version}` of Go's ldflags leaves out.
+    pub tag_prefix: String,
     /// download-artifact `pattern` that matches exactly the artifacts of
     /// this workflow (a `{a,b}` brace list of the entries' artifact names).
     pub artifact_pattern: String,
@@ -65,6 +67,17 @@ pub struct BuildEntry {
     pub build: String,
     /// Cargo subcommand: `build`, or `zigbuild` ("" for Go).
     pub cargo: String,
+    /// Rust: the cargo arguments after the subcommand and before `--target`
+    /// (profile, `--bin`, the spec's `cargo-args`), one word each, space-separated.
+    pub cargo_args: String,
+    /// Go: `-ldflags` template ({version} {sha} {date} expanded in the job).
+    pub ldflags: String,
+    /// Go: more `go build` flags, space-separated.
+    pub go_flags: String,
+    /// Go: build tags, comma-separated.
+    pub go_tags: String,
+    /// Go: `NAME=value` lines exported before the build.
+    pub go_env: String,
     /// Go only: GOOS and GOARCH.
     pub goos: String,
     pub goarch: String,
@@ -106,6 +119,21 @@ pub fn exact_pattern(names: &[String]) -> String {
     }
 }
 
+/// The cargo arguments of a Rust binary besides `--target` and `-p`:
+/// the profile, `--bin`, and the spec's `cargo-args` (default `--locked`).
+fn cargo_args(b: &crate::spec::Binary) -> String {
+    let mut args: Vec<String> = match b.profile.as_deref() {
+        None | Some("release") => vec!["--release".into()],
+        Some(p) => vec!["--profile".into(), p.into()],
+    };
+    if let Some(bin) = &b.bin {
+        args.push("--bin".into());
+        args.push(bin.clone());
+    }
+    args.extend(b.cargo_args.clone().unwrap_or_else(|| vec!["--locked".into()]));
+    args.join(" ")
+}
+
 pub fn plan(spec: &Spec) -> Option<BuildPlan> {
     if spec.binaries.is_empty() {
         return None;
@@ -114,11 +142,8 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
     for b in &spec.binaries {
         for t in &b.targets {
             let windows = t.contains("windows");
-            let exe = if windows {
-                format!("{}.exe", b.name)
-            } else {
-                b.name.clone()
-            };
+            let stem = b.bin.clone().unwrap_or_else(|| b.name.clone());
+            let exe = if windows { format!("{stem}.exe") } else { stem };
             let (runner, build, goos, goarch, package, built_path) = match b.kind {
                 BinaryKind::Rust => {
                     let (default, how) = runners::rust(t);
@@ -128,13 +153,18 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                         RustBuild::Zigbuild => "zigbuild",
                     };
                     let package = b.package.clone().unwrap_or_else(|| b.name.clone());
+                    let profile_dir = match b.profile.as_deref().unwrap_or("release") {
+                        "dev" | "test" => "debug".to_string(),
+                        "bench" => "release".to_string(),
+                        p => p.to_string(),
+                    };
                     (
                         runners::pick(&spec.runners, t, default),
                         build,
                         String::new(),
                         String::new(),
                         package,
-                        format!("target/{t}/release/{exe}"),
+                        format!("target/{t}/{profile_dir}/{exe}"),
                     )
                 }
                 BinaryKind::Go => {
@@ -199,6 +229,23 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                 artifact: format!("bin-{}-{tslug}", b.name),
                 sbom_file: format!("{}-{tslug}.spdx.json", b.name),
                 sbom_subject,
+                cargo_args: if b.kind == BinaryKind::Rust {
+                    cargo_args(b)
+                } else {
+                    String::new()
+                },
+                ldflags: if b.kind == BinaryKind::Go {
+                    b.ldflags.clone().unwrap_or_else(|| "-s -w".into())
+                } else {
+                    String::new()
+                },
+                go_flags: if b.kind == BinaryKind::Go {
+                    b.flags.clone().unwrap_or_else(|| vec!["-trimpath".into()]).join(" ")
+                } else {
+                    String::new()
+                },
+                go_tags: b.tags.join(","),
+                go_env: b.env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
             });
         }
     }
@@ -224,6 +271,7 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
         sbom: spec.release.sbom,
         concurrency: "build-assets".into(),
         stage_dir: STAGE_DIR.into(),
+        tag_prefix: spec.versioning.tag_prefix.clone(),
         artifact_pattern: exact_pattern(&artifacts),
         subjects: entries.iter().map(|e| format!("{STAGE_DIR}/{}", e.asset)).collect(),
         rust_timeout: 90,
@@ -283,6 +331,63 @@ runners: { aarch64-apple-darwin: macos-15 }
         assert_eq!(e.sbom_subject, "Cargo.lock");
         assert!(p.has_rust && !p.has_go && p.has_musl && p.has_zigbuild);
         assert_eq!(p.build_jobs, ["build-rust"]);
+    }
+
+    #[test]
+    fn rust_bin_profile_and_cargo_args() {
+        let p = plan_of(
+            "wfgen: 1
+project: { name: x }
+binaries:
+  - { name: srv, kind: rust, bin: opsml-server, profile: dist, cargo-args: [--locked, --no-default-features], targets: [x86_64-unknown-linux-gnu, x86_64-pc-windows-msvc] }
+  - { name: cli, kind: rust, targets: [x86_64-unknown-linux-gnu] }
+",
+        );
+        let srv = &p.entries[0];
+        assert_eq!(
+            srv.cargo_args,
+            "--profile dist --bin opsml-server --locked --no-default-features"
+        );
+        assert_eq!(srv.built_path, "target/x86_64-unknown-linux-gnu/dist/opsml-server");
+        assert_eq!(
+            srv.asset, "srv-x86_64-unknown-linux-gnu.tar.gz",
+            "assets keep the binary's name"
+        );
+        assert_eq!(p.entries[1].exe, "opsml-server.exe");
+        assert_eq!(p.entries[2].cargo_args, "--release --locked");
+        assert_eq!(p.entries[2].built_path, "target/x86_64-unknown-linux-gnu/release/cli");
+    }
+
+    #[test]
+    fn go_ldflags_flags_tags_env() {
+        let p = plan_of(
+            "wfgen: 1
+project: { name: x }
+binaries:
+  - name: aicr
+    kind: go
+    package: ./cmd/aicr
+    ldflags: '-s -w -X main.version={version} -X main.commit={sha} -X main.date={date}'
+    tags: [netgo, osusergo]
+    env: { GOFLAGS: -mod=vendor }
+    targets: [linux/amd64]
+  - { name: plain, kind: go, targets: [linux/amd64] }
+",
+        );
+        let e = &p.entries[0];
+        assert_eq!(
+            e.ldflags,
+            "-s -w -X main.version={version} -X main.commit={sha} -X main.date={date}"
+        );
+        assert_eq!(
+            (e.go_flags.as_str(), e.go_tags.as_str()),
+            ("-trimpath", "netgo,osusergo")
+        );
+        assert_eq!(e.go_env, "GOFLAGS=-mod=vendor\n");
+        assert_eq!(
+            (p.entries[1].ldflags.as_str(), p.entries[1].go_flags.as_str()),
+            ("-s -w", "-trimpath")
+        );
     }
 
     #[test]

@@ -327,6 +327,29 @@ pub struct Binary {
     pub targets: Vec<String>,
     #[serde(default)]
     pub archive: ArchiveFormat,
+    /// Rust: the executable cargo builds (`--bin`) [the name].
+    #[serde(default)]
+    pub bin: Option<String>,
+    /// Rust: the cargo profile [release].
+    #[serde(default)]
+    pub profile: Option<String>,
+    /// Rust: more cargo arguments [`[--locked]`].
+    #[serde(default)]
+    pub cargo_args: Option<Vec<String>>,
+    /// Go: the linker flags; `{version}` (the tag without its prefix),
+    /// `{sha}` (the commit) and `{date}` (the commit date, RFC 3339) are
+    /// expanded [`-s -w`].
+    #[serde(default)]
+    pub ldflags: Option<String>,
+    /// Go: more `go build` flags [`[-trimpath]`].
+    #[serde(default)]
+    pub flags: Option<Vec<String>>,
+    /// Go: build tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Go: environment of the build, e.g. `GOFLAGS: -mod=vendor`.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]

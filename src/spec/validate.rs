@@ -317,6 +317,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "list at least one target, e.g. `[x86_64-unknown-linux-gnu]`".into(),
             );
         }
+        binary_build_keys(&mut c, &p, b);
         let (known, what) = match b.kind {
             BinaryKind::Rust => (names::RUST_TARGETS, "Rust target"),
             BinaryKind::Go => (names::GO_TARGETS, "Go target (goos/goarch)"),
@@ -1066,6 +1067,153 @@ const PERMISSION_SCOPES: &[&str] = &[
 
 /// `jobs:`: ids that collide with nothing, a body (`steps` or `uses`), actions
 /// with a pin, known permission scopes, secrets by name, no `${{ }}`.
+/// The build keys of a binary: the Rust ones on Rust binaries, the Go ones
+/// on Go binaries, each value a word the build passes on as it is.
+fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
+    let rust_only = [
+        ("bin", b.bin.is_some()),
+        ("profile", b.profile.is_some()),
+        ("cargo-args", b.cargo_args.is_some()),
+    ];
+    let go_only = [
+        ("ldflags", b.ldflags.is_some()),
+        ("flags", b.flags.is_some()),
+        ("tags", !b.tags.is_empty()),
+        ("env", !b.env.is_empty()),
+    ];
+    let (wrong, kind) = match b.kind {
+        BinaryKind::Rust => (&go_only[..], "a Rust binary (it is for `kind: go`)"),
+        BinaryKind::Go => (&rust_only[..], "a Go binary (it is for `kind: rust`)"),
+    };
+    for (key, set) in wrong {
+        if *set {
+            c.err(
+                p.key(*key),
+                Part::Key,
+                format!("`{key}` does nothing for {kind}"),
+                "remove it, or check `kind`".into(),
+            );
+        }
+    }
+    let word = re(r"^[^\s]+$");
+    if let Some(bin) = &b.bin {
+        c.name(
+            p.key("bin"),
+            bin,
+            &re(r"^[A-Za-z0-9_-]+$"),
+            "cargo binary name",
+            "the `name` of a `[[bin]]` target of the package, or the package's own binary",
+        );
+    }
+    if let Some(profile) = &b.profile {
+        c.name(
+            p.key("profile"),
+            profile,
+            &re(r"^[A-Za-z][A-Za-z0-9_-]*$"),
+            "cargo profile",
+            "`release`, `dev`, or a `[profile.<name>]` of Cargo.toml",
+        );
+    }
+    const SET_BY_WFGEN: &[&str] = &[
+        "--target",
+        "--release",
+        "-r",
+        "--profile",
+        "-p",
+        "--package",
+        "--bin",
+        "--features",
+        "-F",
+    ];
+    for (j, a) in b.cargo_args.iter().flatten().enumerate() {
+        let at = p.key("cargo-args").index(j);
+        if !word.is_match(a) {
+            c.err(
+                at,
+                Part::Value,
+                format!("`{a}` is not one argument"),
+                "give each argument as its own list item, without spaces".into(),
+            );
+        } else if SET_BY_WFGEN.contains(&a.split('=').next().unwrap_or(a)) {
+            c.err(
+                at,
+                Part::Value,
+                format!("wfgen sets `{a}` itself"),
+                "use `targets`, `profile`, `bin`, `package` and `features` instead".into(),
+            );
+        }
+    }
+    for (j, f) in b.flags.iter().flatten().enumerate() {
+        if !word.is_match(f) {
+            c.err(
+                p.key("flags").index(j),
+                Part::Value,
+                format!("`{f}` is not one flag"),
+                "give each flag as its own list item, without spaces (ldflags go in `ldflags`)".into(),
+            );
+        } else if f.starts_with("-ldflags") || f.starts_with("-tags") || f == "-o" {
+            c.err(
+                p.key("flags").index(j),
+                Part::Value,
+                format!("wfgen sets `{f}` itself"),
+                "use `ldflags` and `tags`; the output path is wfgen's".into(),
+            );
+        }
+    }
+    for (j, t) in b.tags.iter().enumerate() {
+        c.name(
+            p.key("tags").index(j),
+            t,
+            &re(r"^[A-Za-z0-9_.]+$"),
+            "Go build tag",
+            "build tags are words of letters, digits, `_` and `.`",
+        );
+    }
+    for (k, v) in &b.env {
+        let at = p.key("env").key(k.as_str());
+        if !re(r"^[A-Za-z_][A-Za-z0-9_]*$").is_match(k) || k.to_ascii_uppercase().starts_with("GITHUB_") {
+            c.err(
+                at,
+                Part::Key,
+                format!("`{k}` is not an environment variable name wfgen can set"),
+                "letters, digits and `_`, not starting with GITHUB_".into(),
+            );
+        } else if v.contains(['\n', '\r']) {
+            c.err(
+                at,
+                Part::Value,
+                format!("the value of `{k}` holds a line break"),
+                "an environment value is one line".into(),
+            );
+        }
+    }
+    if let Some(l) = &b.ldflags {
+        match placeholders(l) {
+            Err((_, msg)) => c.err(
+                p.key("ldflags"),
+                Part::Value,
+                format!("malformed placeholder in `{l}`: {msg}"),
+                "placeholders are written `{name}`, e.g. `{version}`".into(),
+            ),
+            Ok(found) => {
+                for (name, range) in found {
+                    if !["version", "sha", "date"].contains(&name.as_str()) {
+                        c.err_in(p.key("ldflags"), &l[range], format!("placeholder `{{{name}}}` cannot be used in ldflags"), "ldflags take `{version}` (the tag without its prefix), `{sha}` (the commit) and `{date}` (the commit date)".into());
+                    }
+                }
+            }
+        }
+        if l.contains(['\n', '\r']) {
+            c.err(
+                p.key("ldflags"),
+                Part::Value,
+                "ldflags hold a line break".into(),
+                "write the flags on one line".into(),
+            );
+        }
+    }
+}
+
 /// The secret names of a registry login: valid names, none of GitHub's.
 fn login_secrets(c: &mut Ctx, at: &YPath, l: &crate::spec::Login) {
     let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
