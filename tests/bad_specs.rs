@@ -389,6 +389,14 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(5, 46),
             "ldflags",
         ),
+        (
+            "an include outside the repository",
+            base(
+                "binaries:\n  - { name: s, kind: rust, include: [../secrets.txt], targets: [x86_64-unknown-linux-gnu] }\n",
+            ),
+            p(5, 38),
+            "inside the repository",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

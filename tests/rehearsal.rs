@@ -260,6 +260,20 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         &repo.join("README.md"),
         &format!("# rehearsal of {}\n", spec.repository),
     );
+    // What the binaries' `include` names: a file for each name or glob (the
+    // glob's stem), a directory with a file for each `from`.
+    for b in spec.seq("binaries") {
+        for inc in b["include"].as_sequence().cloned().unwrap_or_default() {
+            if let Some(f) = inc.as_str() {
+                let name = f.split(['*', '?', '[']).next().unwrap_or(f);
+                if !repo.join(name).exists() {
+                    write(&repo.join(name), "included by the rehearsal\n");
+                }
+            } else if let Some(from) = inc["from"].as_str() {
+                write(&repo.join(from).join("index.html"), "<p>rehearsal</p>\n");
+            }
+        }
+    }
     // Every target (gates, your jobs' `make X`) is recorded with its job, and
     // fails when REHEARSAL_FAIL holds `make:<target>`. The targets are the
     // ones the spec names, phony: a directory of that name (deploy/) must not
@@ -1020,6 +1034,47 @@ fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
                     }
                 }
             }
+        }
+    }
+    problems
+}
+
+/// Binaries with `include`: every tar.gz archive of theirs on the GitHub
+/// release holds the executable and each included file or directory.
+fn include_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
+    let assets = dir.join("gh/assets").join(tag.replace('/', "_"));
+    let mut problems = vec![];
+    for b in spec.seq("binaries") {
+        let incs = b["include"].as_sequence().cloned().unwrap_or_default();
+        if incs.is_empty() || !assets.is_dir() {
+            continue;
+        }
+        let name = b["name"].as_str().unwrap_or("");
+        let want: Vec<String> = incs
+            .iter()
+            .map(|i| match i.as_str() {
+                Some(f) => f.split(['*', '?', '[']).next().unwrap_or(f).to_string(),
+                None => format!("{}/index.html", i["to"].as_str().unwrap_or("")),
+            })
+            .collect();
+        let mut seen = 0;
+        for e in std::fs::read_dir(&assets).unwrap().flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            if !(file.starts_with(&format!("{name}-")) && file.ends_with(".tar.gz")) {
+                continue;
+            }
+            seen += 1;
+            let out = Command::new("tar").arg("-tzf").arg(e.path()).output().unwrap();
+            let list = String::from_utf8_lossy(&out.stdout).into_owned();
+            let entries: Vec<&str> = list.lines().map(|l| l.trim_start_matches("./")).collect();
+            for w in want.iter().chain(std::iter::once(&name.to_string())) {
+                if !entries.contains(&w.as_str()) {
+                    problems.push(format!("{file} lacks `{w}` (it holds {entries:?})"));
+                }
+            }
+        }
+        if seen == 0 {
+            problems.push(format!("no tar.gz archive of `{name}` on the release to look into"));
         }
     }
     problems
@@ -1896,6 +1951,11 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             if act.success && !step.tag.ends_with(spec.stable_suffix.as_deref().unwrap_or("\u{0}")) {
                 let version = plan["version"].as_str().unwrap_or("");
                 for d in go_build_problems(&spec, &sc.state, from, version) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
+            if act.success && got.release.is_some() {
+                for d in include_problems(&spec, &sc.state, &step.tag) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }

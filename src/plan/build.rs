@@ -78,6 +78,8 @@ pub struct BuildEntry {
     pub go_tags: String,
     /// Go: `NAME=value` lines exported before the build.
     pub go_env: String,
+    /// More files of the archive: `file:GLOB` and `dir:FROM:TO` lines.
+    pub include: String,
     /// Go only: GOOS and GOARCH.
     pub goos: String,
     pub goarch: String,
@@ -245,6 +247,16 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
                     String::new()
                 },
                 go_tags: b.tags.join(","),
+                include: b
+                    .include
+                    .iter()
+                    .map(|i| match i {
+                        crate::spec::Include::File(f) => format!("file:{f}\n"),
+                        crate::spec::Include::Dir(d) => {
+                            format!("dir:{}:{}\n", d.from.trim_end_matches('/'), d.to.trim_end_matches('/'))
+                        }
+                    })
+                    .collect(),
                 go_env: b.env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
             });
         }

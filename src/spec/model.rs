@@ -327,6 +327,11 @@ pub struct Binary {
     pub targets: Vec<String>,
     #[serde(default)]
     pub archive: ArchiveFormat,
+    /// More files in the archive, beside the executable: files and globs
+    /// of the repository (at the archive's root), or `{ from, to }`
+    /// directories.
+    #[serde(default)]
+    pub include: Vec<Include>,
     /// Rust: the executable cargo builds (`--bin`) [the name].
     #[serde(default)]
     pub bin: Option<String>,
@@ -537,6 +542,25 @@ pub struct Variant {
     /// The release binaries of this variant [the image's].
     #[serde(default)]
     pub binaries: Option<Vec<ImageBinary>>,
+}
+
+/// An `include` entry of a binary's archive.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Include {
+    /// A file or a glob of the repository, placed at the archive's root.
+    File(String),
+    /// A directory of the repository, placed at `to` in the archive.
+    Dir(IncludeDir),
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct IncludeDir {
+    /// The directory, from the repository root.
+    pub from: String,
+    /// Its path in the archive.
+    pub to: String,
 }
 
 /// A binary of the release in an image's build context.

@@ -1187,6 +1187,30 @@ fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
             );
         }
     }
+    for (j, inc) in b.include.iter().enumerate() {
+        let at = p.key("include").index(j);
+        let paths: Vec<(YPath, &str)> = match inc {
+            crate::spec::Include::File(f) => vec![(at.clone(), f.as_str())],
+            crate::spec::Include::Dir(d) => vec![(at.key("from"), d.from.as_str()), (at.key("to"), d.to.as_str())],
+        };
+        for (pp, path) in paths {
+            let bad = path.is_empty()
+                || path.starts_with('/')
+                || path.split('/').any(|c| c == "..")
+                || path.contains([':', '\\', '\n', '\r']);
+            if bad {
+                c.err(pp, Part::Value, format!("`{path}` is not a path inside the repository"), "write a relative path from the repository root, without `..`, `:` or `\\`, e.g. `README.md`, `LICENSE*` or `{ from: ui/dist, to: ui }`".into());
+            }
+        }
+        if b.archive == crate::spec::ArchiveFormat::None {
+            c.err(
+                at,
+                Part::Value,
+                "`include` needs an archive; this binary has `archive: none`".into(),
+                "use `archive: auto` (tar.gz, zip on Windows), or remove `include`".into(),
+            );
+        }
+    }
     if let Some(l) = &b.ldflags {
         match placeholders(l) {
             Err((_, msg)) => c.err(
