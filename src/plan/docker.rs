@@ -106,6 +106,9 @@ pub struct DigestsPlan {
     /// `artifact name platform` lines: which image and platform each digest
     /// artifact is of (the image's first name).
     pub table: String,
+    /// `if:` of the job: the build stage, after the builds that ran, when at
+    /// least one did (a pre-release may build no image: nothing to list).
+    pub condition: String,
 }
 
 /// `timeout-minutes` of a scan job.
@@ -550,7 +553,19 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 })
                 .collect();
             let artifacts: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+            let builds: Vec<String> = images
+                .iter()
+                .flat_map(|im| {
+                    im.variants
+                        .iter()
+                        .map(|v| format!("needs.{}.result == 'success'", v.build_job))
+                })
+                .collect();
             DigestsPlan {
+                condition: format!(
+                    "${{{{ !cancelled() && !failure() && inputs.stage != 'publish' && ({}) }}}}",
+                    builds.join(" || ")
+                ),
                 needs: images
                     .iter()
                     .flat_map(|im| im.variants.iter().map(|v| v.build_job.clone()))
