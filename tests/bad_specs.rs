@@ -397,6 +397,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(5, 38),
             "inside the repository",
         ),
+        (
+            "a PyPI token secret under GITHUB_",
+            base("python:\n  - { name: pkg, build: pure, token-secret: GITHUB_TOKEN }\n"),
+            p(5, 45),
+            "GITHUB_",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

@@ -1039,6 +1039,32 @@ fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
     problems
 }
 
+/// Python packages with `token-secret` upload with that secret, the others
+/// by trusted publishing.
+fn pypi_auth_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
+    let token: BTreeSet<String> = spec
+        .seq("python")
+        .iter()
+        .filter_map(|p| {
+            p["token-secret"]
+                .as_str()
+                .map(|t| format!("token:rehearsal-secret-{t}"))
+        })
+        .collect();
+    let mut problems = vec![];
+    for r in records(dir).into_iter().skip(from) {
+        if r["action"] != "pypa/gh-action-pypi-publish" || r["status"] != 0 {
+            continue;
+        }
+        let auth = r["extra"]["auth"].as_str().unwrap_or("");
+        let want = token.iter().next().map(String::as_str).unwrap_or("trusted-publishing");
+        if auth != want {
+            problems.push(format!("PyPI upload by {auth:?}, not {want:?} (job {})", r["job"]));
+        }
+    }
+    problems
+}
+
 /// Binaries with `include`: every tar.gz archive of theirs on the GitHub
 /// release holds the executable and each included file or directory.
 fn include_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
@@ -1951,6 +1977,11 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             if act.success && !step.tag.ends_with(spec.stable_suffix.as_deref().unwrap_or("\u{0}")) {
                 let version = plan["version"].as_str().unwrap_or("");
                 for d in go_build_problems(&spec, &sc.state, from, version) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
+            if act.success {
+                for d in pypi_auth_problems(&spec, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }

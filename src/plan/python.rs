@@ -89,6 +89,8 @@ pub struct PyPackage {
     /// pypi | testpypi | none
     pub publish: String,
     pub repository_url: Option<String>,
+    /// The API token secret of the upload; None: trusted publishing.
+    pub token_secret: Option<String>,
     pub environment: String,
     /// Job id of the publish job in release.yml.
     pub publish_job: String,
@@ -248,6 +250,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             .into(),
             repository_url: (p.publish == Publish::Testpypi).then(|| "https://test.pypi.org/legacy/".into()),
             environment: p.environment.clone(),
+            token_secret: p.token_secret.clone(),
             publish_job: format!("publish-{}", p.name.replace('.', "-").to_ascii_lowercase()),
             slug,
         };

@@ -144,8 +144,11 @@ pub struct PypiJob {
     pub dist_name_dashed: String,
     /// An sdist was built and must be published.
     pub sdist: bool,
-    /// PEP 740 attestations of the uploads (release.provenance).
+    /// PEP 740 attestations of the uploads (release.provenance, with
+    /// trusted publishing only).
     pub attestations: bool,
+    /// The secret holding the PyPI API token; None: trusted publishing.
+    pub token_secret: Option<String>,
     pub repository_url: Option<String>,
 }
 
@@ -566,12 +569,15 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 dist_name: pk.slug.clone(),
                 dist_name_dashed: pk.slug.replace('_', "-"),
                 sdist: pk.sdist,
-                attestations: r.provenance,
+                attestations: r.provenance && pk.token_secret.is_none(),
+                token_secret: pk.token_secret.clone(),
                 repository_url: pk.repository_url.clone(),
             }),
         );
         j.timeout = Some(20);
-        j.permissions.push(Permission::write("id-token", "trusted publishing"));
+        if pk.token_secret.is_none() {
+            j.permissions.push(Permission::write("id-token", "trusted publishing"));
+        }
         j.condition = publish_condition.clone();
         publish.push(j);
     }

@@ -408,6 +408,11 @@ pub struct PythonPackage {
     /// GitHub environment of the publish job.
     #[serde(default = "pypi_env")]
     pub environment: String,
+    /// Upload with the API token in this secret instead of trusted
+    /// publishing: the publish job then gets no `id-token` (and no PEP 740
+    /// attestations, which need it).
+    #[serde(default)]
+    pub token_secret: Option<String>,
 }
 
 impl PythonPackage {

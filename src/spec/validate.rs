@@ -466,6 +466,31 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 }
             }
         }
+        if let Some(t) = &py.token_secret {
+            c.name(
+                p.key("token-secret"),
+                t,
+                &secret,
+                "secret name",
+                "secret names use letters, digits and `_`, e.g. `PYPI_TOKEN`",
+            );
+            if t.to_ascii_uppercase().starts_with("GITHUB_") {
+                c.err(
+                    p.key("token-secret"),
+                    Part::Value,
+                    format!("`{t}`: secret names cannot start with GITHUB_"),
+                    "GitHub reserves the GITHUB_ prefix; name it e.g. `PYPI_TOKEN`".into(),
+                );
+            }
+            if py.publish == crate::spec::Publish::None {
+                c.err(
+                    p.key("token-secret"),
+                    Part::Key,
+                    "a token for a package that is not published".into(),
+                    "remove `token-secret`, or set `publish`".into(),
+                );
+            }
+        }
         if py.environment.trim().is_empty() {
             c.err(
                 p.key("environment"),

@@ -377,9 +377,18 @@ pypi_publish() {
         echo "::error::No distributions in $dir" >&2
         exit 1
     fi
-    local repo
+    local repo auth=trusted-publishing
     repo=$(input repository-url)
-    extra=$(jq -cn --arg repo "${repo:-https://upload.pypi.org/legacy/}" '{repository: $repo, files: $ARGS.positional}' --args -- "${files[@]}")
+    # An API token, or trusted publishing (OIDC); PEP 740 attestations need
+    # trusted publishing.
+    if [[ -n $(input password) ]]; then
+        auth="token:$(input password)"
+        if [[ $(input attestations) == true ]]; then
+            echo "::error::attestations need Trusted Publishing; an API token was given" >&2
+            exit 1
+        fi
+    fi
+    extra=$(jq -cn --arg repo "${repo:-https://upload.pypi.org/legacy/}" --arg auth "$auth" '{repository: $repo, auth: $auth, files: $ARGS.positional}' --args -- "${files[@]}")
     printf 'would upload %s\n' "${files[@]}"
 }
 
