@@ -151,12 +151,23 @@ pub struct PypiJob {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GithubReleaseJob {
-    /// generated | none | file
+    /// generated | none | file | changelog
     pub notes: String,
-    /// The notes file, when notes is `file`.
+    /// The notes file, when notes is `file`, or the changelog.
     pub notes_file: Option<String>,
-    /// Files are attached (binaries or Python distributions).
+    /// Files are attached (binaries, Python distributions or assets).
     pub has_files: bool,
+    /// Files come from the artifact jobs (binaries or Python distributions).
+    pub has_artifacts: bool,
+    /// The title and checksums file name are plan outputs (else the tag and
+    /// SHA256SUMS).
+    pub named: bool,
+    /// More files of the tagged commit (globs).
+    pub assets: Vec<String>,
+    /// The awk program that prints a changelog's section (notes `changelog`).
+    pub changelog_awk: Option<String>,
+    /// The job checks out the tag (notes file, changelog, assets).
+    pub checkout: bool,
     /// Artifact downloads into dist/: (step name, pattern).
     pub downloads: Vec<Download>,
     pub checksums: bool,
@@ -390,6 +401,16 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         Body::Plan {
             outputs: PLAN_OUTPUTS
                 .iter()
+                .copied()
+                .chain(
+                    if r.named() {
+                        ["release-title", "checksums-file"].as_slice()
+                    } else {
+                        [].as_slice()
+                    }
+                    .iter()
+                    .copied(),
+                )
                 .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
                 .chain(std::iter::once(Input::new(
                     "sha",
@@ -584,7 +605,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
         }
         permissions.push(Permission::write("contents", "create the release"));
-        if r.sign && has_files {
+        if r.sign && (has_files || !r.assets.is_empty()) {
             permissions.push(Permission::write("id-token", "keyless signatures"));
         }
         let mut downloads = Vec::new();
@@ -606,17 +627,26 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         }
         let (notes, notes_file) = match r.notes.as_str() {
             "generated" | "none" => (r.notes.clone(), None),
-            path => ("file".to_string(), Some(path.to_string())),
+            n => match n.strip_prefix("changelog:") {
+                Some(path) => ("changelog".to_string(), Some(path.to_string())),
+                None => ("file".to_string(), Some(n.to_string())),
+            },
         };
+        let checkout = notes_file.is_some() || !r.assets.is_empty();
         let mut j = job(
             "github-release",
             "GitHub release".into(),
             Stage::Publish,
             built.iter().chain(&published).cloned().collect(),
             Body::GithubRelease(GithubReleaseJob {
+                changelog_awk: (notes == "changelog").then(|| crate::plan::changelog::AWK.to_string()),
                 notes,
                 notes_file,
-                has_files,
+                has_files: has_files || !r.assets.is_empty(),
+                has_artifacts: has_files,
+                named: r.named(),
+                assets: r.assets.clone(),
+                checkout,
                 downloads,
                 checksums: r.checksums,
                 sign: r.sign,
