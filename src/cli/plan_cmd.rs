@@ -54,6 +54,9 @@ pub fn run(
             }
         }
     }
+    // A release with files (and so a checksums file): binaries, Python
+    // distributions or release.assets.
+    let has_files = plan.build.is_some() || !plan.python.is_empty() || !plan.release.assets.is_empty();
     match format {
         PlanFormat::Json => {
             let v = t.version.as_ref();
@@ -74,7 +77,8 @@ pub fn run(
                 "draft": t.valid && t.github_release && plan.release.draft,
                 "latest": t.latest,
                 "release_title": t.github_release.then_some(t.release_title.as_ref()).flatten(),
-                "checksums_file": (t.github_release && plan.release.checksums)
+                // Only a release with files has a checksums file.
+                "checksums_file": (t.github_release && plan.release.checksums && has_files)
                     .then_some(t.checksums_file.as_ref())
                     .flatten(),
                 "release_assets": if t.github_release { plan.release.assets.clone() } else { Vec::new() },
@@ -120,7 +124,11 @@ pub fn run(
                     if let (true, Some(title)) = (plan.release.named(), &t.release_title) {
                         outln!("  title: {title}");
                     }
-                    if let (true, true, Some(f)) = (plan.release.named(), plan.release.checksums, &t.checksums_file) {
+                    if let (true, true, Some(f)) = (
+                        plan.release.named(),
+                        plan.release.checksums && has_files,
+                        &t.checksums_file,
+                    ) {
                         outln!("  checksums file: {f}");
                     }
                     if !plan.release.assets.is_empty() {

@@ -49,6 +49,13 @@ pub enum Body {
         promotion_wait_minutes: u32,
         /// A GitHub release can be created: a run over a published one stops.
         release_check: bool,
+        /// `release.notes: changelog:PATH`: the changelog whose section of
+        /// the version must exist, checked before anything is built.
+        changelog: Option<String>,
+        /// The awk program that prints a changelog's section.
+        changelog_awk: Option<String>,
+        /// `release.assets`: each must match a file, checked likewise.
+        assets: Vec<String>,
     },
     Gate {
         run: String,
@@ -420,6 +427,18 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             dispatch: p.dispatch,
             promotion_wait_minutes: PROMOTION_WAIT,
             release_check: r.github_release != crate::spec::GithubRelease::Never,
+            changelog: r
+                .notes
+                .strip_prefix("changelog:")
+                .filter(|_| r.github_release != crate::spec::GithubRelease::Never)
+                .map(String::from),
+            changelog_awk: (r.notes.starts_with("changelog:") && r.github_release != crate::spec::GithubRelease::Never)
+                .then(|| crate::plan::changelog::AWK.to_string()),
+            assets: if r.github_release != crate::spec::GithubRelease::Never {
+                r.assets.clone()
+            } else {
+                Vec::new()
+            },
         },
     );
     plan_job.timeout = Some(if promotion { PROMOTION_WAIT + 10 } else { 10 });
