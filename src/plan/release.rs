@@ -56,6 +56,8 @@ pub enum Body {
         changelog_awk: Option<String>,
         /// `release.assets`: each must match a file, checked likewise.
         assets: Vec<String>,
+        /// The same as bash words.
+        assets_words: String,
     },
     Gate {
         run: String,
@@ -171,6 +173,8 @@ pub struct GithubReleaseJob {
     pub named: bool,
     /// More files of the tagged commit (globs).
     pub assets: Vec<String>,
+    /// The same as bash words.
+    pub assets_words: String,
     /// The awk program that prints a changelog's section (notes `changelog`).
     pub changelog_awk: Option<String>,
     /// The job checks out the tag (notes file, changelog, assets).
@@ -204,6 +208,14 @@ const PLAN_OUTPUTS: [&str; 6] = [
 
 /// Minutes a promotion run waits for the release run of its plain tag.
 const PROMOTION_WAIT: u32 = 80;
+
+/// Strings as bash words that read back as themselves (globs stay unexpanded).
+fn bash_words(list: &[String]) -> String {
+    list.iter()
+        .map(|a| crate::plan::tagscript::quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 pub fn plan(p: &Plan) -> ReleaseWorkflow {
     let wf = workflow(p);
@@ -439,6 +451,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             } else {
                 Vec::new()
             },
+            assets_words: bash_words(&r.assets),
         },
     );
     plan_job.timeout = Some(if promotion { PROMOTION_WAIT + 10 } else { 10 });
@@ -665,6 +678,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 has_artifacts: has_files,
                 named: r.named(),
                 assets: r.assets.clone(),
+                assets_words: bash_words(&r.assets),
                 checkout,
                 downloads,
                 checksums: r.checksums,
@@ -807,6 +821,56 @@ mod tests {
             panic!()
         };
         assert!(gh.draft);
+    }
+
+    /// cluster-tool: title, checksums file, assets and changelog notes are
+    /// checked by the plan job (before anything is built) and used by the
+    /// GitHub release job; model-server sets none of them: nothing changes.
+    #[test]
+    fn release_title_checksums_assets_and_changelog() {
+        let r = release_of("fixtures/cluster-tool/wfgen.yaml");
+        let Body::Plan {
+            outputs,
+            changelog,
+            assets,
+            assets_words,
+            ..
+        } = &r.jobs.get("plan").unwrap().body
+        else {
+            panic!()
+        };
+        let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+        assert!(
+            names.contains(&"release-title") && names.contains(&"checksums-file"),
+            "{names:?}"
+        );
+        assert_eq!(changelog.as_deref(), Some("CHANGELOG.md"));
+        assert_eq!(assets, &["LICENSE", "docs/*.md"]);
+        assert_eq!(assets_words, "LICENSE 'docs/*.md'");
+        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+            panic!()
+        };
+        assert!(gh.named && gh.checkout && gh.has_files && gh.has_artifacts);
+        assert_eq!(gh.notes, "changelog");
+        assert_eq!(gh.notes_file.as_deref(), Some("CHANGELOG.md"));
+        assert!(gh.changelog_awk.is_some());
+
+        let r = release_of("fixtures/model-server/wfgen.yaml");
+        let Body::Plan {
+            outputs,
+            changelog,
+            assets,
+            ..
+        } = &r.jobs.get("plan").unwrap().body
+        else {
+            panic!()
+        };
+        assert!(!outputs.iter().any(|o| o.name == "release-title"));
+        assert!(changelog.is_none() && assets.is_empty());
+        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+            panic!()
+        };
+        assert!(!gh.named && gh.assets.is_empty() && gh.changelog_awk.is_none());
     }
 
     #[test]
