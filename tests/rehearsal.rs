@@ -576,6 +576,9 @@ enum Kind {
     /// commit has no section for the version: the plan job fails for that
     /// reason, before anything is built, and nothing is published.
     NoChangelogSection,
+    /// A `release.assets` pattern matches no file of the tagged commit: the
+    /// plan job fails naming it, and nothing is published.
+    MissingAsset,
 }
 
 /// Why a re-run over a published release fails.
@@ -802,6 +805,18 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 return Err("the spec creates no GitHub release".into());
             }
             s.steps = vec![failing_on(&release, dispatch, "title=No release notes::")];
+        }
+        Kind::MissingAsset => {
+            if spec.yaml["release"]["assets"]
+                .as_sequence()
+                .is_none_or(|a| a.is_empty())
+            {
+                return Err("the spec attaches no release.assets".into());
+            }
+            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
+                return Err("the spec creates no GitHub release".into());
+            }
+            s.steps = vec![failing_on(&release, dispatch, "title=Release asset missing::")];
         }
         Kind::FailChart => {
             if spec.seq("helm").is_empty() {
@@ -1741,6 +1756,22 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
     for (i, (version, tags)) in s.commits.iter().enumerate() {
         lay_out(&repo, spec, version);
+        if s.kind == Kind::MissingAsset {
+            // The files of the last release.assets pattern are not committed.
+            let seq = spec.yaml["release"]["assets"]
+                .as_sequence()
+                .cloned()
+                .unwrap_or_default();
+            let pattern = seq.last().and_then(|p| p.as_str()).unwrap_or_default();
+            let dir = Path::new(pattern)
+                .parent()
+                .map(|d| repo.join(d))
+                .unwrap_or(repo.clone());
+            let leaf = pattern.rsplit('/').next().unwrap_or(pattern);
+            for name in glob_files(&dir, leaf) {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+        }
         if i == 0 {
             common::wfgen()
                 .current_dir(&repo)
@@ -2197,6 +2228,7 @@ scenarios! {
     cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
     cluster_tool_pull_request: "cluster-tool", PullRequest;
     cluster_tool_no_changelog_section: "cluster-tool", NoChangelogSection;
+    cluster_tool_missing_asset: "cluster-tool", MissingAsset;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
     opsml_promotion: "opsml", Promotion;
