@@ -28,6 +28,54 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(5, 29),
             "taken",
         ),
+        (
+            "release.title with an unknown placeholder",
+            base("release:\n  title: \"{tag} {varsion}\"\n"),
+            p(5, 17),
+            "unknown placeholder",
+        ),
+        (
+            "release.title with an image placeholder",
+            base("release:\n  title: \"{version} {arch}\"\n"),
+            p(5, 21),
+            "cannot be used here",
+        ),
+        (
+            "release.checksums-file with a directory",
+            base("release:\n  checksums-file: dist/SHA256SUMS\n"),
+            p(5, 19),
+            "not a file name",
+        ),
+        (
+            "release.checksums-file with {tag} and a tag prefix with /",
+            base("versioning:\n  tag-prefix: release/\nrelease:\n  checksums-file: \"sums-{tag}.txt\"\n"),
+            p(7, 25),
+            "would put a `/`",
+        ),
+        (
+            "release.assets with an absolute path",
+            base("release:\n  assets: [LICENSE, /etc/passwd]\n"),
+            p(5, 21),
+            "not a path in the repository",
+        ),
+        (
+            "release.assets out of the repository",
+            base("release:\n  assets:\n    - docs/*.md\n    - ../secrets/*\n"),
+            p(7, 7),
+            "not a path in the repository",
+        ),
+        (
+            "release.notes changelog: without a path",
+            base("release:\n  notes: \"changelog:\"\n"),
+            p(5, 10),
+            "names no changelog",
+        ),
+        (
+            "release.notes changelog: with an absolute path",
+            base("release:\n  notes: changelog:/CHANGELOG.md\n"),
+            p(5, 10),
+            "not a path in the repository",
+        ),
         // The robustness cases of the issue, with exactly its inputs.
         (
             "254 nested block sequences",

@@ -503,6 +503,60 @@ fn plan_release_tag() {
     }
 }
 
+/// The release's title, checksums file, more files and notes from the
+/// changelog: `wfgen plan` shows them, and a changelog without a section for
+/// the version is a plan error naming the file and the version (exit 1), the
+/// error the release job gives (the job's awk and `plan` read alike: unit
+/// tests of `plan::changelog`).
+#[test]
+fn plan_release_title_checksums_assets_and_changelog() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(common::fixture_spec("cluster-tool"), dir.path().join("wfgen.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [Unreleased]\n\n## [1.4.2] - 2026-01-02\n\n### Fixed\n- a fix\n\n## v1.4.1\n- older\n",
+    )
+    .unwrap();
+    let tags = dir.path().join("tags.txt");
+    std::fs::write(&tags, "").unwrap();
+    let plan = |tag: &str, format: &str| {
+        wfgen()
+            .current_dir(dir.path())
+            .args(["plan", tag, "--format", format, "--sha", SHA, "--tags"])
+            .arg(&tags)
+            .output()
+            .unwrap()
+    };
+    let out = plan("v1.4.2", "json");
+    expect_code(&out, 0, "plan v1.4.2");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["release_title"], "kubetool 1.4.2");
+    assert_eq!(json["checksums_file"], "kubetool_1.4.2_checksums.txt");
+    assert_eq!(json["release_assets"], serde_json::json!(["LICENSE", "docs/*.md"]));
+    assert_eq!(json["release_notes"], "### Fixed\n- a fix\n");
+    assert_eq!(json["outputs"]["release-title"], "kubetool 1.4.2");
+    assert_eq!(json["outputs"]["checksums-file"], "kubetool_1.4.2_checksums.txt");
+    let out = plan("v1.4.1", "json");
+    expect_code(&out, 0, "plan v1.4.1");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["release_notes"], "- older\n");
+
+    let want = "CHANGELOG.md has no section for version 1.5.0";
+    let out = plan("v1.5.0", "json");
+    expect_code(&out, 1, "plan v1.5.0");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert!(json["error"].as_str().unwrap().starts_with(want), "{json}");
+    let out = plan("v1.5.0", "plain");
+    expect_code(&out, 1, "plan v1.5.0");
+    assert!(stderr(&out).contains(want), "{}", stderr(&out));
+    // A pre-release creates no GitHub release here: its notes are not needed.
+    expect_code(&plan("v1.5.0-rc1", "json"), 0, "plan v1.5.0-rc1");
+    // Without the changelog in the working tree, plan cannot tell.
+    std::fs::remove_file(dir.path().join("CHANGELOG.md")).unwrap();
+    expect_code(&plan("v1.5.0", "json"), 0, "plan v1.5.0 without a changelog");
+}
+
 #[test]
 fn plan_backport_moves_no_latest() {
     // 1.5.0 is out: 1.4.9 takes its minor line's tag, not `latest` nor `1`.

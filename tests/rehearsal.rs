@@ -338,6 +338,20 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             write(&repo.join(f), "FROM scratch\nCOPY README.md /\n");
         }
     }
+    // release.assets: a file for each pattern (`*` and `?` filled in).
+    for a in spec.yaml["release"]["assets"]
+        .as_sequence()
+        .cloned()
+        .unwrap_or_default()
+    {
+        let path = a
+            .as_str()
+            .unwrap()
+            .replace("**/", "")
+            .replace('*', "guide")
+            .replace('?', "x");
+        write(&repo.join(&path), &format!("{path} of the rehearsal\n"));
+    }
     for h in spec.seq("helm") {
         let chart = h["chart"].as_str().unwrap().trim_end_matches('/');
         let name = chart.rsplit('/').next().unwrap();
@@ -389,6 +403,45 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             write(&f, &format!("{text}version = \"{version}\"\n"));
         }
     }
+}
+
+/// CHANGELOG.md of the commit of `version` (it changes with every commit):
+/// with `release.notes: changelog:PATH`, a Keep a Changelog file at PATH
+/// with a section for every version so far (none for `version` when not
+/// `with_section`), newest first.
+fn write_changelog(repo: &Path, spec: &SpecInfo, version: &str, with_section: bool) {
+    let path = spec.yaml["release"]["notes"]
+        .as_str()
+        .and_then(|n| n.strip_prefix("changelog:"))
+        .map(String::from);
+    let Some(path) = path else {
+        write(&repo.join("CHANGELOG.md"), &format!("# {version}\n"));
+        return;
+    };
+    let file = repo.join(&path);
+    let old = std::fs::read_to_string(&file).unwrap_or_default();
+    let older = old
+        .split_once("\n## [")
+        .map(|(_, rest)| format!("## [{rest}"))
+        .unwrap_or_default();
+    let older = older
+        .split_once("## [Unreleased]")
+        .map(|(_, rest)| rest.trim_start().to_string())
+        .unwrap_or(older);
+    let section = if with_section {
+        changelog_section(version)
+    } else {
+        format!("## [Unreleased]\n\n- {version} is not written up yet\n\n")
+    };
+    write(&file, &format!("# Changelog\n\n{section}{older}"));
+}
+
+/// The notes the rehearsal's changelog has for `version` (the release must
+/// publish exactly these).
+fn changelog_section(version: &str) -> String {
+    format!(
+        "## [{version}] - 2026-01-02\n\n### Changed\n\n- rehearsal release {version}\n- `quoted` and $dollar text\n\n"
+    )
 }
 
 /// A gate command that is a script of the repository, e.g. `scripts/test`.
@@ -533,6 +586,13 @@ enum Kind {
     /// the release's tag script accepts the pull request's tag, and the run
     /// publishes nothing and gives no step a secret.
     PullRequest,
+    /// `release.notes: changelog:PATH` and the changelog of the tagged
+    /// commit has no section for the version: the plan job fails for that
+    /// reason, before anything is built, and nothing is published.
+    NoChangelogSection,
+    /// A `release.assets` pattern matches no file of the tagged commit: the
+    /// plan job fails naming it, and nothing is published.
+    MissingAsset,
 }
 
 /// Why a re-run over a published release fails.
@@ -750,6 +810,28 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 fails_with: None,
             }];
         }
+        Kind::NoChangelogSection => {
+            let notes = spec.yaml["release"]["notes"].as_str().unwrap_or("");
+            if !notes.starts_with("changelog:") {
+                return Err("the spec takes no release notes from a changelog".into());
+            }
+            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
+                return Err("the spec creates no GitHub release".into());
+            }
+            s.steps = vec![failing_on(&release, dispatch, "title=No release notes::")];
+        }
+        Kind::MissingAsset => {
+            if spec.yaml["release"]["assets"]
+                .as_sequence()
+                .is_none_or(|a| a.is_empty())
+            {
+                return Err("the spec attaches no release.assets".into());
+            }
+            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
+                return Err("the spec creates no GitHub release".into());
+            }
+            s.steps = vec![failing_on(&release, dispatch, "title=Release asset missing::")];
+        }
         Kind::FailChart => {
             if spec.seq("helm").is_empty() {
                 return Err("the spec has no helm charts".into());
@@ -848,6 +930,9 @@ fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Publishe
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ReleaseState {
     pub tag: String,
+    /// The title (`--title`), and the notes given (`--notes`, `--notes-file`).
+    pub title: Option<String>,
+    pub notes: Option<String>,
     pub draft: bool,
     pub prerelease: bool,
     pub latest: bool,
@@ -1298,6 +1383,8 @@ fn published(dir: &Path, from: usize) -> Published {
                 }
             };
             p.release = Some(ReleaseState {
+                title: j["title"].as_str().map(String::from),
+                notes: j["notes"].as_str().map(String::from),
                 tag,
                 draft,
                 prerelease,
@@ -1421,12 +1508,26 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
                 false
             }
         };
+        // Files the release must have beside the built ones: the checksums
+        // file by its planned name, and the files of `release.assets`.
+        let mut assets: BTreeSet<String> = plan["checksums_file"].as_str().map(String::from).into_iter().collect();
+        for pattern in strs(&plan["release_assets"]) {
+            let found = glob_files(repo, &pattern);
+            if found.is_empty() {
+                e.todo.push(format!(
+                    "release.assets `{pattern}` matches no file of the scratch repository"
+                ));
+            }
+            assets.extend(found);
+        }
         e.published.release = Some(ReleaseState {
+            title: plan["release_title"].as_str().map(String::from),
+            notes: plan["release_notes"].as_str().map(String::from),
             tag,
             draft,
             prerelease: plan["prerelease"].as_bool().unwrap_or(false),
             latest: plan["latest"].as_bool().unwrap_or(false),
-            assets: BTreeSet::new(),
+            assets,
         });
     }
     e
@@ -1498,9 +1599,72 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
             if a.latest != w.latest {
                 d.push(format!("release latest: got {}, planned {}", a.latest, w.latest));
             }
+            if let Some(title) = &w.title
+                && a.title.as_ref() != Some(title)
+            {
+                d.push(format!("release title: got {:?}, planned {title:?}", a.title));
+            }
+            if let Some(notes) = &w.notes
+                && a.notes.as_ref() != Some(notes)
+            {
+                d.push(format!("release notes: got {:?}, planned {notes:?}", a.notes));
+            }
+            // The planned files beside the built ones (checksums file, assets).
+            let missing: Vec<_> = w.assets.difference(&a.assets).collect();
+            if !missing.is_empty() {
+                d.push(format!("release files planned but not attached: {missing:?}"));
+            }
         }
     }
     d
+}
+
+/// The base names of the files of `repo` that a `release.assets` pattern
+/// matches (`*`, `?` within one path segment, `**` across them).
+fn glob_files(repo: &Path, pattern: &str) -> BTreeSet<String> {
+    fn matches(p: &[u8], s: &[u8]) -> bool {
+        match (p.first(), s.first()) {
+            (None, None) => true,
+            (Some(b'*'), _) => matches(&p[1..], s) || (!s.is_empty() && matches(p, &s[1..])),
+            (Some(b'?'), Some(_)) => matches(&p[1..], &s[1..]),
+            (Some(a), Some(b)) if a == b => matches(&p[1..], &s[1..]),
+            _ => false,
+        }
+    }
+    fn walk(dir: &Path, segs: &[&str], out: &mut BTreeSet<String>) {
+        let Some((first, rest)) = segs.split_first() else {
+            return;
+        };
+        let Ok(entries) = std::fs::read_dir(dir) else { return };
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name == ".git" {
+                continue;
+            }
+            let path = e.path();
+            if *first == "**" {
+                if path.is_dir() {
+                    walk(&path, segs, out);
+                }
+                walk(dir, rest, out);
+                continue;
+            }
+            if !matches(first.as_bytes(), name.as_bytes()) {
+                continue;
+            }
+            if rest.is_empty() {
+                if path.is_file() {
+                    out.insert(name);
+                }
+            } else if path.is_dir() {
+                walk(&path, rest, out);
+            }
+        }
+    }
+    let segs: Vec<&str> = pattern.split('/').collect();
+    let mut out = BTreeSet::new();
+    walk(repo, &segs, &mut out);
+    out
 }
 
 // ---- wfgen's own release, as its users get it ------------------------------------------------
@@ -1673,6 +1837,22 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
     for (i, (version, tags)) in s.commits.iter().enumerate() {
         lay_out(&repo, spec, version);
+        if s.kind == Kind::MissingAsset {
+            // The files of the last release.assets pattern are not committed.
+            let seq = spec.yaml["release"]["assets"]
+                .as_sequence()
+                .cloned()
+                .unwrap_or_default();
+            let pattern = seq.last().and_then(|p| p.as_str()).unwrap_or_default();
+            let dir = Path::new(pattern)
+                .parent()
+                .map(|d| repo.join(d))
+                .unwrap_or(repo.clone());
+            let leaf = pattern.rsplit('/').next().unwrap_or(pattern);
+            for name in glob_files(&dir, leaf) {
+                std::fs::remove_file(dir.join(name)).unwrap();
+            }
+        }
         if i == 0 {
             common::wfgen()
                 .current_dir(&repo)
@@ -1681,7 +1861,7 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
                 .success();
             bridge_for_act(&repo);
         }
-        write(&repo.join("CHANGELOG.md"), &format!("# {version}\n"));
+        write_changelog(&repo, spec, version, s.kind != Kind::NoChangelogSection);
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-q", "-m", &format!("release {version}")]);
         for t in tags {
@@ -2138,6 +2318,8 @@ scenarios! {
     cluster_tool_fail_verify: "cluster-tool", FailVerify;
     cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
     cluster_tool_pull_request: "cluster-tool", PullRequest;
+    cluster_tool_no_changelog_section: "cluster-tool", NoChangelogSection;
+    cluster_tool_missing_asset: "cluster-tool", MissingAsset;
     opsml_release: "opsml", Release;
     opsml_prerelease: "opsml", Prerelease;
     opsml_promotion: "opsml", Promotion;

@@ -32,11 +32,31 @@ pub fn run(
         Some(s) => Some(s.to_string()),
         None => git_rev(&spec.root, tag),
     };
-    let t = plan.evaluate(
+    let mut t = plan.evaluate(
         tag,
         sha.as_deref().unwrap_or("0000000000000000000000000000000000000000"),
         &tags,
     );
+    // release.notes: changelog:PATH: the section of this version, read from
+    // the working tree as the release job reads it at the tag.
+    let mut notes: Option<String> = None;
+    if let (Some(path), Some(v), true) = (
+        plan.release.notes.strip_prefix("changelog:"),
+        t.version.as_ref(),
+        t.github_release,
+    ) && let Ok(bytes) = crate::limits::read_regular(&spec.root.join(path))
+    {
+        match crate::plan::changelog::section(&String::from_utf8_lossy(&bytes), &v.version) {
+            Some(text) => notes = Some(text),
+            None => {
+                t.valid = false;
+                t.error = Some(crate::plan::changelog::missing(path, &v.version));
+            }
+        }
+    }
+    // A release with files (and so a checksums file): binaries, Python
+    // distributions or release.assets.
+    let has_files = plan.build.is_some() || !plan.python.is_empty() || !plan.release.assets.is_empty();
     match format {
         PlanFormat::Json => {
             let v = t.version.as_ref();
@@ -56,6 +76,13 @@ pub fn run(
                 "github_release": t.github_release,
                 "draft": t.valid && t.github_release && plan.release.draft,
                 "latest": t.latest,
+                "release_title": t.github_release.then_some(t.release_title.as_ref()).flatten(),
+                // Only a release with files has a checksums file.
+                "checksums_file": (t.github_release && plan.release.checksums && has_files)
+                    .then_some(t.checksums_file.as_ref())
+                    .flatten(),
+                "release_assets": if t.github_release { plan.release.assets.clone() } else { Vec::new() },
+                "release_notes": notes,
                 "standing": t.standing,
                 "pypi": t.pypi,
                 "docker_tags": t.docker_tags,
@@ -93,6 +120,36 @@ pub fn run(
                         ""
                     }
                 );
+                if t.github_release {
+                    if let (true, Some(title)) = (plan.release.named(), &t.release_title) {
+                        outln!("  title: {title}");
+                    }
+                    if let (true, true, Some(f)) = (
+                        plan.release.named(),
+                        plan.release.checksums && has_files,
+                        &t.checksums_file,
+                    ) {
+                        outln!("  checksums file: {f}");
+                    }
+                    if !plan.release.assets.is_empty() {
+                        outln!("  more files: {}", plan.release.assets.join(", "));
+                    }
+                    if let Some(path) = plan.release.notes.strip_prefix("changelog:") {
+                        match (&t.error, &notes) {
+                            (Some(e), _) => outln!("  notes: {e}"),
+                            (None, Some(n)) => outln!(
+                                "  notes: the section of {} in {path} ({} line{})",
+                                v.version,
+                                n.lines().count(),
+                                if n.lines().count() == 1 { "" } else { "s" }
+                            ),
+                            (None, None) => outln!(
+                                "  notes: the section of {} in {path} (not in the working tree)",
+                                v.version
+                            ),
+                        }
+                    }
+                }
                 outln!("  latest: {}", if t.latest { "yes" } else { "no" });
                 if let Some(s) = t.standing.filter(|_| !v.is_prerelease) {
                     let yes = |b: bool| if b { "yes" } else { "no" };
@@ -131,6 +188,9 @@ pub fn run(
                 }
             }
         },
+    }
+    if let (Some(_), Some(e), PlanFormat::Plain) = (&t.version, &t.error, format) {
+        eprintln!("error: {e}");
     }
     if t.valid { exit::OK } else { exit::DRIFT }
 }

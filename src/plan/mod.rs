@@ -2,6 +2,7 @@
 //! print is decided here.
 
 pub mod build;
+pub mod changelog;
 pub mod docker;
 pub mod graph;
 pub mod helm;
@@ -66,14 +67,29 @@ pub struct ReleasePlan {
     /// always | stable | never
     pub github_release: GithubRelease,
     pub draft: bool,
-    /// generated | none | a path
+    /// generated | none | a path | changelog:PATH
     pub notes: String,
+    /// Release title template (`{tag}` and version placeholders).
+    pub title: String,
+    /// Checksums file name template.
+    pub checksums_file: String,
+    /// More files of the tagged commit to attach (globs).
+    pub assets: Vec<String>,
     pub latest_auto: bool,
     pub checksums: bool,
     pub sign: bool,
     pub provenance: bool,
     pub sbom: bool,
     pub slack_webhook_secret: Option<String>,
+}
+
+impl ReleasePlan {
+    /// The tag script computes the release title and checksums file name
+    /// (outputs `release-title`, `checksums-file`): only when the spec sets
+    /// one of them, so that a spec without them gets the workflows it got.
+    pub fn named(&self) -> bool {
+        self.github_release != GithubRelease::Never && (self.title != "{tag}" || self.checksums_file != "SHA256SUMS")
+    }
 }
 
 impl Plan {
@@ -109,6 +125,9 @@ impl Plan {
                 github_release: r.github_release,
                 draft: r.draft,
                 notes: r.notes.clone(),
+                title: r.title.clone(),
+                checksums_file: r.checksums_file.clone(),
+                assets: r.assets.clone(),
                 latest_auto: r.latest == Latest::Auto,
                 checksums: r.checksums,
                 sign: r.sign,
@@ -153,6 +172,10 @@ impl Plan {
                     names.push(v.labels_output.clone());
                 }
             }
+        }
+        if self.release.named() {
+            names.push("release-title".into());
+            names.push("checksums-file".into());
         }
         if let Some(h) = &self.helm {
             names.extend(h.charts.iter().map(|c| c.version_output.clone()));
@@ -334,7 +357,27 @@ impl Plan {
                 })
                 .collect()
         };
+        // The release's own tag: a promotion releases its plain tag.
+        let release_tag = if v.promotion {
+            format!("{}{}", self.grammar.prefix, v.version)
+        } else {
+            tag.to_string()
+        };
+        let rv = tags::Values {
+            version: &v,
+            sha,
+            variant: None,
+            arch: None,
+        };
+        let release_title = tags::expand_with(&self.release.title, &rv, &[("tag", &release_tag)]);
+        let checksums_file = tags::expand_with(&self.release.checksums_file, &rv, &[("tag", &release_tag)]);
+        if self.release.named() {
+            outputs.insert("release-title".into(), release_title.clone());
+            outputs.insert("checksums-file".into(), checksums_file.clone());
+        }
         TagPlan {
+            release_title: Some(release_title),
+            checksums_file: Some(checksums_file),
             tag: tag.to_string(),
             valid: true,
             error: None,
@@ -388,6 +431,10 @@ pub struct TagPlan {
     pub standing: Option<version::Standing>,
     pub github_release: bool,
     pub latest: bool,
+    /// Title of the GitHub release.
+    pub release_title: Option<String>,
+    /// Name of the checksums file attached to the GitHub release.
+    pub checksums_file: Option<String>,
     /// Image name -> full `image:tag` references pushed.
     pub docker_tags: BTreeMap<String, Vec<String>>,
     /// The charts pushed (none for a promotion tag).
@@ -412,6 +459,8 @@ impl TagPlan {
             pypi: Vec::new(),
             github_release: false,
             latest: false,
+            release_title: None,
+            checksums_file: None,
             docker_tags: BTreeMap::new(),
             helm: Vec::new(),
             outputs: BTreeMap::from([

@@ -49,6 +49,15 @@ pub enum Body {
         promotion_wait_minutes: u32,
         /// A GitHub release can be created: a run over a published one stops.
         release_check: bool,
+        /// `release.notes: changelog:PATH`: the changelog whose section of
+        /// the version must exist, checked before anything is built.
+        changelog: Option<String>,
+        /// The awk program that prints a changelog's section.
+        changelog_awk: Option<String>,
+        /// `release.assets`: each must match a file, checked likewise.
+        assets: Vec<String>,
+        /// The same as bash words.
+        assets_words: String,
     },
     Gate {
         run: String,
@@ -154,12 +163,25 @@ pub struct PypiJob {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GithubReleaseJob {
-    /// generated | none | file
+    /// generated | none | file | changelog
     pub notes: String,
-    /// The notes file, when notes is `file`.
+    /// The notes file, when notes is `file`, or the changelog.
     pub notes_file: Option<String>,
-    /// Files are attached (binaries or Python distributions).
+    /// Files are attached (binaries, Python distributions or assets).
     pub has_files: bool,
+    /// Files come from the artifact jobs (binaries or Python distributions).
+    pub has_artifacts: bool,
+    /// The title and checksums file name are plan outputs (else the tag and
+    /// SHA256SUMS).
+    pub named: bool,
+    /// More files of the tagged commit (globs).
+    pub assets: Vec<String>,
+    /// The same as bash words.
+    pub assets_words: String,
+    /// The awk program that prints a changelog's section (notes `changelog`).
+    pub changelog_awk: Option<String>,
+    /// The job checks out the tag (notes file, changelog, assets).
+    pub checkout: bool,
     /// Artifact downloads into dist/: (step name, pattern).
     pub downloads: Vec<Download>,
     pub checksums: bool,
@@ -189,6 +211,14 @@ const PLAN_OUTPUTS: [&str; 6] = [
 
 /// Minutes a promotion run waits for the release run of its plain tag.
 const PROMOTION_WAIT: u32 = 80;
+
+/// Strings as bash words that read back as themselves (globs stay unexpanded).
+fn bash_words(list: &[String]) -> String {
+    list.iter()
+        .map(|a| crate::plan::tagscript::quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
 
 pub fn plan(p: &Plan) -> ReleaseWorkflow {
     let wf = workflow(p);
@@ -393,6 +423,16 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         Body::Plan {
             outputs: PLAN_OUTPUTS
                 .iter()
+                .copied()
+                .chain(
+                    if r.named() {
+                        ["release-title", "checksums-file"].as_slice()
+                    } else {
+                        [].as_slice()
+                    }
+                    .iter()
+                    .copied(),
+                )
                 .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
                 .chain(std::iter::once(Input::new(
                     "sha",
@@ -402,6 +442,19 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             dispatch: p.dispatch,
             promotion_wait_minutes: PROMOTION_WAIT,
             release_check: r.github_release != crate::spec::GithubRelease::Never,
+            changelog: r
+                .notes
+                .strip_prefix("changelog:")
+                .filter(|_| r.github_release != crate::spec::GithubRelease::Never)
+                .map(String::from),
+            changelog_awk: (r.notes.starts_with("changelog:") && r.github_release != crate::spec::GithubRelease::Never)
+                .then(|| crate::plan::changelog::AWK.to_string()),
+            assets: if r.github_release != crate::spec::GithubRelease::Never {
+                r.assets.clone()
+            } else {
+                Vec::new()
+            },
+            assets_words: bash_words(&r.assets),
         },
     );
     plan_job.timeout = Some(if promotion { PROMOTION_WAIT + 10 } else { 10 });
@@ -590,7 +643,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
         }
         permissions.push(Permission::write("contents", "create the release"));
-        if r.sign && has_files {
+        if r.sign && (has_files || !r.assets.is_empty()) {
             permissions.push(Permission::write("id-token", "keyless signatures"));
         }
         let mut downloads = Vec::new();
@@ -612,17 +665,27 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         }
         let (notes, notes_file) = match r.notes.as_str() {
             "generated" | "none" => (r.notes.clone(), None),
-            path => ("file".to_string(), Some(path.to_string())),
+            n => match n.strip_prefix("changelog:") {
+                Some(path) => ("changelog".to_string(), Some(path.to_string())),
+                None => ("file".to_string(), Some(n.to_string())),
+            },
         };
+        let checkout = notes_file.is_some() || !r.assets.is_empty();
         let mut j = job(
             "github-release",
             "GitHub release".into(),
             Stage::Publish,
             built.iter().chain(&published).cloned().collect(),
             Body::GithubRelease(GithubReleaseJob {
+                changelog_awk: (notes == "changelog").then(|| crate::plan::changelog::AWK.to_string()),
                 notes,
                 notes_file,
-                has_files,
+                has_files: has_files || !r.assets.is_empty(),
+                has_artifacts: has_files,
+                named: r.named(),
+                assets: r.assets.clone(),
+                assets_words: bash_words(&r.assets),
+                checkout,
                 downloads,
                 checksums: r.checksums,
                 sign: r.sign,
@@ -764,6 +827,56 @@ mod tests {
             panic!()
         };
         assert!(gh.draft);
+    }
+
+    /// cluster-tool: title, checksums file, assets and changelog notes are
+    /// checked by the plan job (before anything is built) and used by the
+    /// GitHub release job; model-server sets none of them: nothing changes.
+    #[test]
+    fn release_title_checksums_assets_and_changelog() {
+        let r = release_of("fixtures/cluster-tool/wfgen.yaml");
+        let Body::Plan {
+            outputs,
+            changelog,
+            assets,
+            assets_words,
+            ..
+        } = &r.jobs.get("plan").unwrap().body
+        else {
+            panic!()
+        };
+        let names: Vec<&str> = outputs.iter().map(|o| o.name.as_str()).collect();
+        assert!(
+            names.contains(&"release-title") && names.contains(&"checksums-file"),
+            "{names:?}"
+        );
+        assert_eq!(changelog.as_deref(), Some("CHANGELOG.md"));
+        assert_eq!(assets, &["LICENSE", "docs/*.md"]);
+        assert_eq!(assets_words, "LICENSE 'docs/*.md'");
+        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+            panic!()
+        };
+        assert!(gh.named && gh.checkout && gh.has_files && gh.has_artifacts);
+        assert_eq!(gh.notes, "changelog");
+        assert_eq!(gh.notes_file.as_deref(), Some("CHANGELOG.md"));
+        assert!(gh.changelog_awk.is_some());
+
+        let r = release_of("fixtures/model-server/wfgen.yaml");
+        let Body::Plan {
+            outputs,
+            changelog,
+            assets,
+            ..
+        } = &r.jobs.get("plan").unwrap().body
+        else {
+            panic!()
+        };
+        assert!(!outputs.iter().any(|o| o.name == "release-title"));
+        assert!(changelog.is_none() && assets.is_empty());
+        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+            panic!()
+        };
+        assert!(!gh.named && gh.assets.is_empty() && gh.changelog_awk.is_none());
     }
 
     #[test]

@@ -51,6 +51,22 @@ pub fn expand(template: &str, values: &Values) -> String {
     out
 }
 
+/// [`expand`] with more placeholders: `(name, value)` pairs (e.g. `{tag}`).
+pub fn expand_with(template: &str, values: &Values, extra: &[(&str, &str)]) -> String {
+    let Ok(found) = placeholders(template) else {
+        return template.to_string();
+    };
+    let mut out = template.to_string();
+    for (name, range) in found.into_iter().rev() {
+        let value = match extra.iter().find(|(n, _)| *n == name) {
+            Some((_, v)) => v.to_string(),
+            None => values.get(&name),
+        };
+        out.replace_range(range, &value);
+    }
+    out
+}
+
 /// When a Docker tag template is pushed,
 /// decided once per template: [`docker_tag_applies`] evaluates it in Rust and
 /// the tag script (`plan::tagscript`) prints it as bash conditions.

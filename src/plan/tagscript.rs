@@ -306,6 +306,7 @@ pub fn script(plan: &Plan) -> String {
     }
     docker_outputs(&mut s, plan);
     helm_outputs(&mut s, plan);
+    release_outputs(&mut s, plan);
     s.push('\n');
     line(
         &mut s,
@@ -518,6 +519,10 @@ fn uses_sha7(plan: &Plan) -> bool {
     if let Some(h) = &plan.helm {
         templates.extend(h.charts.iter().map(|c| c.app_version.as_str()));
     }
+    if plan.release.named() {
+        templates.push(&plan.release.title);
+        templates.push(&plan.release.checksums_file);
+    }
     templates.iter().any(|t| {
         placeholders(t)
             .map(|p| p.iter().any(|(n, _)| n == "sha7"))
@@ -694,6 +699,31 @@ fn helm_outputs(s: &mut String, plan: &Plan) {
     }
 }
 
+fn release_outputs(s: &mut String, plan: &Plan) {
+    let r = &plan.release;
+    if !r.named() {
+        return;
+    }
+    s.push_str("\n# The GitHub release: its title and checksums file ({tag}: a promotion releases its plain tag).\n");
+    if r.title.contains("{tag}") || r.checksums_file.contains("{tag}") {
+        line(
+            s,
+            "if [[ $promotion == true ]]; then release_tag=$prefix$version; else release_tag=$tag; fi",
+        );
+    }
+    line(
+        s,
+        format!("put release-title {}", template_word("", &r.title, None, None)),
+    );
+    line(
+        s,
+        format!(
+            "put checksums-file {}",
+            template_word("", &r.checksums_file, None, None)
+        ),
+    );
+}
+
 /// A placeholder template as one bash word: version parts are variables,
 /// `{variant}` and `{arch}` are the constants of the job, like
 /// [`tags::expand`] (unknown placeholders expand to nothing).
@@ -707,6 +737,7 @@ fn template_word(lead: &str, template: &str, variant: Option<&str>, arch: Option
                 segs.push(Seg::Lit(template[pos..range.start].to_string()));
                 segs.push(match name.as_str() {
                     "version" | "pep440" | "major" | "minor" | "patch" | "prerelease" | "sha7" => Seg::Var(name),
+                    "tag" => Seg::Var("release_tag".into()),
                     "variant" => Seg::Lit(variant.unwrap_or("").to_string()),
                     "arch" => Seg::Lit(arch.unwrap_or("").to_string()),
                     _ => Seg::Lit(String::new()),

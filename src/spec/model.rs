@@ -668,6 +668,14 @@ pub enum Latest {
     Never,
 }
 
+fn title() -> String {
+    "{tag}".into()
+}
+
+fn checksums_file() -> String {
+    "SHA256SUMS".into()
+}
+
 fn generated() -> String {
     "generated".into()
 }
@@ -680,7 +688,11 @@ pub struct Release {
     /// Leave the release as a draft for a person.
     #[serde(default)]
     pub draft: bool,
-    /// `generated`, `none`, or the path of a notes file.
+    /// Release title; placeholders `{tag}` and the version placeholders [`{tag}`].
+    #[serde(default = "title")]
+    pub title: String,
+    /// `generated`, `none`, the path of a notes file, or `changelog:PATH`: the
+    /// section of this version in a Keep a Changelog file.
     #[serde(default = "generated")]
     pub notes: String,
     #[serde(default)]
@@ -688,6 +700,14 @@ pub struct Release {
     /// SHA256SUMS over every attached file.
     #[serde(default = "yes")]
     pub checksums: bool,
+    /// Name of the checksums file; placeholders `{tag}` and the version
+    /// placeholders [`SHA256SUMS`].
+    #[serde(default = "checksums_file")]
+    pub checksums_file: String,
+    /// More files of the tagged commit attached to the release: paths in
+    /// the repository, globs allowed; each must match a file.
+    #[serde(default)]
+    pub assets: Vec<String>,
     /// cosign keyless signatures of files and images.
     #[serde(default)]
     pub sign: bool,
@@ -706,9 +726,12 @@ impl Default for Release {
         Release {
             github_release: GithubRelease::Stable,
             draft: false,
+            title: title(),
             notes: generated(),
             latest: Latest::Auto,
             checksums: true,
+            checksums_file: checksums_file(),
+            assets: Vec::new(),
             sign: false,
             provenance: true,
             sbom: false,

@@ -154,6 +154,8 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     let job_id = re(r"^[A-Za-z_][A-Za-z0-9_-]*$");
     let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
     let rel_path = re(r"^[A-Za-z0-9_.@+-][A-Za-z0-9_./@+-]*$");
+    let file_name = re(r"^[A-Za-z0-9_.@+{}-]+$");
+    let asset_path = re(r"^[A-Za-z0-9_.@+*?\[\]-][A-Za-z0-9_./@+*?\[\]-]*$");
 
     if spec.wfgen != 1 {
         c.err(
@@ -960,7 +962,67 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
 
     // release
     let r = &spec.release;
-    if r.notes != "generated"
+    let release_ph: Vec<&str> = VERSION_PLACEHOLDERS.iter().copied().chain(["tag"]).collect();
+    let release_why = |_: &str| "a release is one tag, not one image or platform".to_string();
+    c.placeholders(ypath!["release", "title"], &r.title, &release_ph, &release_why);
+    if r.title.trim().is_empty() {
+        c.err(
+            ypath!["release", "title"],
+            Part::Value,
+            "the release title is empty".into(),
+            "leave the key out for the tag as the title, or write e.g. `{tag}` or `myapp {version}`".into(),
+        );
+    }
+    c.placeholders(
+        ypath!["release", "checksums-file"],
+        &r.checksums_file,
+        &release_ph,
+        &release_why,
+    );
+    if !file_name.is_match(&r.checksums_file) {
+        c.err(
+            ypath!["release", "checksums-file"],
+            Part::Value,
+            format!("`{}` is not a file name", r.checksums_file),
+            "the checksums file is attached next to the release files: a name without `/`, e.g. `SHA256SUMS` or `myapp_{version}_checksums.txt`".into(),
+        );
+    } else if r.checksums_file.contains("{tag}") && spec.versioning.tag_prefix.contains('/') {
+        c.err_in(
+            ypath!["release", "checksums-file"],
+            "{tag}",
+            format!(
+                "the tags have the prefix `{}`, so `{{tag}}` would put a `/` in the file name",
+                spec.versioning.tag_prefix
+            ),
+            "use `{version}` in the checksums file name".into(),
+        );
+    }
+    for (i, a) in r.assets.iter().enumerate() {
+        let ap = ypath!["release", "assets", i];
+        if a.starts_with('/') || a.split('/').any(|s| s == "..") || !asset_path.is_match(a) {
+            c.err(
+                ap,
+                Part::Value,
+                format!("`{a}` is not a path in the repository"),
+                "release assets are files of the tagged commit: a relative path without `..`, globs allowed, e.g. `LICENSE` or `docs/*.pdf`".into(),
+            );
+        }
+    }
+    if let Some(path) = r.notes.strip_prefix("changelog:") {
+        if path.is_empty() || !rel_path.is_match(path) || path.split('/').any(|s| s == "..") {
+            c.err(
+                ypath!["release", "notes"],
+                Part::Value,
+                if path.is_empty() {
+                    "`changelog:` names no changelog file".into()
+                } else {
+                    format!("`{path}` is not a path in the repository")
+                },
+                "write `changelog:` and the path of the changelog in the repository, e.g. `changelog:CHANGELOG.md`"
+                    .into(),
+            );
+        }
+    } else if r.notes != "generated"
         && r.notes != "none"
         && (!rel_path.is_match(&r.notes) || r.notes.split('/').any(|s| s == ".."))
     {
@@ -971,7 +1033,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "`{}` is neither `generated`, `none` nor a path in the repository",
                 r.notes
             ),
-            "use `generated`, `none`, or the path of a notes file such as `CHANGELOG.md`".into(),
+            "use `generated`, `none`, the path of a notes file such as `NOTES.md`, or `changelog:CHANGELOG.md`".into(),
         );
     }
     if let Some(n) = &r.notify {
