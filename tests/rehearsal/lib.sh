@@ -50,7 +50,9 @@ should_fail() {
 }
 
 # fail_injected NAME: the message of an injected failure, then exit 1.
+# The failure is also recorded: act has been seen to lose a step's output.
 fail_injected() {
+    record "$(jq -cn --arg tool "$1" --arg job "${GITHUB_JOB:-}" '{kind: "injected", tool: $tool, job: $job}')"
     echo "::error title=Rehearsal::injected failure of $1 (REHEARSAL_FAIL=$REHEARSAL_FAIL)" >&2
     exit 1
 }
