@@ -2227,12 +2227,15 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             let log = std::fs::read_to_string(&act.log).unwrap_or_default();
             // An injected failure is also in the record (act has been seen
             // to lose the output of a step that failed quickly).
-            let injected = why.strip_prefix("injected failure of ").map(str::trim).is_some_and(|tool| {
-                records(&sc.state)
-                    .into_iter()
-                    .skip(from)
-                    .any(|r| r["kind"] == "injected" && r["tool"] == tool)
-            });
+            let injected = why
+                .strip_prefix("injected failure of ")
+                .map(str::trim)
+                .is_some_and(|tool| {
+                    records(&sc.state)
+                        .into_iter()
+                        .skip(from)
+                        .any(|r| r["kind"] == "injected" && r["tool"] == tool)
+                });
             if !log.contains(why) && !injected {
                 step_problems.push(format!(
                     "{what}: the run failed, but not with `{why}`: it failed for another reason"
