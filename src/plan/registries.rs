@@ -67,12 +67,15 @@ pub fn login_host(image: &crate::spec::DockerImage) -> String {
     }
 }
 
-/// The `registries:` entries as a user would write them, for help texts.
-pub fn example(host: &str) -> String {
+/// The secret names a registry host's credentials conventionally get:
+/// `DOCKERHUB_USERNAME`/`_TOKEN` for docker.io, `QUAY_USERNAME`/`_TOKEN` for
+/// quay.io, `REGISTRY_…` when the host gives no usable word (a secret name
+/// cannot start with a digit or GITHUB_).
+pub fn secret_names(host: &str) -> (String, String) {
     let stem: String = host
         .split(['.', ':'])
         .find(|s| !s.is_empty() && *s != "docker" && *s != "registry")
-        .unwrap_or(host)
+        .unwrap_or("")
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() {
@@ -84,10 +87,18 @@ pub fn example(host: &str) -> String {
         .collect();
     let stem = if host == "docker.io" {
         "DOCKERHUB".to_string()
+    } else if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) || stem.starts_with("GITHUB") {
+        "REGISTRY".to_string()
     } else {
         stem
     };
-    format!("registries: {{ {host}: {{ username-secret: {stem}_USERNAME, password-secret: {stem}_TOKEN }} }}")
+    (format!("{stem}_USERNAME"), format!("{stem}_TOKEN"))
+}
+
+/// The `registries:` entry of a host as a user would write it, for help texts.
+pub fn example(host: &str) -> String {
+    let (user, password) = secret_names(host);
+    format!("registries: {{ {host}: {{ username-secret: {user}, password-secret: {password} }} }}")
 }
 
 #[cfg(test)]
@@ -102,5 +113,6 @@ mod tests {
         );
         assert!(example("quay.io").contains("QUAY_USERNAME"));
         assert!(example("registry.example.com").contains("EXAMPLE_TOKEN"));
+        assert_eq!(secret_names("10.0.0.1:5000").0, "REGISTRY_USERNAME");
     }
 }

@@ -85,32 +85,6 @@ struct Found {
     notes: Vec<String>,
 }
 
-/// Secret names for a registry host: `DOCKERHUB_USERNAME`/`_TOKEN` for
-/// docker.io, `QUAY_USERNAME`/`_TOKEN` for quay.io.
-fn default_secrets(host: &str) -> (String, String) {
-    let stem: String = host
-        .split(['.', ':'])
-        .find(|s| !s.is_empty() && *s != "docker" && *s != "registry")
-        .unwrap_or("")
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let stem = if host == "docker.io" {
-        "DOCKERHUB".to_string()
-    } else if stem.is_empty() || stem.starts_with(|c: char| c.is_ascii_digit()) || stem.starts_with("GITHUB") {
-        "REGISTRY".to_string()
-    } else {
-        stem
-    };
-    (format!("{stem}_USERNAME"), format!("{stem}_TOKEN"))
-}
-
 /// A project name wfgen accepts (letters, digits, `.`, `_`, `-`).
 fn slug(s: &str) -> String {
     let out: String = s
@@ -439,7 +413,7 @@ fn scan(root: &Path) -> Found {
             let login = match found {
                 Some((_, u, p, src)) => (u.clone(), p.clone(), format!("the secrets {src} logs in with")),
                 None => {
-                    let (u, p) = default_secrets(&h);
+                    let (u, p) = crate::plan::registries::secret_names(&h);
                     (
                         u,
                         p,
