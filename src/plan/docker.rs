@@ -298,6 +298,8 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
     let provenance = spec.release.provenance;
     let mut images = Vec::new();
     let mut secrets = Vec::new();
+    // The release's binaries, which images may be built from: planned once.
+    let build_entries = super::build::plan(spec).map(|b| b.entries).unwrap_or_default();
     for (i, d) in spec.docker.iter().enumerate() {
         let names: Vec<String> = std::iter::once(d.image.clone())
             .chain(d.mirrors.iter().cloned())
@@ -347,7 +349,6 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                 let mut build_args: BTreeMap<String, String> = d.build_args.clone();
                 build_args.extend(v.build_args.clone());
                 let image_binaries = v.binaries.as_ref().unwrap_or(&d.binaries);
-                let build_entries = super::build::plan(spec).map(|b| b.entries).unwrap_or_default();
                 for ib in image_binaries {
                     if let Some(e) = build_entries.iter().find(|e| e.binary == ib.name && e.os == "linux") {
                         build_args.insert(ib.build_arg.clone(), format!("{}/{}", super::imagebins::CONTEXT_DIR, e.exe));
