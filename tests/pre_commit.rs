@@ -39,6 +39,15 @@ const OTHER_FILES: &[&str] = &[
     "xwfgen.yaml",
 ];
 
+/// A hand edit of the generated release.yml (a timeout), staged: the drift
+/// the hook must catch.
+fn hand_edit_release(repo: &TempRepo) {
+    let release = repo.read(".github/workflows/release.yml");
+    let edited = release.replacen("timeout-minutes:", "timeout-minutes: 999 #", 1);
+    assert_ne!(edited, release, "release.yml has no timeout-minutes to edit");
+    repo.write(".github/workflows/release.yml", &edited);
+    repo.git(&["add", "-A"]);
+}
 fn manifest() -> Vec<yaml_serde::Value> {
     let text = std::fs::read_to_string(common::repo_root().join(".pre-commit-hooks.yaml"))
         .expect(".pre-commit-hooks.yaml at the repository root");
@@ -100,11 +109,7 @@ fn try_repo_system_hook_passes_clean_and_fails_on_drift() {
         v.output
     );
 
-    let release = repo.read(".github/workflows/release.yml");
-    let edited = release.replacen("timeout-minutes:", "timeout-minutes: 999 #", 1);
-    assert_ne!(edited, release, "release.yml has no timeout-minutes to edit");
-    repo.write(".github/workflows/release.yml", &edited);
-    repo.git(&["add", "-A"]);
+    hand_edit_release(&repo);
     let v = try_repo(&repo, home.path());
     assert!(
         !v.success && v.output.contains("Failed") && v.output.contains("release.yml"),
@@ -378,11 +383,7 @@ fn wheel_installs_and_python_hook_checks() {
         "the python hook should install the wheel and pass on a generated tree:\n{}",
         v.output
     );
-    let release = repo.read(".github/workflows/release.yml");
-    let edited = release.replacen("timeout-minutes:", "timeout-minutes: 999 #", 1);
-    assert_ne!(edited, release, "release.yml has no timeout-minutes to edit");
-    repo.write(".github/workflows/release.yml", &edited);
-    repo.git(&["add", "-A"]);
+    hand_edit_release(&repo);
     let v = try_repo();
     assert!(
         !v.success
