@@ -143,13 +143,36 @@ fn help_links_are_absolute_and_name_the_pages() {
 /// Every property path of the schema: keys joined with `.`, `[]` after a list
 /// whose items have properties, `<*>` for the key of a map
 /// (`additionalProperties`), through `$ref`, `anyOf`, `oneOf` and `allOf`.
+/// Definitions of the schema that several keys share, documented once under
+/// a pseudo-path of their own: `Step` (every `setup` list and a job's
+/// `steps`) as `<step>.name`, `<step>.run`, ...
+const SHARED: &[(&str, &str)] = &[("Step", "<step>")];
+
 fn schema_paths() -> BTreeSet<String> {
-    fn walk(node: &serde_json::Value, defs: &serde_json::Value, path: &str, out: &mut BTreeSet<String>, depth: usize) {
+    schema_walk().0
+}
+
+/// The key paths of the schema, and where each shared definition is used
+/// (`setup[]`, `jobs[].steps[]`, ...).
+fn schema_walk() -> (BTreeSet<String>, BTreeSet<(String, String)>) {
+    fn walk(
+        node: &serde_json::Value,
+        defs: &serde_json::Value,
+        path: &str,
+        out: &mut (BTreeSet<String>, BTreeSet<(String, String)>),
+        depth: usize,
+    ) {
         assert!(depth < 32, "schema recursion at {path}");
         if let Some(r) = node.get("$ref").and_then(|r| r.as_str()) {
             let name = r.rsplit('/').next().expect("a $ref names a definition");
             let def = defs.get(name).unwrap_or_else(|| panic!("$ref {r} names no definition"));
-            walk(def, defs, path, out, depth + 1);
+            match SHARED.iter().find(|(n, _)| *n == name) {
+                Some((_, pseudo)) => {
+                    out.1.insert((pseudo.to_string(), path.to_string()));
+                    walk(def, defs, pseudo, out, depth + 1);
+                }
+                None => walk(def, defs, path, out, depth + 1),
+            }
         }
         for k in ["anyOf", "oneOf", "allOf"] {
             for sub in node.get(k).and_then(|v| v.as_array()).into_iter().flatten() {
@@ -163,7 +186,7 @@ fn schema_paths() -> BTreeSet<String> {
                 } else {
                     format!("{path}.{k}")
                 };
-                out.insert(p.clone());
+                out.0.insert(p.clone());
                 walk(v, defs, &p, out, depth + 1);
             }
         }
@@ -177,7 +200,7 @@ fn schema_paths() -> BTreeSet<String> {
     let schema: serde_json::Value = serde_json::from_str(&read(&root().join("schema/wfgen.schema.json")))
         .expect("schema/wfgen.schema.json is JSON");
     let defs = schema.get("$defs").cloned().unwrap_or_default();
-    let mut out = BTreeSet::new();
+    let mut out = (BTreeSet::new(), BTreeSet::new());
     walk(&schema, &defs, "", &mut out, 0);
     out
 }
@@ -186,7 +209,9 @@ fn schema_paths() -> BTreeSet<String> {
 fn normalize(path: &str) -> String {
     path.split('.')
         .map(|seg| {
-            if seg.starts_with('<') && seg.ends_with('>') {
+            if SHARED.iter().any(|(_, pseudo)| *pseudo == seg) {
+                seg
+            } else if seg.starts_with('<') && seg.ends_with('>') {
                 "<*>"
             } else {
                 seg
@@ -344,6 +369,7 @@ fn the_reference_documents_every_key_of_the_schema_and_no_other() {
 
 #[test]
 fn every_key_of_the_reference_has_type_default_changes_and_an_example_that_sets_it() {
+    let (_, uses) = schema_walk();
     for s in key_sections(&reference()) {
         let at = format!("docs/reference.md:{} (`{}`)", s.line, s.path);
         for field in ["- **Type:**", "- **Default:**", "- **Changes:**"] {
@@ -358,9 +384,22 @@ fn every_key_of_the_reference_has_type_default_changes_and_an_example_that_sets_
         let value: yaml_serde::Value =
             yaml_serde::from_str(&spec).unwrap_or_else(|e| panic!("{at}: the example is not YAML: {e}\n{spec}"));
         let path = normalize(&s.path);
-        let segs: Vec<&str> = path.split('.').collect();
+        // A key of a shared definition is set at any of its places.
+        let places: Vec<String> = match SHARED
+            .iter()
+            .find(|(_, pseudo)| path.starts_with(&format!("{pseudo}.")))
+        {
+            Some((_, pseudo)) => uses
+                .iter()
+                .filter(|(p, _)| p == pseudo)
+                .map(|(_, at)| format!("{at}{}", &path[pseudo.len()..]))
+                .collect(),
+            None => vec![path.clone()],
+        };
         assert!(
-            has_path(&value, &segs),
+            places
+                .iter()
+                .any(|p| has_path(&value, &p.split('.').collect::<Vec<_>>())),
             "{at}: the example does not set the key:\n{example}"
         );
     }

@@ -31,7 +31,6 @@ pub struct HelmPlan {
 }
 
 /// The Helm version the jobs install.
-pub const HELM_VERSION: &str = "v3.17.3";
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ChartPlan {
@@ -157,7 +156,7 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         caller_permissions,
         read_permissions,
         secrets,
-        helm_version: HELM_VERSION.into(),
+        helm_version: super::toolchains::Toolchains::new(spec).helm,
     })
 }
 

@@ -13,8 +13,10 @@ pub mod python;
 pub mod registries;
 pub mod release;
 pub mod runners;
+pub mod steps;
 pub mod tags;
 pub mod tagscript;
+pub mod toolchains;
 pub mod version;
 pub mod versionfiles;
 
@@ -38,6 +40,8 @@ pub struct Plan {
     pub tag_globs: Vec<String>,
     pub dispatch: bool,
     pub version_files: Vec<String>,
+    /// The pinned version of every tool the jobs install.
+    pub toolchains: toolchains::Toolchains,
     pub gates: Vec<GatePlan>,
     pub build: Option<build::BuildPlan>,
     pub python: Vec<python::PythonWorkflow>,
@@ -59,7 +63,14 @@ pub use graph::{Access, Permission};
 pub struct GatePlan {
     /// Job id in release.yml.
     pub id: String,
-    pub run: String,
+    /// The command, or none for a gate that calls a reusable workflow.
+    pub run: Option<String>,
+    /// `./.github/workflows/<file>` of a gate that calls a reusable workflow.
+    pub uses: Option<String>,
+    /// The top-level setup steps, then the gate's own.
+    pub setup: Vec<steps::SetupStep>,
+    /// The top-level env, then the gate's own.
+    pub env: steps::JobEnv,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -98,6 +109,7 @@ impl Plan {
         let pypi = spec.python.iter().any(|p| p.publish != crate::spec::Publish::None);
         let grammar = Grammar::new(&spec.versioning, pypi);
         let r = &spec.release;
+        let pins = pins::resolve(spec);
         Plan {
             project: spec.project.name.clone(),
             repository: spec.project.repository.clone(),
@@ -109,12 +121,16 @@ impl Plan {
             grammar,
             dispatch: spec.triggers.dispatch,
             version_files: spec.versioning.version_files.clone(),
+            toolchains: toolchains::Toolchains::new(spec),
             gates: spec
                 .gates
                 .iter()
                 .map(|g| GatePlan {
                     id: g.name.clone(),
                     run: g.run.clone(),
+                    uses: g.uses.clone(),
+                    setup: steps::resolve(&pins, &[&spec.setup, &g.setup]),
+                    env: steps::JobEnv::new(&[&spec.env, &g.env]),
                 })
                 .collect(),
             build: build::plan(spec),
@@ -135,7 +151,7 @@ impl Plan {
                 sbom: r.sbom,
                 slack_webhook_secret: r.notify.as_ref().map(|n| n.slack_webhook_secret.clone()),
             },
-            pins: pins::resolve(spec),
+            pins,
             jobs: spec.jobs.clone(),
             local_calls: spec.output.local_calls,
             pull_request: spec.triggers.pull_request,

@@ -63,8 +63,13 @@ pub enum Body {
         run: String,
         /// The toolchains of the builds, installed the same way.
         toolchains: Vec<Toolchain>,
-        /// The Python version, with [`Toolchain::Python`].
-        python: String,
+        /// The pinned versions (rust, go, python, node).
+        versions: super::toolchains::Toolchains,
+        /// The spec's setup steps (top-level, then the gate's).
+        setup: Vec<super::steps::SetupStep>,
+        env: super::steps::JobEnv,
+        /// The tag prefix, which `{version}` of env values leaves out.
+        tag_prefix: String,
     },
     /// A reusable workflow of this repository.
     Call {
@@ -112,16 +117,7 @@ pub struct CustomJob {
     /// The release values and the secrets, as the job's environment.
     pub env: Vec<Input>,
     pub environment: Option<String>,
-    pub steps: Vec<CustomStep>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CustomStep {
-    pub name: String,
-    pub run: Option<String>,
-    /// The `uses:` value with its pin and version comment, or a `./` path.
-    pub uses: Option<String>,
-    pub with: Vec<Input>,
+    pub steps: Vec<super::steps::SetupStep>,
 }
 
 /// A toolchain that gates install as the builds do.
@@ -135,9 +131,6 @@ pub enum Toolchain {
     /// actions/setup-python (as the Python workflows' builds).
     Python,
 }
-
-/// The Python version gates set up, as the pure builds and sdists do.
-pub const GATE_PYTHON: &str = "3.12";
 
 /// A top-level PyPI publish job.
 #[derive(Debug, Clone, Serialize)]
@@ -293,6 +286,17 @@ fn when_condition(when: When) -> Option<String> {
     }
 }
 
+/// The inputs of a call of the user's reusable workflow (a gate or a job),
+/// and the plan outputs they come from.
+fn release_values() -> [(&'static str, &'static str); 4] {
+    [
+        ("tag", "tag"),
+        ("version", "version"),
+        ("prerelease", "is-prerelease"),
+        ("sha", "sha"),
+    ]
+}
+
 /// One of the spec's `jobs:`: a call of the user's reusable workflow with the
 /// release's values, or steps after a checkout of the tag with them in env.
 fn custom_job(
@@ -302,12 +306,7 @@ fn custom_job(
     needs: Vec<String>,
     condition: Option<String>,
 ) -> Job<Body> {
-    let release_values = [
-        ("tag", "tag"),
-        ("version", "version"),
-        ("prerelease", "is-prerelease"),
-        ("sha", "sha"),
-    ];
+    let release_values = release_values();
     let secrets: Vec<String> = cj.secrets.clone();
     let body = match &cj.uses {
         Some(file) => Body::Call {
@@ -319,7 +318,6 @@ fn custom_job(
             secrets,
         },
         None => {
-            let pins = p.pins.uses_lines();
             Body::Custom(CustomJob {
                 env: release_values
                     .iter()
@@ -334,28 +332,7 @@ fn custom_job(
                     .chain(secrets.iter().map(|s| Input::new(s, format!("${{{{ secrets.{s} }}}}"))))
                     .collect(),
                 environment: cj.environment.clone(),
-                steps: cj
-                    .steps
-                    .iter()
-                    .map(|st| CustomStep {
-                        name: st.name.clone().unwrap_or_else(|| {
-                            st.run
-                                .as_deref()
-                                .or(st.uses.as_deref())
-                                .unwrap_or_default()
-                                .lines()
-                                .next()
-                                .unwrap_or_default()
-                                .to_string()
-                        }),
-                        run: st.run.clone(),
-                        uses: st
-                            .uses
-                            .as_ref()
-                            .map(|u| pins.get(u).cloned().unwrap_or_else(|| u.clone())),
-                        with: st.with.iter().map(|(k, v)| Input::new(k, v.clone())).collect(),
-                    })
-                    .collect(),
+                steps: super::steps::resolve(&p.pins, &[&cj.steps]),
             })
         }
     };
@@ -482,18 +459,35 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         toolchains.push(Toolchain::Python);
     }
     for g in &p.gates {
+        let body = match (&g.uses, &g.run) {
+            (Some(file), _) => Body::Call {
+                file: file.trim_start_matches("./.github/workflows/").to_string(),
+                with: release_values()
+                    .iter()
+                    .map(|(name, output)| Input::plan_output(name, output))
+                    .collect(),
+                secrets: Vec::new(),
+            },
+            (None, run) => Body::Gate {
+                run: run.clone().unwrap_or_default(),
+                toolchains: toolchains.clone(),
+                versions: p.toolchains.clone(),
+                setup: g.setup.clone(),
+                env: g.env.clone(),
+                tag_prefix: p.grammar.prefix.clone(),
+            },
+        };
+        let call = matches!(body, Body::Call { .. });
         let mut j = job(
             &g.id,
             format!("Gate: {}", g.id),
             Stage::Gates,
             vec!["plan".into()],
-            Body::Gate {
-                run: g.run.clone(),
-                toolchains: toolchains.clone(),
-                python: GATE_PYTHON.into(),
-            },
+            body,
         );
-        j.timeout = Some(60);
+        if !call {
+            j.timeout = Some(60);
+        }
         j.permissions.push(Permission::read("contents", ""));
         jobs.push(j);
     }

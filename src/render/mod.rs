@@ -166,13 +166,15 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
     let pins = plan.pins.uses_lines();
     let tag_script = crate::plan::tagscript::script(plan);
     // Each template sees its own plan (`wf`) and what every workflow shares:
-    // the pins, the header and the tag script of its plan jobs.
+    // the pins, the header, the tag script of its plan jobs and the
+    // pinned toolchains.
     let render_one = |template: &str, file: &str, wf: Value| -> Rendered {
         let ctx = context! {
             wf => wf,
             pins => pins,
             header => header,
             tag_script => tag_script,
+            toolchains => plan.toolchains,
         };
         let text = env
             .get_template(template)

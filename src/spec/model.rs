@@ -20,6 +20,18 @@ pub struct Spec {
     pub versioning: Versioning,
     #[serde(default)]
     pub triggers: Triggers,
+    /// Pinned versions of the tools the jobs install (never `latest`).
+    #[serde(default)]
+    pub toolchains: Toolchains,
+    /// Steps of every binary, wheel and gate job, after the checkout and the
+    /// toolchains (not of docker or helm jobs: Dockerfiles and charts build
+    /// themselves).
+    #[serde(default)]
+    pub setup: Vec<Step>,
+    /// Environment of every binary, wheel and gate job. Values may hold
+    /// `{tag}`, `{version}`, `{sha}` and `{date}`.
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
     /// Quality gates, run before anything is published.
     #[serde(default)]
     pub gates: Vec<Gate>,
@@ -197,8 +209,21 @@ pub enum PullRequest {
 pub struct Gate {
     /// Job id of the gate (letters, digits, `-`, `_`).
     pub name: String,
-    /// Shell command run by the gate.
-    pub run: String,
+    /// Shell command run by the gate (bash), after the toolchains, the
+    /// top-level `setup` and the gate's own `setup`. Or give `uses`.
+    #[serde(default)]
+    pub run: Option<String>,
+    /// A reusable workflow of this repository as the gate,
+    /// `./.github/workflows/<file>.yml`, called with the inputs tag,
+    /// version, prerelease and sha.
+    #[serde(default)]
+    pub uses: Option<String>,
+    /// More steps of this gate, after the top-level `setup`.
+    #[serde(default)]
+    pub setup: Vec<Step>,
+    /// More environment of this gate (over the top-level `env`).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 /// One of your own jobs in release.yml.
@@ -214,7 +239,7 @@ pub struct CustomJob {
     /// environment variables (RELEASE_TAG, RELEASE_VERSION, RELEASE_PRERELEASE,
     /// RELEASE_SHA). Or give `uses`.
     #[serde(default)]
-    pub steps: Vec<CustomStep>,
+    pub steps: Vec<Step>,
     /// A reusable workflow of this repository, `./.github/workflows/<file>.yml`,
     /// called with the inputs tag, version, prerelease and sha.
     #[serde(default)]
@@ -263,16 +288,22 @@ pub enum PermissionLevel {
     None,
 }
 
-/// A step of your own job: `run` a command, or `uses` an action.
+/// A step: `run` a command, or `uses` an action.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
-pub struct CustomStep {
+pub struct Step {
     /// Step name [the command, or the action].
     #[serde(default)]
     pub name: Option<String>,
-    /// A shell command (bash).
+    /// A shell command.
     #[serde(default)]
     pub run: Option<String>,
+    /// The shell of a `run` step [bash].
+    #[serde(default)]
+    pub shell: Option<StepShell>,
+    /// Run the step only on runners of these systems [all].
+    #[serde(default)]
+    pub os: Vec<StepOs>,
     /// An action: `owner/repo[/path]`, pinned through `pins:` or the built-in
     /// pins, or a local action `./path`.
     #[serde(default)]
@@ -280,6 +311,57 @@ pub struct CustomStep {
     /// Inputs of the action.
     #[serde(default)]
     pub with: BTreeMap<String, String>,
+    /// Secrets exposed to this step only, as environment variables of their
+    /// own names.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+}
+
+/// The system of a runner, for a step's `os` filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StepOs {
+    Linux,
+    Macos,
+    Windows,
+}
+
+/// The shell of a `run` step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StepShell {
+    Bash,
+    Sh,
+    Pwsh,
+    Python,
+    Cmd,
+}
+
+/// Pinned versions of the tools the jobs install.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Toolchains {
+    /// Rust: `stable`, a version (`1.86.0`), or `file` (rust-toolchain.toml) [stable].
+    #[serde(default)]
+    pub rust: Option<String>,
+    /// Go: `go.mod` (its `go`/`toolchain` line), or a version [go.mod].
+    #[serde(default)]
+    pub go: Option<String>,
+    /// Python of the builds, pure wheels, sdists and gates [3.12].
+    #[serde(default)]
+    pub python: Option<String>,
+    /// Node.js, set up only when given.
+    #[serde(default)]
+    pub node: Option<String>,
+    /// Helm [the built-in version, shown by `wfgen plan`].
+    #[serde(default)]
+    pub helm: Option<String>,
+    /// maturin [the built-in version].
+    #[serde(default)]
+    pub maturin: Option<String>,
+    /// cosign [the built-in version].
+    #[serde(default)]
+    pub cosign: Option<String>,
 }
 
 fn default_custom_runner() -> String {
@@ -352,9 +434,14 @@ pub struct Binary {
     /// Go: build tags.
     #[serde(default)]
     pub tags: Vec<String>,
-    /// Go: environment of the build, e.g. `GOFLAGS: -mod=vendor`.
+    /// Environment of this binary's build jobs (over the top-level `env`),
+    /// e.g. `GOFLAGS: -mod=vendor`; `{tag}`, `{version}`, `{sha}` and
+    /// `{date}` are expanded.
     #[serde(default)]
     pub env: BTreeMap<String, String>,
+    /// More steps of this binary's build jobs, after the top-level `setup`.
+    #[serde(default)]
+    pub setup: Vec<Step>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
@@ -413,6 +500,13 @@ pub struct PythonPackage {
     /// attestations, which need it).
     #[serde(default)]
     pub token_secret: Option<String>,
+    /// More steps of this package's build jobs, after the top-level `setup`
+    /// (not inside maturin's manylinux container: see `before-script-linux`).
+    #[serde(default)]
+    pub setup: Vec<Step>,
+    /// More environment of this package's build jobs (over the top-level `env`).
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
 }
 
 impl PythonPackage {
@@ -719,6 +813,10 @@ pub struct Release {
     pub sbom: bool,
     #[serde(default)]
     pub notify: Option<Notify>,
+    /// Steps that make the files of `assets` (e.g. `make notices`), run in a
+    /// read-only job of their own before the GitHub release job.
+    #[serde(default)]
+    pub setup: Vec<Step>,
 }
 
 impl Default for Release {
@@ -736,6 +834,7 @@ impl Default for Release {
             provenance: true,
             sbom: false,
             notify: None,
+            setup: Vec::new(),
         }
     }
 }

@@ -270,6 +270,20 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         );
     }
 
+    // toolchains, setup and env of every build and gate job
+    toolchains(&mut c, &spec.toolchains);
+    steps(spec, &mut c, ypath!["setup"], &spec.setup);
+    env_map(&mut c, ypath!["env"], &spec.env);
+    for (i, b) in spec.binaries.iter().enumerate() {
+        steps(spec, &mut c, ypath!["binaries", i, "setup"], &b.setup);
+        env_map(&mut c, ypath!["binaries", i, "env"], &b.env);
+    }
+    for (i, py) in spec.python.iter().enumerate() {
+        steps(spec, &mut c, ypath!["python", i, "setup"], &py.setup);
+        env_map(&mut c, ypath!["python", i, "env"], &py.env);
+    }
+    steps(spec, &mut c, ypath!["release", "setup"], &spec.release.setup);
+
     // gates
     for (i, g) in spec.gates.iter().enumerate() {
         let p = ypath!["gates", i];
@@ -281,17 +295,48 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             "a gate's name is its job id: letters, digits, `-` and `_`, starting with a letter or `_`",
         );
         c.reserved_job(p.key("name"), &g.name, "gate name", "pick another name");
-        if g.run.contains("${{") {
-            c.err(p.key("run"), Part::Value, "a gate command cannot hold a `${{ }}` expression".into(), "expressions in `run:` are a script-injection risk (zizmor: template-injection); read values from environment variables instead, e.g. `$GITHUB_REF_NAME`".into());
+        match (&g.run, &g.uses) {
+            (Some(_), Some(_)) | (None, None) => c.err(
+                p.clone(),
+                Part::Key,
+                format!("gate `{}` needs either `run` or `uses`", g.name),
+                "e.g. `run: make test`, or `uses: ./.github/workflows/e2e.yml` for a reusable workflow of yours".into(),
+            ),
+            _ => {}
         }
-        if g.run.trim().is_empty() {
-            c.err(
-                p.key("run"),
-                Part::Value,
-                "a gate needs a command to run".into(),
-                "e.g. `run: make test`".into(),
-            );
+        if let Some(run) = &g.run {
+            no_expr(&mut c, p.key("run"), run);
+            if run.trim().is_empty() {
+                c.err(
+                    p.key("run"),
+                    Part::Value,
+                    "a gate needs a command to run".into(),
+                    "e.g. `run: make test`".into(),
+                );
+            }
         }
+        if let Some(u) = &g.uses {
+            if !re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$").is_match(u) {
+                c.err(
+                    p.key("uses"),
+                    Part::Value,
+                    format!("`{u}` is not a reusable workflow of this repository"),
+                    "write `./.github/workflows/<file>.yml`; it is called with the inputs tag, version, prerelease and sha".into(),
+                );
+            }
+            for (key, set) in [("setup", !g.setup.is_empty()), ("env", !g.env.is_empty())] {
+                if set {
+                    c.err(
+                        p.key(key),
+                        Part::Key,
+                        format!("`{key}` does nothing for a gate that calls a reusable workflow"),
+                        "put the steps and the environment in the called workflow's jobs".into(),
+                    );
+                }
+            }
+        }
+        steps(spec, &mut c, p.key("setup"), &g.setup);
+        env_map(&mut c, p.key("env"), &g.env);
     }
     c.unique(
         spec.gates
@@ -1166,7 +1211,6 @@ fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
         ("ldflags", b.ldflags.is_some()),
         ("flags", b.flags.is_some()),
         ("tags", !b.tags.is_empty()),
-        ("env", !b.env.is_empty()),
     ];
     let (wrong, kind) = match b.kind {
         BinaryKind::Rust => (&go_only[..], "a Rust binary (it is for `kind: go`)"),
@@ -1256,24 +1300,6 @@ fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
             "build tags are words of letters, digits, `_` and `.`",
         );
     }
-    for (k, v) in &b.env {
-        let at = p.key("env").key(k.as_str());
-        if !re(r"^[A-Za-z_][A-Za-z0-9_]*$").is_match(k) || k.to_ascii_uppercase().starts_with("GITHUB_") {
-            c.err(
-                at,
-                Part::Key,
-                format!("`{k}` is not an environment variable name wfgen can set"),
-                "letters, digits and `_`, not starting with GITHUB_".into(),
-            );
-        } else if v.contains(['\n', '\r']) {
-            c.err(
-                at,
-                Part::Value,
-                format!("the value of `{k}` holds a line break"),
-                "an environment value is one line".into(),
-            );
-        }
-    }
     for (j, inc) in b.include.iter().enumerate() {
         let at = p.key("include").index(j);
         let paths: Vec<(YPath, &str)> = match inc {
@@ -1352,24 +1378,12 @@ fn login_secrets(c: &mut Ctx, at: &YPath, l: &crate::spec::Login) {
 
 fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
     let workflow = re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$");
-    let action = re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$");
-    let builtin = crate::spec::names::builtin_pinned_actions();
     let taken: BTreeSet<String> = spec
         .gates
         .iter()
         .map(|g| g.name.clone())
         .chain(spec.python.iter().map(|p| p.workflow_name()))
         .collect();
-    let no_expr = |c: &mut Ctx, path: YPath, value: &str| {
-        if value.contains("${{") {
-            c.err(
-                path,
-                Part::Value,
-                "a value of the spec cannot hold a `${{ }}` expression".into(),
-                "a `steps` job reads the release from RELEASE_TAG, RELEASE_VERSION, RELEASE_PRERELEASE and RELEASE_SHA, and its secrets from environment variables of their own names".into(),
-            );
-        }
-    };
     for (i, j) in spec.jobs.iter().enumerate() {
         let p = ypath!["jobs", i];
         c.name(
@@ -1459,57 +1473,7 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
                 );
             }
         }
-        for (k, st) in j.steps.iter().enumerate() {
-            let sp = p.key("steps").index(k);
-            match (&st.run, &st.uses) {
-                (Some(_), Some(_)) | (None, None) => c.err(
-                    sp.clone(),
-                    Part::Key,
-                    "a step has either `run` or `uses`".into(),
-                    "e.g. `{ run: make smoke }` or `{ uses: owner/action, with: { key: value } }`".into(),
-                ),
-                _ => {}
-            }
-            if let Some(r) = &st.run {
-                no_expr(c, sp.key("run"), r);
-                if r.trim().is_empty() {
-                    c.err(
-                        sp.key("run"),
-                        Part::Value,
-                        "a step needs a command to run".into(),
-                        "e.g. `run: make smoke`".into(),
-                    );
-                }
-            }
-            if let Some(n) = &st.name {
-                no_expr(c, sp.key("name"), n);
-            }
-            for (key, v) in &st.with {
-                no_expr(c, sp.key("with").key(key), v);
-            }
-            if let Some(u) = &st.uses {
-                if u.starts_with("./") {
-                    continue;
-                }
-                if !action.is_match(u) {
-                    c.err(
-                        sp.key("uses"),
-                        Part::Value,
-                        format!("`{u}` is not an action name"),
-                        "write `owner/repo` or `owner/repo/path` without `@ref` (the pin gives the commit), or `./path` for an action of this repository".into(),
-                    );
-                } else if !spec.pins.contains_key(u) && !builtin.contains(u) {
-                    c.err(
-                        sp.key("uses"),
-                        Part::Value,
-                        format!("action `{u}` has no pin"),
-                        format!(
-                            "every action runs at a full commit SHA: add it to `pins:`, e.g.\n  pins:\n    {u}: {{ version: v1.2.3, sha: <40-hex commit of v1.2.3> }}"
-                        ),
-                    );
-                }
-            }
-        }
+        steps(spec, c, p.key("steps"), &j.steps);
     }
     c.unique(
         spec.jobs
@@ -1518,6 +1482,228 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
             .map(|(i, j)| (ypath!["jobs", i, "id"], j.id.as_str())),
         "job id",
     );
+}
+
+/// A list of steps (`setup:` of any level, `steps:` of a job): `run` or
+/// `uses`, pinned actions, secret names, no `${{ }}`.
+fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
+    let action = re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$");
+    let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
+    let builtin = crate::spec::names::builtin_pinned_actions();
+    for (k, st) in steps.iter().enumerate() {
+        let sp = at.index(k);
+        match (&st.run, &st.uses) {
+            (Some(_), Some(_)) | (None, None) => c.err(
+                sp.clone(),
+                Part::Key,
+                "a step has either `run` or `uses`".into(),
+                "e.g. `{ run: make build.ui }` or `{ uses: owner/action, with: { key: value } }`".into(),
+            ),
+            _ => {}
+        }
+        if let Some(r) = &st.run {
+            no_expr(c, sp.key("run"), r);
+            if r.trim().is_empty() {
+                c.err(
+                    sp.key("run"),
+                    Part::Value,
+                    "a step needs a command to run".into(),
+                    "e.g. `run: make build.ui`".into(),
+                );
+            }
+        }
+        if st.uses.is_some() && st.shell.is_some() {
+            c.err(
+                sp.key("shell"),
+                Part::Key,
+                "`shell` is for `run` steps".into(),
+                "an action chooses its own shell: remove `shell`".into(),
+            );
+        }
+        if st.run.is_some() && !st.with.is_empty() {
+            c.err(
+                sp.key("with"),
+                Part::Key,
+                "`with` is for `uses` steps".into(),
+                "give a command its values through `env` of the spec, or in the command itself".into(),
+            );
+        }
+        if let Some(n) = &st.name {
+            no_expr(c, sp.key("name"), n);
+            if n.contains(['\n', '\r']) {
+                c.err(
+                    sp.key("name"),
+                    Part::Value,
+                    "a step name is one line".into(),
+                    "shorten the name to one line".into(),
+                );
+            }
+        }
+        for (key, v) in &st.with {
+            no_expr(c, sp.key("with").key(key), v);
+            if !re(r"^[A-Za-z_][A-Za-z0-9_-]*$").is_match(key) {
+                c.err(
+                    sp.key("with").key(key),
+                    Part::Key,
+                    format!("`{key}` is not an input name"),
+                    "an action's inputs are letters, digits, `-` and `_`".into(),
+                );
+            }
+        }
+        for (j, name) in st.secrets.iter().enumerate() {
+            c.name(
+                sp.key("secrets").index(j),
+                name,
+                &secret,
+                "secret name",
+                "the name of a repository or environment secret: letters, digits and `_`",
+            );
+            if name.starts_with("GITHUB_") {
+                c.err(
+                    sp.key("secrets").index(j),
+                    Part::Value,
+                    format!("`{name}` is not a secret you can pass"),
+                    "GitHub reserves names that start with GITHUB_".into(),
+                );
+            }
+        }
+        if let Some(u) = &st.uses {
+            if u.starts_with("./") {
+                if u.contains("..") || u.contains(['\n', '\r', ' ', '@']) {
+                    c.err(
+                        sp.key("uses"),
+                        Part::Value,
+                        format!("`{u}` is not a path of an action of this repository"),
+                        "write `./path/to/action`, a directory holding action.yml".into(),
+                    );
+                }
+                continue;
+            }
+            if !action.is_match(u) {
+                c.err(
+                    sp.key("uses"),
+                    Part::Value,
+                    format!("`{u}` is not an action name"),
+                    "write `owner/repo` or `owner/repo/path` without `@ref` (the pin gives the commit), or `./path` for an action of this repository".into(),
+                );
+            } else if !spec.pins.contains_key(u) && !builtin.contains(u) {
+                c.err(
+                    sp.key("uses"),
+                    Part::Value,
+                    format!("action `{u}` has no pin"),
+                    format!(
+                        "every action runs at a full commit SHA: add it to `pins:`, e.g.\n  pins:\n    {u}: {{ version: v1.2.3, sha: <40-hex commit of v1.2.3> }}"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `toolchains:`: every version pinned, never `latest`.
+fn toolchains(c: &mut Ctx, t: &crate::spec::Toolchains) {
+    let rows: [(&str, &Option<String>, &str, &str); 7] = [
+        (
+            "rust",
+            &t.rust,
+            r"^(stable|file|\d+\.\d+(\.\d+)?|(nightly|beta)-\d{4}-\d{2}-\d{2})$",
+            "`stable`, a version such as `1.86.0`, a dated `nightly-2025-06-01`, or `file` (the repository's rust-toolchain.toml)",
+        ),
+        (
+            "go",
+            &t.go,
+            r"^(go\.mod|\d+\.\d+\.\d+)$",
+            "`go.mod` (its go and toolchain lines), or a full version such as `1.24.6`",
+        ),
+        (
+            "python",
+            &t.python,
+            r"^3\.\d+(\.\d+)?$",
+            "a CPython version such as `3.12` or `3.12.11`",
+        ),
+        (
+            "node",
+            &t.node,
+            r"^\d+(\.\d+){0,2}$",
+            "a Node.js version such as `22` or `22.17.1`",
+        ),
+        (
+            "helm",
+            &t.helm,
+            r"^v?\d+\.\d+\.\d+$",
+            "a Helm release such as `v3.17.3`",
+        ),
+        (
+            "maturin",
+            &t.maturin,
+            r"^v?\d+\.\d+\.\d+$",
+            "a maturin release such as `1.16.0`",
+        ),
+        (
+            "cosign",
+            &t.cosign,
+            r"^v?\d+\.\d+\.\d+$",
+            "a cosign release such as `v3.0.5`",
+        ),
+    ];
+    for (tool, value, pattern, help) in rows {
+        let Some(v) = value else { continue };
+        if !re(pattern).is_match(v) {
+            let what = if v.eq_ignore_ascii_case("latest") || v == "*" || v.ends_with(".x") {
+                format!("`{v}` is not a pinned {tool} version")
+            } else {
+                format!("`{v}` is not a {tool} version wfgen can install")
+            };
+            c.err(
+                ypath!["toolchains", tool],
+                Part::Value,
+                what,
+                format!("every tool is pinned so that a release builds the same twice: write {help}"),
+            );
+        }
+    }
+}
+
+/// No `${{ }}` in a value of the spec: values reach scripts through `env:`.
+fn no_expr(c: &mut Ctx, path: YPath, value: &str) {
+    if value.contains("${{") {
+        c.err(
+            path,
+            Part::Value,
+            "a value of the spec cannot hold a `${{ }}` expression".into(),
+            "expressions are a script-injection risk (zizmor: template-injection): steps read the release from environment variables (RELEASE_TAG and the like in your jobs; `env:` with {tag}, {version}, {sha} or {date} in builds and gates), and their secrets from `secrets:`".into(),
+        );
+    }
+}
+
+/// An `env:` map of the spec: names wfgen can set, one-line values, only
+/// the placeholders a job expands from the tag.
+fn env_map(c: &mut Ctx, at: YPath, env: &std::collections::BTreeMap<String, String>) {
+    let name = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
+    for (k, v) in env {
+        let p = at.key(k.as_str());
+        let upper = k.to_ascii_uppercase();
+        if !name.is_match(k) || upper.starts_with("GITHUB_") || upper.starts_with("RUNNER_") || upper == "CI" {
+            c.err(
+                p,
+                Part::Key,
+                format!("`{k}` is not an environment variable name wfgen can set"),
+                "letters, digits and `_`, not starting with GITHUB_ or RUNNER_ (GitHub sets those)".into(),
+            );
+        } else if v.contains(['\n', '\r']) {
+            c.err(
+                p,
+                Part::Value,
+                format!("the value of `{k}` holds a line break"),
+                "an environment value is one line".into(),
+            );
+        } else {
+            no_expr(c, p.clone(), v);
+            c.placeholders(p, v, crate::plan::steps::ENV_PLACEHOLDERS, &|_| {
+                "an `env` value is expanded from the tag in the job".into()
+            });
+        }
+    }
 }
 
 #[cfg(test)]
