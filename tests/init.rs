@@ -123,7 +123,11 @@ fn opsml_workspace_maturin_and_per_distro_images() {
     assert_eq!(d.platforms, ["linux/amd64", "linux/arm64"]);
     let hub = spec.registries.get("docker.io").map(|l| l.username_secret.as_str());
     assert_eq!(hub, Some("DOCKER_USERNAME"));
-    let gates: Vec<(&str, &str)> = spec.gates.iter().map(|g| (g.name.as_str(), g.run.as_str())).collect();
+    let gates: Vec<(&str, &str)> = spec
+        .gates
+        .iter()
+        .map(|g| (g.name.as_str(), g.run.as_deref().unwrap_or_default()))
+        .collect();
     assert_eq!(gates, [("lint", "make lints"), ("test", "make test.unit")]);
     assert!(
         text.contains("# from py-opsml/pyproject.toml [project] name, build-backend maturin"),

@@ -64,7 +64,7 @@ pub enum Body {
         /// The toolchains of the builds, installed the same way.
         toolchains: Vec<Toolchain>,
         /// The pinned versions (rust, go, python, node).
-        versions: super::toolchains::Toolchains,
+        versions: Box<super::toolchains::Toolchains>,
         /// The spec's setup steps (top-level, then the gate's).
         setup: Vec<super::steps::SetupStep>,
         env: super::steps::JobEnv,
@@ -471,7 +471,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             (None, run) => Body::Gate {
                 run: run.clone().unwrap_or_default(),
                 toolchains: toolchains.clone(),
-                versions: p.toolchains.clone(),
+                versions: Box::new(p.toolchains.clone()),
                 setup: g.setup.clone(),
                 env: g.env.clone(),
                 tag_prefix: p.grammar.prefix.clone(),
