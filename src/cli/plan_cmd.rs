@@ -87,6 +87,7 @@ pub fn run(
                 "pypi": t.pypi,
                 "docker_tags": t.docker_tags,
                 "helm": t.helm,
+                "toolchains": plan.toolchains.rows().into_iter().collect::<serde_json::Map<_, _>>(),
                 "outputs": t.outputs,
             });
             outln!("{}", serde_json::to_string_pretty(&json).expect("json"));
@@ -186,6 +187,13 @@ pub fn run(
                             .unwrap_or_else(|| "GITHUB_TOKEN".into())
                     );
                 }
+                let tools: Vec<String> = plan
+                    .toolchains
+                    .pairs()
+                    .into_iter()
+                    .map(|(tool, version)| format!("{tool} {version}"))
+                    .collect();
+                outln!("  toolchains: {}", tools.join(", "));
             }
         },
     }

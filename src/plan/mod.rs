@@ -92,6 +92,11 @@ pub struct ReleasePlan {
     pub provenance: bool,
     pub sbom: bool,
     pub slack_webhook_secret: Option<String>,
+    /// `release.setup`: steps that make the files of `assets`, in a
+    /// read-only job of their own (`release-assets`).
+    pub setup: Vec<steps::SetupStep>,
+    /// The top-level env, for that job.
+    pub env: steps::JobEnv,
 }
 
 impl ReleasePlan {
@@ -150,6 +155,8 @@ impl Plan {
                 provenance: r.provenance,
                 sbom: r.sbom,
                 slack_webhook_secret: r.notify.as_ref().map(|n| n.slack_webhook_secret.clone()),
+                setup: steps::resolve(&pins, &[&r.setup]),
+                env: steps::JobEnv::new(&[&spec.env]),
             },
             pins,
             jobs: spec.jobs.clone(),

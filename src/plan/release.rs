@@ -71,6 +71,17 @@ pub enum Body {
         /// The tag prefix, which `{version}` of env values leaves out.
         tag_prefix: String,
     },
+    /// `release.setup`: make the release's extra files, check them
+    /// against `release.assets` and upload them for the GitHub release job.
+    ReleaseAssets {
+        setup: Vec<super::steps::SetupStep>,
+        env: super::steps::JobEnv,
+        toolchains: Vec<Toolchain>,
+        versions: Box<super::toolchains::Toolchains>,
+        tag_prefix: String,
+        assets_words: String,
+        artifact: String,
+    },
     /// A reusable workflow of this repository.
     Call {
         file: String,
@@ -190,6 +201,8 @@ pub struct Download {
 
 /// Runner of release.yml's own jobs.
 pub const RUNNER: &str = "ubuntu-24.04";
+/// The artifact of the files `release.setup` makes.
+pub const RELEASE_ASSETS_ARTIFACT: &str = "release-assets";
 
 /// The outputs of the `plan` job that release.yml's jobs read (the called
 /// workflows run the tag script themselves).
@@ -426,7 +439,8 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 .map(String::from),
             changelog_awk: (r.notes.starts_with("changelog:") && r.github_release != crate::spec::GithubRelease::Never)
                 .then(|| crate::plan::changelog::AWK.to_string()),
-            assets: if r.github_release != crate::spec::GithubRelease::Never {
+            // Files that release.setup makes are checked where they are made.
+            assets: if r.github_release != crate::spec::GithubRelease::Never && p.release.setup.is_empty() {
                 r.assets.clone()
             } else {
                 Vec::new()
@@ -550,6 +564,32 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             &h.secrets,
         ));
     }
+    // release.setup makes the release's extra files in a job of its own.
+    let release_assets = r.github_release != crate::spec::GithubRelease::Never && !p.release.setup.is_empty();
+    if release_assets {
+        let mut j = job(
+            "release-assets",
+            "Make the release assets".into(),
+            Stage::Build,
+            after_gates.clone(),
+            Body::ReleaseAssets {
+                setup: p.release.setup.clone(),
+                env: p.release.env.clone(),
+                toolchains: toolchains.clone(),
+                versions: Box::new(p.toolchains.clone()),
+                tag_prefix: p.grammar.prefix.clone(),
+                assets_words: bash_words(&r.assets),
+                artifact: RELEASE_ASSETS_ARTIFACT.into(),
+            },
+        );
+        j.timeout = Some(30);
+        j.permissions.push(Permission::read("contents", "check out the tag"));
+        j.condition = Some(match &not_promotion {
+            Some(np) => format!("needs.plan.outputs.github-release == 'true' && {np}"),
+            None => "needs.plan.outputs.github-release == 'true'".into(),
+        });
+        jobs.push(j);
+    }
     // Images built from the release's binaries take the artifacts of
     // build-assets.yml, from the same run.
     let images_after_binaries = p.docker.as_ref().is_some_and(|d| d.uses_binaries) && p.build.is_some();
@@ -637,6 +677,9 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
         }
         permissions.push(Permission::write("contents", "create the release"));
+        if promotion && !has_files && release_assets {
+            permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
+        }
         if r.sign && (has_files || !r.assets.is_empty()) {
             permissions.push(Permission::write("id-token", "keyless signatures"));
         }
@@ -664,7 +707,13 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 None => ("file".to_string(), Some(n.to_string())),
             },
         };
-        let checkout = notes_file.is_some() || !r.assets.is_empty();
+        if release_assets {
+            downloads.push(Download {
+                name: "Download the release assets".into(),
+                pattern: RELEASE_ASSETS_ARTIFACT.into(),
+            });
+        }
+        let checkout = notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
         let mut j = job(
             "github-release",
             "GitHub release".into(),
@@ -675,9 +724,10 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 notes,
                 notes_file,
                 has_files: has_files || !r.assets.is_empty(),
-                has_artifacts: has_files,
+                has_artifacts: has_files || release_assets,
                 named: r.named(),
-                assets: r.assets.clone(),
+                // Made by the release-assets job: downloaded instead.
+                assets: if release_assets { Vec::new() } else { r.assets.clone() },
                 assets_words: bash_words(&r.assets),
                 checkout,
                 downloads,

@@ -80,7 +80,15 @@ impl Toolchains {
     }
 
     /// (tool, version, where it comes from) rows for `wfgen plan`.
-    pub fn rows(&self) -> Vec<(&'static str, String)> {
+    pub fn rows(&self) -> Vec<(String, serde_json::Value)> {
+        self.pairs()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::String(v)))
+            .collect()
+    }
+
+    /// (tool, version) pairs, in the order `wfgen plan` prints them.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let mut rows = vec![
             (
                 "rust",

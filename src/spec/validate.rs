@@ -1579,6 +1579,31 @@ fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
                 }
                 continue;
             }
+            // Setup actions that cache by default: a release restores no
+            // cache another workflow could have written (zizmor: cache-poisoning).
+            let caching = [
+                ("actions/setup-node", "package-manager-cache", "toolchains.node"),
+                ("actions/setup-go", "cache", "toolchains.go"),
+                ("astral-sh/setup-uv", "enable-cache", "the uv builder"),
+            ];
+            if let Some((_, input, instead)) = caching.iter().find(|(a, _, _)| a == u) {
+                if st.with.get(*input).map(|v| v.as_str()) != Some("false") {
+                    c.err(
+                        sp.key("uses"),
+                        Part::Value,
+                        format!("`{u}` restores a cache in a release workflow"),
+                        format!("a cache that another workflow wrote could poison what the release publishes (zizmor: cache-poisoning): add `with: {{ {input}: \"false\" }}`, or use {instead}"),
+                    );
+                }
+            }
+            if u == "actions/setup-python" && st.with.contains_key("cache") {
+                c.err(
+                    sp.key("with").key("cache"),
+                    Part::Key,
+                    "`actions/setup-python` with `cache` restores a cache in a release workflow".into(),
+                    "a cache that another workflow wrote could poison what the release publishes (zizmor: cache-poisoning): remove `cache`".into(),
+                );
+            }
             if !action.is_match(u) {
                 c.err(
                     sp.key("uses"),
