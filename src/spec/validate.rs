@@ -1586,15 +1586,15 @@ fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
                 ("actions/setup-go", "cache", "toolchains.go"),
                 ("astral-sh/setup-uv", "enable-cache", "the uv builder"),
             ];
-            if let Some((_, input, instead)) = caching.iter().find(|(a, _, _)| a == u) {
-                if st.with.get(*input).map(|v| v.as_str()) != Some("false") {
-                    c.err(
-                        sp.key("uses"),
-                        Part::Value,
-                        format!("`{u}` restores a cache in a release workflow"),
-                        format!("a cache that another workflow wrote could poison what the release publishes (zizmor: cache-poisoning): add `with: {{ {input}: \"false\" }}`, or use {instead}"),
-                    );
-                }
+            if let Some((_, input, instead)) = caching.iter().find(|(a, _, _)| a == u)
+                && st.with.get(*input).map(|v| v.as_str()) != Some("false")
+            {
+                c.err(
+                    sp.key("uses"),
+                    Part::Value,
+                    format!("`{u}` restores a cache in a release workflow"),
+                    format!("a cache that another workflow wrote could poison what the release publishes (zizmor: cache-poisoning): add `with: {{ {input}: \"false\" }}`, or use {instead}"),
+                );
             }
             if u == "actions/setup-python" && st.with.contains_key("cache") {
                 c.err(
