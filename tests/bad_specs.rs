@@ -17,6 +17,90 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
     let p = |l: usize, c: usize| format!("{l}:{c}");
     vec![
         (
+            "a setup action without a pin",
+            base("setup:\n  - { uses: acme/setup-thing }\n"),
+            p(5, 13),
+            "has no pin",
+        ),
+        (
+            "an expression in env",
+            base("env:\n  TOKEN: \"${{ secrets.NPM_TOKEN }}\"\n"),
+            p(5, 10),
+            "expression",
+        ),
+        (
+            "an env value with an image placeholder",
+            base("env:\n  BUILD: \"{version}-{arch}\"\n"),
+            p(5, 21),
+            "cannot be used here",
+        ),
+        (
+            "an env name GitHub owns",
+            base("binaries:\n  - name: demo\n    kind: go\n    targets: [linux/amd64]\n    env: { GITHUB_TOKEN: x }\n"),
+            p(8, 12),
+            "not an environment variable name",
+        ),
+        (
+            "toolchains.rust latest",
+            base("toolchains:\n  rust: latest\n"),
+            p(5, 9),
+            "not a pinned",
+        ),
+        (
+            "toolchains.go of a minor line",
+            base("toolchains:\n  go: \"1.24\"\n"),
+            p(5, 7),
+            "not a go version",
+        ),
+        (
+            "a gate with run and uses",
+            base("gates:\n  - { name: e2e, run: make e2e, uses: ./.github/workflows/e2e.yml }\n"),
+            p(5, 5),
+            "either",
+        ),
+        (
+            "a gate calling another repository's workflow",
+            base("gates:\n  - { name: e2e, uses: acme/ci/.github/workflows/e2e.yml@main }\n"),
+            p(5, 24),
+            "not a reusable workflow",
+        ),
+        (
+            "a gate calling a workflow, with setup",
+            base("gates:\n  - { name: e2e, uses: ./.github/workflows/e2e.yml, setup: [{ run: make }] }\n"),
+            p(5, 53),
+            "does nothing",
+        ),
+        (
+            "actions/setup-node with its cache",
+            base("setup:\n  - { uses: actions/setup-node, with: { node-version: \"22\" } }\n"),
+            p(5, 13),
+            "restores a cache",
+        ),
+        (
+            "a step with run and uses",
+            base("setup:\n  - { run: make, uses: actions/setup-node }\n"),
+            p(5, 5),
+            "either",
+        ),
+        (
+            "a step secret GitHub owns",
+            base("release:\n  setup: [{ run: make notices, secrets: [GITHUB_TOKEN] }]\n"),
+            p(5, 42),
+            "not a secret you can pass",
+        ),
+        (
+            "a step for an unknown system",
+            base("setup:\n  - { run: make, os: [freebsd] }\n"),
+            p(5, 23),
+            "unknown value",
+        ),
+        (
+            "a shell on an action step",
+            base("setup:\n  - { uses: actions/setup-python, shell: bash }\n"),
+            p(5, 35),
+            "for `run` steps",
+        ),
+        (
             "triggers.pull-request of an unknown mode",
             base("triggers:\n  pull-request: always\n"),
             p(5, 17),
