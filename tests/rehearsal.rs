@@ -249,12 +249,54 @@ impl SpecInfo {
         self.seq("binaries").iter().any(|b| b["kind"].as_str() == Some(kind))
     }
 
+    /// With `release.setup`, the last `release.assets` pattern is the file
+    /// the setup makes (the Makefile stand-in of its `make` target writes it);
+    /// the others are files of the tagged commit.
+    fn setup_made_asset(&self) -> Option<String> {
+        let setup = self.yaml["release"]["setup"]
+            .as_sequence()
+            .is_some_and(|s| !s.is_empty());
+        let assets = self.yaml["release"]["assets"]
+            .as_sequence()
+            .cloned()
+            .unwrap_or_default();
+        setup
+            .then(|| assets.last().and_then(|a| a.as_str()).map(String::from))
+            .flatten()
+    }
+
+    /// The `make` targets of `release.setup`.
+    fn setup_targets(&self) -> Vec<String> {
+        self.yaml["release"]["setup"]
+            .as_sequence()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|st| {
+                st["run"]
+                    .as_str()
+                    .and_then(|r| r.strip_prefix("make "))
+                    .map(String::from)
+            })
+            .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
+            .collect()
+    }
+
     fn has_maturin(&self) -> bool {
         self.seq("python")
             .iter()
             .any(|p| p["build"].as_str().unwrap_or("maturin") == "maturin")
     }
 }
+
+/// The file the rehearsal lays out for a `release.assets` pattern: `*` and
+/// `?` filled in.
+fn asset_file(pattern: &str) -> String {
+    pattern.replace("**/", "").replace('*', "guide").replace('?', "x")
+}
+
+/// The contents `release.setup`'s make target gives the file it makes.
+const SETUP_MADE: &str = "made by release.setup in the release-assets job";
 
 /// Lays out the files the workflows need for the spec at `version`.
 fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
@@ -281,6 +323,24 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
     // ones the spec names, phony: a directory of that name (deploy/) must not
     // hide one.
     let mut phony: Vec<String> = ["all", "build", "lint", "test", "deploy"].map(String::from).to_vec();
+    // ... and the `make` targets of the fixture's own workflows (a gate's).
+    for e in std::fs::read_dir(repo.join(".github/workflows"))
+        .into_iter()
+        .flatten()
+        .flatten()
+    {
+        for line in std::fs::read_to_string(e.path()).unwrap_or_default().lines() {
+            if let Some(t) = line.trim().strip_prefix("run: make ") {
+                // Targets, not `VAR=value` arguments.
+                phony.extend(
+                    t.split_whitespace()
+                        .filter(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c)))
+                        .map(String::from),
+                );
+            }
+        }
+    }
+    let setup_targets = spec.setup_targets();
     for cmd in spec.seq("gates").iter().map(|g| &g["run"]).chain(
         spec.seq("jobs")
             .iter()
@@ -293,9 +353,23 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             phony.extend(t.split_whitespace().map(String::from));
         }
     }
+    phony.sort();
+    phony.dedup();
+    phony.retain(|t| !setup_targets.contains(t));
+    // release.setup's targets also make the last release.assets file.
+    let made = spec.setup_made_asset().map(|p| asset_file(&p)).unwrap_or_default();
+    let setup_rules: String = setup_targets
+        .iter()
+        .map(|t| {
+            format!(
+                ".PHONY: {t}\n{t}:\n\t@printf '{{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"]}}\\n' \"$$GITHUB_JOB\" \"$@\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\t@mkdir -p \"$$(dirname '{made}')\"\n\t@echo '{SETUP_MADE}' > '{made}'\n\n"
+            )
+        })
+        .collect();
     write(
         &repo.join("Makefile"),
-        &(format!(".PHONY: {0}\n{0}:\n", phony.join(" "))
+        &(setup_rules
+            + &format!(".PHONY: {0}\n{0}:\n", phony.join(" "))
             + "\
          \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) printf '{\"kind\":\"injected\",\"tool\":\"make\",\"job\":\"%s\"}\\n' \"$$GITHUB_JOB\" >>\"$$REHEARSAL_DIR/record.jsonl\"; echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
          \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"images\":\"%s\"}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(printf '%s' \"$$RELEASE_IMAGES\" | tr '\\n' ';')\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
@@ -341,17 +415,17 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         }
     }
     // release.assets: a file for each pattern (`*` and `?` filled in).
+    // The one release.setup makes is not committed.
     for a in spec.yaml["release"]["assets"]
         .as_sequence()
         .cloned()
         .unwrap_or_default()
     {
-        let path = a
-            .as_str()
-            .unwrap()
-            .replace("**/", "")
-            .replace('*', "guide")
-            .replace('?', "x");
+        let pattern = a.as_str().unwrap();
+        if spec.setup_made_asset().as_deref() == Some(pattern) {
+            continue;
+        }
+        let path = asset_file(pattern);
         write(&repo.join(&path), &format!("{path} of the rehearsal\n"));
     }
     for h in spec.seq("helm") {
@@ -784,6 +858,25 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             // The last gate fails: `make X` through the scratch Makefile, a Go
             // command through the go stand-in.
             let gates = spec.seq("gates");
+            // A gate that calls a workflow of the repository fails in that
+            // workflow's last `make` step.
+            if let Some(file) = gates.last().and_then(|g| g["uses"].as_str()) {
+                let text = subject_files(fixture)
+                    .into_iter()
+                    .find(|(rel, _)| Some(rel.as_str()) == file.strip_prefix("./"))
+                    .map(|(_, t)| t)
+                    .unwrap_or_default();
+                let Some(target) = text
+                    .lines()
+                    .filter_map(|l| l.trim().strip_prefix("run: make "))
+                    .last()
+                    .and_then(|t| t.split_whitespace().next())
+                else {
+                    return Err(format!("the gate's workflow {file} has no `make` step to fail"));
+                };
+                failing(&mut s, format!("make:{target}"));
+                return Ok(s);
+            }
             let Some(run) = gates.last().and_then(|g| g["run"].as_str()) else {
                 return Err("the spec has no gates".into());
             };
@@ -1193,6 +1286,22 @@ fn include_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
     problems
 }
 
+/// `release.setup`: the file it makes is on the release, as the
+/// release-assets job made it (not a file of the tagged commit).
+fn setup_asset_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
+    let Some(pattern) = spec.setup_made_asset() else {
+        return vec![];
+    };
+    let file = asset_file(&pattern);
+    let name = file.rsplit('/').next().unwrap_or_default();
+    let path = dir.join("gh/assets").join(tag.replace('/', "_")).join(name);
+    match std::fs::read_to_string(&path) {
+        Ok(t) if t.trim() == SETUP_MADE => vec![],
+        Ok(t) => vec![format!("release asset {name} is not the one release.setup made: {t:?}")],
+        Err(_) => vec![format!("release.setup's file {name} is not on the release")],
+    }
+}
+
 /// Go binaries with `ldflags`: each build stamped the tag's version, the full
 /// commit and an RFC 3339 date, with the spec's `env` (GOFLAGS) set.
 fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) -> Vec<String> {
@@ -1514,7 +1623,10 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
         // file by its planned name, and the files of `release.assets`.
         let mut assets: BTreeSet<String> = plan["checksums_file"].as_str().map(String::from).into_iter().collect();
         for pattern in strs(&plan["release_assets"]) {
-            let found = glob_files(repo, &pattern);
+            let mut found = glob_files(repo, &pattern);
+            if spec.setup_made_asset().as_deref() == Some(pattern.as_str()) {
+                found.insert(asset_file(&pattern).rsplit('/').next().unwrap_or_default().to_string());
+            }
             if found.is_empty() {
                 e.todo.push(format!(
                     "release.assets `{pattern}` matches no file of the scratch repository"
@@ -1840,12 +1952,18 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     for (i, (version, tags)) in s.commits.iter().enumerate() {
         lay_out(&repo, spec, version);
         if s.kind == Kind::MissingAsset {
-            // The files of the last release.assets pattern are not committed.
+            // The files of the last release.assets pattern are not committed
+            // (of the first, when the last is made by release.setup).
             let seq = spec.yaml["release"]["assets"]
                 .as_sequence()
                 .cloned()
                 .unwrap_or_default();
-            let pattern = seq.last().and_then(|p| p.as_str()).unwrap_or_default();
+            let pick = if spec.setup_made_asset().is_some() {
+                seq.first()
+            } else {
+                seq.last()
+            };
+            let pattern = pick.and_then(|p| p.as_str()).unwrap_or_default();
             let dir = Path::new(pattern)
                 .parent()
                 .map(|d| repo.join(d))
@@ -2184,6 +2302,9 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 }
             }
             if act.success && got.release.is_some() {
+                for d in setup_asset_problems(&spec, &sc.state, &step.tag) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
                 for d in include_problems(&spec, &sc.state, &step.tag) {
                     step_problems.push(format!("{what}: {d}"));
                 }

@@ -463,13 +463,14 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
 
     // gates, with the toolchains of the builds
     let mut toolchains = Vec::new();
-    if p.build.as_ref().is_some_and(|b| b.has_rust) {
+    let named = |t: &str| p.toolchains.named.iter().any(|n| n == t);
+    if p.build.as_ref().is_some_and(|b| b.has_rust) || named("rust") {
         toolchains.push(Toolchain::Rust);
     }
-    if p.build.as_ref().is_some_and(|b| b.has_go) {
+    if p.build.as_ref().is_some_and(|b| b.has_go) || named("go") {
         toolchains.push(Toolchain::Go);
     }
-    if !p.python.is_empty() {
+    if !p.python.is_empty() || named("python") {
         toolchains.push(Toolchain::Python);
     }
     for g in &p.gates {
@@ -584,10 +585,10 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         );
         j.timeout = Some(30);
         j.permissions.push(Permission::read("contents", "check out the tag"));
-        j.condition = Some(match &not_promotion {
-            Some(np) => format!("needs.plan.outputs.github-release == 'true' && {np}"),
-            None => "needs.plan.outputs.github-release == 'true'".into(),
-        });
+        // A build like the others, for every release with a GitHub release
+        // in its spec: every publish job waits for it, so it must not be
+        // skipped for a version without one (a pre-release under `stable`).
+        j.condition = not_promotion.clone();
         jobs.push(j);
     }
     // Images built from the release's binaries take the artifacts of

@@ -46,6 +46,10 @@ pub struct Toolchains {
     pub pypa_build: String,
     pub uv: String,
     pub poetry: String,
+    /// The build toolchains (`rust`, `go`, `python`) the spec names: the
+    /// gates and the release-assets job install them even when no build
+    /// needs them (a Go repository whose release ships only images).
+    pub named: Vec<String>,
 }
 
 impl Toolchains {
@@ -76,6 +80,15 @@ impl Toolchains {
             pypa_build: PYPA_BUILD.into(),
             uv: UV.into(),
             poetry: POETRY.into(),
+            named: [
+                ("rust", t.rust.is_some()),
+                ("go", t.go.is_some()),
+                ("python", t.python.is_some()),
+            ]
+            .into_iter()
+            .filter(|(_, set)| *set)
+            .map(|(k, _)| k.to_string())
+            .collect(),
         }
     }
 
