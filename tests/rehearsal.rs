@@ -869,7 +869,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 let Some(target) = text
                     .lines()
                     .filter_map(|l| l.trim().strip_prefix("run: make "))
-                    .last()
+                    .next_back()
                     .and_then(|t| t.split_whitespace().next())
                 else {
                     return Err(format!("the gate's workflow {file} has no `make` step to fail"));
