@@ -532,7 +532,10 @@ fn plan_release_title_checksums_assets_and_changelog() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["release_title"], "kubetool 1.4.2");
     assert_eq!(json["checksums_file"], "kubetool_1.4.2_checksums.txt");
-    assert_eq!(json["release_assets"], serde_json::json!(["LICENSE", "docs/*.md"]));
+    assert_eq!(
+        json["release_assets"],
+        serde_json::json!(["LICENSE", "docs/*.md", "THIRD_PARTY_NOTICES.md"])
+    );
     assert_eq!(json["release_notes"], "### Fixed\n- a fix\n");
     assert_eq!(json["outputs"]["release-title"], "kubetool 1.4.2");
     assert_eq!(json["outputs"]["checksums-file"], "kubetool_1.4.2_checksums.txt");
