@@ -98,7 +98,7 @@ pub struct Input {
 }
 
 impl Input {
-    fn new(name: &str, value: impl Into<String>) -> Input {
+    pub fn new(name: &str, value: impl Into<String>) -> Input {
         Input {
             name: name.into(),
             value: value.into(),
@@ -378,6 +378,72 @@ fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> 
     }
 }
 
+/// The gate jobs, after `plan`: each checks out the commit and installs the
+/// toolchains of the builds (Rust, Go, Python), or calls the spec's reusable
+/// workflow with the release values. pull-request.yml runs the same jobs.
+pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
+    let mut jobs = Vec::new();
+    let mut toolchains = Vec::new();
+    if p.build.as_ref().is_some_and(|b| b.has_rust) {
+        toolchains.push(Toolchain::Rust);
+    }
+    if p.build.as_ref().is_some_and(|b| b.has_go) {
+        toolchains.push(Toolchain::Go);
+    }
+    if !p.python.is_empty() {
+        toolchains.push(Toolchain::Python);
+    }
+    for g in &p.gates {
+        let body = match (&g.uses, &g.run) {
+            (Some(file), _) => Body::Call {
+                file: file.trim_start_matches("./.github/workflows/").to_string(),
+                with: release_values()
+                    .iter()
+                    .map(|(name, output)| Input::plan_output(name, output))
+                    .collect(),
+                secrets: Vec::new(),
+            },
+            (None, run) => Body::Gate {
+                run: run.clone().unwrap_or_default(),
+                toolchains: toolchains.clone(),
+                versions: Box::new(p.toolchains.clone()),
+                setup: g.setup.clone(),
+                env: g.env.clone(),
+                tag_prefix: p.grammar.prefix.clone(),
+            },
+        };
+        let call = matches!(body, Body::Call { .. });
+        let mut j = job(
+            &g.id,
+            format!("Gate: {}", g.id),
+            Stage::Gates,
+            vec!["plan".into()],
+            body,
+        );
+        if !call {
+            j.timeout = Some(60);
+        }
+        j.permissions.push(Permission::read("contents", ""));
+        jobs.push(j);
+    }
+    jobs
+}
+
+/// How a workflow of this repository is called: `$/` or `./`.
+pub fn local_prefix(p: &Plan) -> &'static str {
+    match p.local_calls {
+        LocalCalls::SelfRepository => "$/",
+        LocalCalls::Relative => "./",
+    }
+}
+
+/// The comment after a `./` call: zizmor's line-level ignore of its
+/// `self-repository` audit, and why.
+pub fn local_comment(p: &Plan) -> Option<String> {
+    (p.local_calls == LocalCalls::Relative)
+        .then(|| "# zizmor: ignore[self-repository] output.local-calls: relative, for GitHub Enterprise Server".into())
+}
+
 fn workflow(p: &Plan) -> ReleaseWorkflow {
     let tag_expr = match (!p.tag_globs.is_empty(), p.dispatch) {
         (true, true) => "inputs.tag || github.ref_name",
@@ -448,49 +514,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     jobs.push(plan_job);
 
     // gates, with the toolchains of the builds
-    let mut toolchains = Vec::new();
-    if p.build.as_ref().is_some_and(|b| b.has_rust) {
-        toolchains.push(Toolchain::Rust);
-    }
-    if p.build.as_ref().is_some_and(|b| b.has_go) {
-        toolchains.push(Toolchain::Go);
-    }
-    if !p.python.is_empty() {
-        toolchains.push(Toolchain::Python);
-    }
-    for g in &p.gates {
-        let body = match (&g.uses, &g.run) {
-            (Some(file), _) => Body::Call {
-                file: file.trim_start_matches("./.github/workflows/").to_string(),
-                with: release_values()
-                    .iter()
-                    .map(|(name, output)| Input::plan_output(name, output))
-                    .collect(),
-                secrets: Vec::new(),
-            },
-            (None, run) => Body::Gate {
-                run: run.clone().unwrap_or_default(),
-                toolchains: toolchains.clone(),
-                versions: Box::new(p.toolchains.clone()),
-                setup: g.setup.clone(),
-                env: g.env.clone(),
-                tag_prefix: p.grammar.prefix.clone(),
-            },
-        };
-        let call = matches!(body, Body::Call { .. });
-        let mut j = job(
-            &g.id,
-            format!("Gate: {}", g.id),
-            Stage::Gates,
-            vec!["plan".into()],
-            body,
-        );
-        if !call {
-            j.timeout = Some(60);
-        }
-        j.permissions.push(Permission::read("contents", ""));
-        jobs.push(j);
-    }
+    jobs.extend(gate_jobs(p));
     let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
     // build: every artifact workflow, images by digest and charts packaged only
@@ -722,14 +746,8 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     ReleaseWorkflow {
         tag_expr,
         promotion,
-        local: match p.local_calls {
-            LocalCalls::SelfRepository => "$/",
-            LocalCalls::Relative => "./",
-        }
-        .into(),
-        local_comment: (p.local_calls == LocalCalls::Relative).then(|| {
-            "# zizmor: ignore[self-repository] output.local-calls: relative, for GitHub Enterprise Server".into()
-        }),
+        local: local_prefix(p).into(),
+        local_comment: local_comment(p),
         tag_globs: p.tag_globs.clone(),
         dispatch: p.dispatch,
         tag_prefix: p.grammar.prefix.clone(),
