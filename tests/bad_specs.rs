@@ -107,6 +107,26 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "unknown value",
         ),
         (
+            "pull-request: build with binaries, which pull-request.yml does not build yet",
+            base(
+                "triggers:\n  pull-request: build\nbinaries:\n  - { name: demo, kind: go, package: ./cmd/demo, targets: [linux/amd64] }\n",
+            ),
+            p(5, 17),
+            "does not build the binaries",
+        ),
+        (
+            "pull-request: build with Python packages, which pull-request.yml does not build yet",
+            base("triggers:\n  pull-request: build\npython:\n  - { name: demo, build: pure }\n"),
+            p(5, 17),
+            "does not build the wheels",
+        ),
+        (
+            "pull-request: build and a gate named like a chart job of pull-request.yml",
+            base("triggers:\n  pull-request: build\ngates:\n  - { name: chart-lint, run: make lint }\n"),
+            p(7, 13),
+            "starts like a job of pull-request.yml",
+        ),
+        (
             "a Python workflow named like pull-request.yml",
             base("python:\n  - { name: demo, workflow: pull-request }\n"),
             p(5, 29),

@@ -120,6 +120,77 @@ fn relative_local_calls_pass_the_judges() {
     common::assert_zizmor_clean(repo.path(), "release.yml with relative calls");
 }
 
+/// A spec for every part of `triggers.pull-request: build`: gates with setup,
+/// templated env and a reusable workflow of the repository (called `./`),
+/// image variants with build arguments, labels, a Dockerfile stage, a QEMU
+/// platform and a Docker Hub mirror (whose secrets the release reads and
+/// pull-request.yml must not), and a chart on a registry with credentials.
+const PULL_REQUEST_BUILD: &str = r#"wfgen: 1
+project: { name: demo, repository: acme/demo }
+triggers: { pull-request: build }
+toolchains: { node: "22" }
+setup:
+  - { name: UI bundle, run: make ui }
+env: { DEMO_VERSION: "{version}" }
+gates:
+  - { name: lint, run: make lint, env: { LINT_SHA: "{sha}" } }
+  - { name: e2e, uses: ./.github/workflows/e2e.yml }
+registries:
+  docker.io: { username-secret: HUB_USER, password-secret: HUB_TOKEN }
+  quay.io: { username-secret: QUAY_USER, password-secret: QUAY_TOKEN }
+docker:
+  - image: ghcr.io/acme/demo
+    mirrors: [acme/demo]
+    target: runtime
+    build-args: { DEMO_VERSION: "{version}", FLAVOUR: "{variant}" }
+    labels: { org.opencontainers.image.title: "demo ({variant})" }
+    platforms: [linux/amd64, linux/arm64, linux/arm/v7]
+    tags: ["{version}-{variant}"]
+    variants:
+      full: {}
+      slim: { platforms: [linux/amd64] }
+helm:
+  - chart: deploy/demo
+    registry: oci://quay.io/acme/charts
+output: { local-calls: relative }
+"#;
+
+const E2E: &str = "name: e2e\non:\n  workflow_call:\n    inputs:\n      tag: { type: string, required: true }\n      version: { type: string, required: true }\n      prerelease: { type: string, required: true }\n      sha: { type: string, required: true }\npermissions: {}\njobs:\n  e2e:\n    runs-on: ubuntu-24.04\n    timeout-minutes: 5\n    permissions: {}\n    steps:\n      - run: echo e2e\n";
+
+#[test]
+fn pull_request_build_passes_the_judges() {
+    let repo = TempRepo::new();
+    repo.write("wfgen.yaml", PULL_REQUEST_BUILD);
+    repo.write(".github/workflows/e2e.yml", E2E);
+    let out = wfgen()
+        .current_dir(repo.path())
+        .args(["--spec", "wfgen.yaml", "generate"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pr = repo.read(".github/workflows/pull-request.yml");
+    for bad in [
+        "secrets.",
+        "id-token",
+        ": write",
+        "docker/login-action",
+        "push: true",
+        "helm push",
+        "pull_request_target",
+    ] {
+        assert!(!pr.contains(bad), "pull-request.yml contains `{bad}`:\n{pr}");
+    }
+    // The release reads the registries' secrets; the pull request never.
+    assert!(repo.read(".github/workflows/docker.yml").contains("secrets.HUB_TOKEN"));
+    common::assert_actionlint_clean(repo.path(), "pull-request.yml in build mode");
+    common::assert_zizmor_clean(repo.path(), "pull-request.yml in build mode");
+    common::assert_workflow_schema_clean(
+        repo.path(),
+        &[".github/workflows/pull-request.yml".to_string()],
+        "pull-request.yml in build mode",
+    );
+}
+
 // ---- the judges judge: a planted mistake must be caught ------------------------
 
 const BAD_WORKFLOW: &str = r#"name: bad

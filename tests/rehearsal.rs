@@ -372,7 +372,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             + &format!(".PHONY: {0}\n{0}:\n", phony.join(" "))
             + "\
          \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) printf '{\"kind\":\"injected\",\"tool\":\"make\",\"job\":\"%s\"}\\n' \"$$GITHUB_JOB\" >>\"$$REHEARSAL_DIR/record.jsonl\"; echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
-         \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"images\":\"%s\"}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(printf '%s' \"$$RELEASE_IMAGES\" | tr '\\n' ';')\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
+         \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"images\":\"%s\",\"secrets_seen\":%s,\"oidc\":%s}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(printf '%s' \"$$RELEASE_IMAGES\" | tr '\\n' ';')\" \"$$(env | grep -c rehearsal-secret- || true)\" \"$$(if [ -n \"$${ACTIONS_ID_TOKEN_REQUEST_URL:-}$${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-}\" ]; then echo true; else echo false; fi)\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
          \t@echo \"make $@: ok (rehearsal)\"\n"),
     );
     // A gate that runs a script of the repository (`scripts/test`): a stand-in
@@ -660,7 +660,8 @@ enum Kind {
     FailGate,
     /// A `pull_request` event runs pull-request.yml (`triggers.pull-request`):
     /// the release's tag script accepts the pull request's tag, and the run
-    /// publishes nothing and gives no step a secret.
+    /// publishes and pushes nothing and gives no step a secret or an OIDC
+    /// token; with `build`, the gates, image builds and chart packages ran.
     PullRequest,
     /// `release.notes: changelog:PATH` and the changelog of the tagged
     /// commit has no section for the version: the plan job fails for that
@@ -964,9 +965,20 @@ fn tag_template(subject: &str) -> String {
 }
 
 /// What a pull request's run did wrong: a failed run, a step that saw a
-/// secret, a publication, a workflow that names a secret, a tag script that
-/// did not accept the pull request's tag.
-fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Published, plan: &Json) -> Vec<String> {
+/// secret or could ask for an OIDC token, a publication of any kind (a push
+/// by digest, a login included), a workflow that names a secret, a tag
+/// script that did not accept the pull request's tag; with
+/// `pull-request: build`, a gate, image build or chart package that did not
+/// run as the plan says (see [`pull_request_build_problems`]).
+fn pull_request_problems(
+    sc: &Scratch,
+    spec: &SpecInfo,
+    fixture: &str,
+    from: usize,
+    act: &ActRun,
+    got: &Published,
+    plan: &Json,
+) -> Vec<String> {
     let mut problems = vec![];
     if !act.success {
         problems.push("act failed: the pull request's run must succeed".into());
@@ -974,14 +986,45 @@ fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Publishe
     if !got.is_empty() {
         problems.push("a pull request published something".into());
     }
+    let text = std::fs::read_to_string(sc.repo.join(".github/workflows/pull-request.yml")).unwrap();
+    let workflow: Yaml = yaml_serde::from_str(&text).unwrap();
+    // The jobs GitHub gives ACTIONS_ID_TOKEN_REQUEST_URL/TOKEN (act gives
+    // them to none): those granted `id-token: write`, or `write-all`.
+    let grants_oidc = |perms: &Yaml| perms.as_str() == Some("write-all") || perms["id-token"].as_str() == Some("write");
+    let oidc_jobs: BTreeSet<String> = workflow["jobs"]
+        .as_mapping()
+        .map(|jobs| {
+            jobs.iter()
+                .filter(|(_, j)| grants_oidc(&j["permissions"]) || grants_oidc(&workflow["permissions"]))
+                .filter_map(|(id, _)| id.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
     let recs = records(&sc.state);
     for r in &recs[from..] {
         if is_publication(r) {
             problems.push(format!("a pull request published: {r}"));
         }
-        if r["secrets_seen"].as_i64().unwrap_or(0) > 0 {
-            problems.push(format!("a step of a pull request saw a secret: {r}"));
+        if !matches!(r["kind"].as_str(), Some("tool" | "action")) {
+            continue;
         }
+        match r["secrets_seen"].as_i64() {
+            Some(0) => {}
+            Some(_) => problems.push(format!("a step of a pull request saw a secret: {r}")),
+            None => problems.push(format!("a call recorded no secrets_seen: {r}")),
+        }
+        let job = r["job"].as_str().unwrap_or_default();
+        if r["oidc"].as_bool() != Some(false) || oidc_jobs.contains(job) {
+            problems.push(format!(
+                "a step of a pull request could request an OIDC token (job {job}): {r}"
+            ));
+        }
+        if let Some(why) = pull_request_push(r) {
+            problems.push(format!("a pull request {why}: {r}"));
+        }
+    }
+    if std::fs::read_dir(sc.state.join("registry")).is_ok_and(|mut d| d.next().is_some()) {
+        problems.push("the registry holds an image pushed by the pull request".into());
     }
     let checked_out = recs[from..]
         .iter()
@@ -989,11 +1032,10 @@ fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Publishe
     if !checked_out {
         problems.push("the pull request's run checked nothing out".into());
     }
-    let text = std::fs::read_to_string(sc.repo.join(".github/workflows/pull-request.yml")).unwrap();
     if text.contains("secrets.") || text.contains("github.token") {
         problems.push("pull-request.yml names a secret or the token".into());
     }
-    for bad in ["pull_request_target", ": write"] {
+    for bad in ["pull_request_target", ": write", "id-token"] {
         if text.contains(bad) {
             problems.push(format!("pull-request.yml contains `{bad}`"));
         }
@@ -1016,6 +1058,135 @@ fn pull_request_problems(sc: &Scratch, from: usize, act: &ActRun, got: &Publishe
                 "the tag script did not output {key}={want}, as wfgen plan does"
             ));
         }
+    }
+    if spec.yaml["triggers"]["pull-request"].as_str() == Some("build") {
+        problems.extend(pull_request_build_problems(spec, fixture, &recs[from..], plan));
+    }
+    problems
+}
+
+/// How a recorded call pushed, logged in to a registry or released
+/// anything, even by digest only; None for a call that does not.
+fn pull_request_push(r: &Json) -> Option<String> {
+    let argv = strs(&r["argv"]);
+    let argv: Vec<&str> = argv.iter().map(String::as_str).collect();
+    match (r["kind"].as_str(), r["action"].as_str(), r["tool"].as_str()) {
+        (Some("action"), Some("docker/build-push-action"), _) => {
+            let pushed = r["extra"]["pushed"].as_bool() != Some(false) || r["inputs"]["push"].as_str() != Some("false");
+            pushed.then(|| "pushed an image (by digest or with tags)".into())
+        }
+        (Some("action"), Some(a), _)
+            if [
+                "docker/login-action",
+                "pypa/gh-action-pypi-publish",
+                "actions/attest-build-provenance",
+                "actions/attest",
+                "sigstore/cosign-installer",
+            ]
+            .contains(&a) =>
+        {
+            Some(format!("ran {a}"))
+        }
+        (Some("tool"), _, Some("docker")) => match argv.as_slice() {
+            ["push", ..] | ["login", ..] => Some(format!("ran docker {}", argv[0])),
+            ["buildx", "imagetools", "create", ..] => Some("tagged an image".into()),
+            ["build", ..] | ["buildx", "build", ..] if argv.contains(&"--push") => Some("pushed an image".into()),
+            _ => None,
+        },
+        (Some("tool"), _, Some("helm")) => match argv.as_slice() {
+            ["push", ..] => Some("pushed a chart".into()),
+            ["registry", "login", ..] => Some("logged in to a chart registry".into()),
+            _ => None,
+        },
+        (Some("tool"), _, Some("gh")) if argv.first() == Some(&"release") => Some("touched a GitHub release".into()),
+        (Some("tool"), _, Some("cosign")) => Some("signed something".into()),
+        _ => None,
+    }
+}
+
+/// `pull-request: build`: every gate ran in its own job; every platform of
+/// every image variant was built in its `image-<key>` job, not pushed, from
+/// the variant's Dockerfile with the build arguments the tag script gives
+/// the pull request's tag; every chart was packaged with the version and
+/// appVersion `wfgen plan` gives it.
+fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, recs: &[Json], plan: &Json) -> Vec<String> {
+    let mut problems = vec![];
+    let ok = |r: &&Json| r["status"].as_i64().unwrap_or(0) == 0;
+    for g in spec.seq("gates") {
+        let name = g["name"].as_str().unwrap_or_default();
+        let ran = match g["run"].as_str().and_then(|r| r.strip_prefix("make ")) {
+            Some(target) => recs
+                .iter()
+                .any(|r| r["tool"] == "make" && r["job"] == name && strs(&r["argv"]) == [target.to_string()]),
+            None => recs.iter().filter(ok).any(|r| r["job"] == name),
+        };
+        if !ran {
+            problems.push(format!("the gate {name} did not run"));
+        }
+    }
+    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
+    let (parsed, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+    let builds: Vec<&Json> = recs
+        .iter()
+        .filter(ok)
+        .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action")
+        .collect();
+    let mut want_builds = 0;
+    if let Some(docker) = wfgen::plan::docker::plan(&parsed) {
+        for im in &docker.images {
+            for v in &im.variants {
+                let job = wfgen::plan::pullrequest::image_job(&v.key);
+                let args = plan["outputs"][&v.build_args_output].as_str().unwrap_or_default();
+                for p in &v.platforms {
+                    want_builds += 1;
+                    let found = builds.iter().any(|r| {
+                        let i = &r["inputs"];
+                        r["job"] == job.as_str()
+                            && i["platforms"] == p.platform.as_str()
+                            && i["file"] == v.dockerfile.as_str()
+                            && i["push"] == "false"
+                            && i["build-args"].as_str().unwrap_or_default().trim() == args.trim()
+                    });
+                    if !found {
+                        problems.push(format!(
+                            "no build of {} for {} in job {job} (file {}, build args {args:?}, not pushed)",
+                            v.title, p.platform, v.dockerfile
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    if builds.len() != want_builds {
+        problems.push(format!("{} image builds, the plan has {want_builds}", builds.len()));
+    }
+    let packages: Vec<Vec<String>> = recs
+        .iter()
+        .filter(|r| r["tool"] == "helm" && r["argv"][0] == "package")
+        .map(|r| strs(&r["argv"]))
+        .collect();
+    let charts = plan["helm"].as_array().cloned().unwrap_or_default();
+    for c in &charts {
+        let (chart, version, app) = (c["chart"].as_str(), c["version"].as_str(), c["app_version"].as_str());
+        let found = packages.iter().any(|a| {
+            let after = |flag: &str| {
+                a.iter()
+                    .position(|x| x == flag)
+                    .and_then(|i| a.get(i + 1))
+                    .map(String::as_str)
+            };
+            a.get(1).map(String::as_str) == chart && after("--version") == version && after("--app-version") == app
+        });
+        if !found {
+            problems.push(format!("the chart {c} was not packaged with the plan's versions"));
+        }
+    }
+    if packages.len() != charts.len() {
+        problems.push(format!(
+            "{} chart packages, the plan has {}",
+            packages.len(),
+            charts.len()
+        ));
     }
     problems
 }
@@ -2273,7 +2444,7 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         );
         let mut step_problems = vec![];
         if step.pull_request.is_some() {
-            for d in pull_request_problems(&sc, from, &act, &got, &plan) {
+            for d in pull_request_problems(&sc, &spec, fixture, from, &act, &got, &plan) {
                 step_problems.push(format!("{what}: {d}"));
             }
         } else if step.fails_with.is_none() {

@@ -4,11 +4,27 @@
 //! `plan`: one read-only job that runs the release's own tag script (the
 //! script of every `plan` job) on a tag made from the spec's grammar and the
 //! pull request's number, and fails when the script refuses it.
+//!
+//! `build`: that job, then the release's gate jobs, then a job per image
+//! variant (a leg per platform, built and not pushed) and per chart (linted
+//! and packaged, not pushed). The jobs are those of the release workflows,
+//! rendered from the same template macros (templates/jobs.j2) with
+//! `publish` off: every job reads the repository only, no job names a
+//! secret or asks for an OIDC token. They are jobs of pull-request.yml
+//! itself, not calls of docker.yml and helm-publish.yml with a "do not
+//! publish" input: GitHub checks every job of a called workflow against the
+//! caller's permissions, skipped or not, so a read-only caller cannot call
+//! a workflow that has a job which pushes.
 
 use serde::Serialize;
 
 use super::Plan;
+use super::docker::DockerPlan;
+use super::graph::{Graph, Job, Stage};
+use super::helm::HelmPlan;
+use super::release::Input;
 use super::version::Grammar;
+use super::{Permission, release};
 use crate::spec::{PullRequest, Scheme};
 
 /// What pull-request.yml.j2 sees.
@@ -18,19 +34,185 @@ pub struct PullRequestWorkflow {
     /// request's number goes, e.g. `v0.0.0-rc.{number}`.
     pub tag_template: String,
     pub runner: String,
+    /// `triggers.pull-request: build`: the gates and the builds run too.
+    pub build: bool,
+    /// The jobs, `plan` first; in build mode the gates, then the builds.
+    pub jobs: Graph<Body>,
+    /// docker.yml's plan, whose build jobs the image jobs repeat.
+    pub docker: Option<DockerPlan>,
+    /// helm-publish.yml's plan, whose lint-and-package jobs the chart jobs
+    /// repeat.
+    pub helm: Option<HelmPlan>,
+    /// How a gate's reusable workflow is called (as in release.yml).
+    pub local: String,
+    pub local_comment: Option<String>,
+}
+
+/// What a job of pull-request.yml does.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    /// A job of release.yml's kinds, as release.yml has it (the gates).
+    Release(release::Body),
+    Own(Own),
+}
+
+/// The jobs that only pull-request.yml has.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Own {
+    /// The tag script on the pull request's tag; in build mode its values
+    /// are the job's outputs.
+    Plan { outputs: Vec<Input> },
+    /// The builds of one variant of an image of docker.yml's plan, one leg
+    /// per platform, not pushed.
+    Image { image: usize, variant: usize },
+    /// One chart of helm-publish.yml's plan, linted and packaged.
+    Chart { chart: usize },
 }
 
 /// Where the pull request's number goes in [`synthetic_tag`].
 pub const NUMBER: &str = "{number}";
 
+/// `timeout-minutes` of the plan job.
+const PLAN_TIMEOUT: u32 = 10;
+
+/// The plan job's outputs that the gates, image and chart jobs read.
+const PLAN_OUTPUTS: [&str; 3] = ["tag", "version", "is-prerelease"];
+
 /// The workflow, when the spec runs anything on pull requests.
 pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
-    match p.pull_request {
-        PullRequest::None => None,
-        PullRequest::Plan => Some(PullRequestWorkflow {
-            tag_template: synthetic_tag(&p.grammar),
-            runner: super::release::RUNNER.into(),
-        }),
+    let build = match p.pull_request {
+        PullRequest::None => return None,
+        PullRequest::Plan => false,
+        PullRequest::Build => true,
+    };
+    let runner = release::RUNNER.to_string();
+    let mut jobs: Vec<Job<Body>> = Vec::new();
+    let read = |why: &str| vec![Permission::read("contents", why)];
+
+    // plan: the tag script, and in build mode the values the builds read
+    let mut outputs = Vec::new();
+    if build {
+        let mut names: Vec<String> = PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect();
+        if let Some(d) = &p.docker {
+            for im in &d.images {
+                for v in &im.variants {
+                    if !v.build_args.is_empty() {
+                        names.push(v.build_args_output.clone());
+                    }
+                    if !v.labels.is_empty() {
+                        names.push(v.labels_output.clone());
+                    }
+                }
+            }
+        }
+        if let Some(h) = &p.helm {
+            for c in &h.charts {
+                names.push(c.version_output.clone());
+                names.push(c.app_version_output.clone());
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        outputs = names
+            .iter()
+            .map(|n| Input::new(n, format!("${{{{ steps.plan.outputs.{n} }}}}")))
+            .chain(std::iter::once(Input::new(
+                "sha",
+                "${{ steps.checkout.outputs.commit }}",
+            )))
+            .collect();
+    }
+    jobs.push(Job {
+        id: "plan".into(),
+        name: "Plan a release of the pull request".into(),
+        stage: Stage::Plan,
+        needs: Vec::new(),
+        runs_on: Some(runner.clone()),
+        permissions: read("check out the pull request and read the repository's tags"),
+        timeout: Some(PLAN_TIMEOUT),
+        condition: None,
+        condition_why: None,
+        body: Body::Own(Own::Plan { outputs }),
+    });
+    if !build {
+        return Some(workflow(p, runner, false, jobs));
+    }
+
+    // gates: the release's, on the pull request's commit
+    jobs.extend(release::gate_jobs(p).into_iter().map(|j| Job {
+        body: Body::Release(j.body),
+        id: j.id,
+        name: j.name,
+        stage: j.stage,
+        needs: j.needs,
+        runs_on: j.runs_on,
+        permissions: j.permissions,
+        timeout: j.timeout,
+        condition: j.condition,
+        condition_why: j.condition_why,
+    }));
+    let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+
+    // builds: every image variant and chart, after the gates as in a release
+    if let Some(d) = &p.docker {
+        for (i, im) in d.images.iter().enumerate() {
+            for (k, v) in im.variants.iter().enumerate() {
+                jobs.push(Job {
+                    id: image_job(&v.key),
+                    name: format!("Build {} (${{{{ matrix.platform }}}})", v.title),
+                    stage: Stage::Build,
+                    needs: after_gates.clone(),
+                    runs_on: Some("${{ matrix.runner }}".into()),
+                    permissions: read("check out the pull request"),
+                    timeout: Some(v.build_timeout),
+                    condition: None,
+                    condition_why: None,
+                    body: Body::Own(Own::Image { image: i, variant: k }),
+                });
+            }
+        }
+    }
+    if let Some(h) = &p.helm {
+        for (i, c) in h.charts.iter().enumerate() {
+            jobs.push(Job {
+                id: c.job.clone(),
+                name: format!("Lint and package the chart {}", c.name),
+                stage: Stage::Build,
+                needs: after_gates.clone(),
+                runs_on: Some(super::docker::SCRIPT_RUNNER.into()),
+                permissions: read("check out the pull request"),
+                timeout: Some(h.chart_timeout),
+                condition: None,
+                condition_why: None,
+                body: Body::Own(Own::Chart { chart: i }),
+            });
+        }
+    }
+    Some(workflow(p, runner, true, jobs))
+}
+
+/// The id of the job that builds an image variant (`image-<key>`; gate names
+/// cannot start so, see `PULL_REQUEST_JOB_PREFIXES`).
+pub fn image_job(key: &str) -> String {
+    format!("image-{key}")
+}
+
+fn workflow(p: &Plan, runner: String, build: bool, jobs: Vec<Job<Body>>) -> PullRequestWorkflow {
+    let jobs = Graph { jobs };
+    if let Err(e) = jobs.check() {
+        panic!("pull-request.yml's job graph is broken (a bug of wfgen): {e}");
+    }
+    PullRequestWorkflow {
+        tag_template: synthetic_tag(&p.grammar),
+        runner,
+        build,
+        jobs,
+        docker: if build { p.docker.clone() } else { None },
+        helm: if build { p.helm.clone() } else { None },
+        local: release::local_prefix(p).into(),
+        local_comment: release::local_comment(p),
     }
 }
 
@@ -100,6 +282,105 @@ mod tests {
                 assert!(g.parse(&tag).is_ok(), "{yaml}: {tag} refused: {:?}", g.parse(&tag));
             }
         }
+    }
+
+    fn plan_of(yaml: &str) -> Plan {
+        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        Plan::new(&spec)
+    }
+
+    const BUILD: &str = "wfgen: 1\nproject: { name: x, repository: acme/x }\ntriggers: { pull-request: build }\ngates:\n  - { name: lint, run: make lint }\n  - { name: e2e, uses: ./.github/workflows/e2e.yml }\nregistries:\n  docker.io: { username-secret: HUB_USER, password-secret: HUB_TOKEN }\ndocker:\n  - image: ghcr.io/acme/x\n    mirrors: [acme/x]\n    build-args: { V: \"{version}\" }\n    labels: { t: \"x {variant}\" }\n    platforms: [linux/amd64, linux/riscv64]\n    tags: [\"{version}-{variant}\"]\n    variants: [a, b]\nhelm:\n  - chart: deploy/x\n    registry: oci://ghcr.io/acme/charts\n";
+
+    /// Build mode: plan, the gates after it, every image variant and chart
+    /// after the gates; every job reads the repository only.
+    #[test]
+    fn build_mode_jobs() {
+        let wf = plan(&plan_of(BUILD)).unwrap();
+        assert!(wf.build);
+        let ids: Vec<(&str, Vec<&str>)> = wf
+            .jobs
+            .jobs
+            .iter()
+            .map(|j| (j.id.as_str(), j.needs.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("plan", vec![]),
+                ("lint", vec!["plan"]),
+                ("e2e", vec!["plan"]),
+                ("image-0-a", vec!["plan", "lint", "e2e"]),
+                ("image-0-b", vec!["plan", "lint", "e2e"]),
+                ("chart-x", vec!["plan", "lint", "e2e"]),
+            ]
+        );
+        for j in &wf.jobs.jobs {
+            let perms: Vec<String> = j
+                .permissions
+                .iter()
+                .map(|p| format!("{}: {}", p.name, p.access))
+                .collect();
+            assert_eq!(perms, ["contents: read"], "{}", j.id);
+            assert_eq!(j.timeout.is_some(), j.id != "e2e", "{}", j.id);
+        }
+        // The plan mode has the plan job alone, without outputs.
+        let wf = plan(&plan_of(&BUILD.replace("pull-request: build", "pull-request: plan"))).unwrap();
+        assert!(!wf.build && wf.docker.is_none() && wf.helm.is_none());
+        assert_eq!(wf.jobs.jobs.len(), 1);
+        assert!(matches!(&wf.jobs.jobs[0].body, Body::Own(Own::Plan { outputs }) if outputs.is_empty()));
+    }
+
+    /// The rendered workflow: every `needs.plan.outputs.X` a job reads is an
+    /// output of the plan job; nothing names a secret, logs in, pushes or
+    /// asks for an OIDC token.
+    #[test]
+    fn build_mode_renders_read_only() {
+        let p = plan_of(BUILD);
+        let files = crate::render::render(&p, "");
+        let text = &files
+            .iter()
+            .find(|f| f.path.ends_with("/pull-request.yml"))
+            .unwrap()
+            .text;
+        let wf: yaml_serde::Value = yaml_serde::from_str(text).unwrap();
+        let outputs = wf["jobs"]["plan"]["outputs"].as_mapping().unwrap();
+        let mut read = 0;
+        for part in text.split("needs.plan.outputs.").skip(1) {
+            let name: String = part
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                .collect();
+            assert!(
+                outputs.contains_key(name.as_str()),
+                "{name} is no output of the plan job"
+            );
+            read += 1;
+        }
+        assert!(read > 10, "{read}");
+        for bad in [
+            "secrets.",
+            "github.token",
+            "id-token",
+            ": write",
+            "docker/login-action",
+            "push: true",
+            "push-by-digest",
+            "helm push",
+            "upload-artifact",
+            "attest",
+            "cosign",
+            "pull_request_target",
+        ] {
+            assert!(!text.contains(bad), "pull-request.yml contains `{bad}`");
+        }
+        assert_eq!(text.matches("push: false").count(), 2);
+        assert_eq!(text.matches("helm package").count(), 1);
+        assert_eq!(text.matches("persist-credentials: false").count(), 5);
+        assert_eq!(wf["concurrency"]["cancel-in-progress"].as_bool(), Some(true));
+        assert_eq!(
+            wf["on"].as_mapping().unwrap().keys().collect::<Vec<_>>(),
+            [&yaml_serde::Value::from("pull_request")]
+        );
     }
 
     /// Every fixture's grammar accepts its synthetic tag, and only an

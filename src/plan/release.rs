@@ -109,7 +109,7 @@ pub struct Input {
 }
 
 impl Input {
-    fn new(name: &str, value: impl Into<String>) -> Input {
+    pub fn new(name: &str, value: impl Into<String>) -> Input {
         Input {
             name: name.into(),
             value: value.into(),
@@ -391,6 +391,81 @@ fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> 
     }
 }
 
+/// The gate jobs, after `plan`: each checks out the commit and installs the
+/// toolchains of the builds (Rust, Go, Python), or calls the spec's reusable
+/// workflow with the release values. pull-request.yml runs the same jobs.
+pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
+    let mut jobs = Vec::new();
+    let toolchains = build_toolchains(p);
+    for g in &p.gates {
+        let body = match (&g.uses, &g.run) {
+            (Some(file), _) => Body::Call {
+                file: file.trim_start_matches("./.github/workflows/").to_string(),
+                with: release_values()
+                    .iter()
+                    .map(|(name, output)| Input::plan_output(name, output))
+                    .collect(),
+                secrets: Vec::new(),
+            },
+            (None, run) => Body::Gate {
+                run: run.clone().unwrap_or_default(),
+                toolchains: toolchains.clone(),
+                versions: Box::new(p.toolchains.clone()),
+                setup: g.setup.clone(),
+                env: g.env.clone(),
+                tag_prefix: p.grammar.prefix.clone(),
+            },
+        };
+        let call = matches!(body, Body::Call { .. });
+        let mut j = job(
+            &g.id,
+            format!("Gate: {}", g.id),
+            Stage::Gates,
+            vec!["plan".into()],
+            body,
+        );
+        if !call {
+            j.timeout = Some(60);
+        }
+        j.permissions.push(Permission::read("contents", ""));
+        jobs.push(j);
+    }
+    jobs
+}
+
+/// The toolchains of the builds, which the gates and the release-assets
+/// job install the same way: those the builds need, and those the spec's
+/// `toolchains:` names (a Go repository whose release ships only images).
+fn build_toolchains(p: &Plan) -> Vec<Toolchain> {
+    let named = |t: &str| p.toolchains.named.iter().any(|n| n == t);
+    let mut toolchains = Vec::new();
+    if p.build.as_ref().is_some_and(|b| b.has_rust) || named("rust") {
+        toolchains.push(Toolchain::Rust);
+    }
+    if p.build.as_ref().is_some_and(|b| b.has_go) || named("go") {
+        toolchains.push(Toolchain::Go);
+    }
+    if !p.python.is_empty() || named("python") {
+        toolchains.push(Toolchain::Python);
+    }
+    toolchains
+}
+
+/// How a workflow of this repository is called: `$/` or `./`.
+pub fn local_prefix(p: &Plan) -> &'static str {
+    match p.local_calls {
+        LocalCalls::SelfRepository => "$/",
+        LocalCalls::Relative => "./",
+    }
+}
+
+/// The comment after a `./` call: zizmor's line-level ignore of its
+/// `self-repository` audit, and why.
+pub fn local_comment(p: &Plan) -> Option<String> {
+    (p.local_calls == LocalCalls::Relative)
+        .then(|| "# zizmor: ignore[self-repository] output.local-calls: relative, for GitHub Enterprise Server".into())
+}
+
 fn workflow(p: &Plan) -> ReleaseWorkflow {
     let tag_expr = match (!p.tag_globs.is_empty(), p.dispatch) {
         (true, true) => "inputs.tag || github.ref_name",
@@ -462,50 +537,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     jobs.push(plan_job);
 
     // gates, with the toolchains of the builds
-    let mut toolchains = Vec::new();
-    let named = |t: &str| p.toolchains.named.iter().any(|n| n == t);
-    if p.build.as_ref().is_some_and(|b| b.has_rust) || named("rust") {
-        toolchains.push(Toolchain::Rust);
-    }
-    if p.build.as_ref().is_some_and(|b| b.has_go) || named("go") {
-        toolchains.push(Toolchain::Go);
-    }
-    if !p.python.is_empty() || named("python") {
-        toolchains.push(Toolchain::Python);
-    }
-    for g in &p.gates {
-        let body = match (&g.uses, &g.run) {
-            (Some(file), _) => Body::Call {
-                file: file.trim_start_matches("./.github/workflows/").to_string(),
-                with: release_values()
-                    .iter()
-                    .map(|(name, output)| Input::plan_output(name, output))
-                    .collect(),
-                secrets: Vec::new(),
-            },
-            (None, run) => Body::Gate {
-                run: run.clone().unwrap_or_default(),
-                toolchains: toolchains.clone(),
-                versions: Box::new(p.toolchains.clone()),
-                setup: g.setup.clone(),
-                env: g.env.clone(),
-                tag_prefix: p.grammar.prefix.clone(),
-            },
-        };
-        let call = matches!(body, Body::Call { .. });
-        let mut j = job(
-            &g.id,
-            format!("Gate: {}", g.id),
-            Stage::Gates,
-            vec!["plan".into()],
-            body,
-        );
-        if !call {
-            j.timeout = Some(60);
-        }
-        j.permissions.push(Permission::read("contents", ""));
-        jobs.push(j);
-    }
+    jobs.extend(gate_jobs(p));
     let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
     // build: every artifact workflow, images by digest and charts packaged only
@@ -576,7 +608,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             Body::ReleaseAssets {
                 setup: p.release.setup.clone(),
                 env: p.release.env.clone(),
-                toolchains: toolchains.clone(),
+                toolchains: build_toolchains(p),
                 versions: Box::new(p.toolchains.clone()),
                 tag_prefix: p.grammar.prefix.clone(),
                 assets_words: bash_words(&r.assets),
@@ -773,14 +805,8 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     ReleaseWorkflow {
         tag_expr,
         promotion,
-        local: match p.local_calls {
-            LocalCalls::SelfRepository => "$/",
-            LocalCalls::Relative => "./",
-        }
-        .into(),
-        local_comment: (p.local_calls == LocalCalls::Relative).then(|| {
-            "# zizmor: ignore[self-repository] output.local-calls: relative, for GitHub Enterprise Server".into()
-        }),
+        local: local_prefix(p).into(),
+        local_comment: local_comment(p),
         tag_globs: p.tag_globs.clone(),
         dispatch: p.dispatch,
         tag_prefix: p.grammar.prefix.clone(),

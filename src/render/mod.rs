@@ -124,6 +124,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "docker.yml.j2",
     "helm-publish.yml.j2",
     "pull-request.yml.j2",
+    "jobs.j2",
 ];
 
 fn environment() -> Environment<'static> {

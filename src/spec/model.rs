@@ -175,10 +175,12 @@ pub struct Triggers {
     /// workflow_dispatch with a `tag` input, to re-run a release of an existing tag.
     #[serde(default = "yes")]
     pub dispatch: bool,
-    /// What pull requests run: `none`, or `plan`: pull-request.yml runs the
+    /// What pull requests run: `none`; `plan`: pull-request.yml runs the
     /// release's tag script on a tag made from the pull request's number,
     /// read-only and without secrets, so a spec whose tag grammar the release
-    /// would refuse fails before it is merged.
+    /// would refuse fails before it is merged; `build`: also the gates, the
+    /// images (built, not pushed) and the charts (linted and packaged, not
+    /// pushed), still read-only and without secrets.
     #[serde(default)]
     pub pull_request: PullRequest,
 }
@@ -202,6 +204,9 @@ pub enum PullRequest {
     None,
     /// Check the tag grammar with the release's own tag script.
     Plan,
+    /// `plan`, then the gates and the builds of the release, publishing
+    /// nothing: images built without a push, charts linted and packaged.
+    Build,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]

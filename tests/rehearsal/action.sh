@@ -67,8 +67,8 @@ finish() {
     outputs_json=$(jq -cn "$pairs_to_json" --args -- "${out_pairs[@]}")
     record "$(jq -cn --arg action "$action" --arg job "${GITHUB_JOB:-}" --argjson inputs "$inputs_json" \
         --argjson outputs "$outputs_json" --argjson extra "$extra" --argjson status "$status" \
-        --argjson secrets "$(secrets_seen)" \
-        '{kind: "action", action: $action, job: $job, inputs: $inputs, outputs: $outputs, extra: $extra, status: $status, secrets_seen: $secrets}')"
+        --argjson secrets "$(secrets_seen)" --argjson oidc "$(oidc_seen)" \
+        '{kind: "action", action: $action, job: $job, inputs: $inputs, outputs: $outputs, extra: $extra, status: $status, secrets_seen: $secrets, oidc: $oidc}')"
 }
 trap finish EXIT
 

@@ -27,13 +27,19 @@ secrets_seen() {
     env | grep -c 'rehearsal-secret-' || true
 }
 
+# oidc_seen: true when the step could request an OIDC token (the variables
+# GitHub sets in a job granted `id-token: write`), else false.
+oidc_seen() {
+    if [[ -n ${ACTIONS_ID_TOKEN_REQUEST_URL:-}${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-} ]]; then echo true; else echo false; fi
+}
+
 # record_tool NAME ARGS...: records a stand-in's invocation.
 record_tool() {
     local name=$1 extra=${REHEARSAL_EXTRA:-null}
     shift
     record "$(jq -cn --arg tool "$name" --arg cwd "$PWD" --arg job "${GITHUB_JOB:-}" \
-        --argjson extra "$extra" --argjson secrets "$(secrets_seen)" \
-        '{kind: "tool", tool: $tool, job: $job, cwd: $cwd, argv: $ARGS.positional, extra: $extra, secrets_seen: $secrets}' --args -- "$@")"
+        --argjson extra "$extra" --argjson secrets "$(secrets_seen)" --argjson oidc "$(oidc_seen)" \
+        '{kind: "tool", tool: $tool, job: $job, cwd: $cwd, argv: $ARGS.positional, extra: $extra, secrets_seen: $secrets, oidc: $oidc}' --args -- "$@")"
 }
 
 # should_fail NAME TEXT: true when REHEARSAL_FAIL asks NAME to fail on TEXT.
