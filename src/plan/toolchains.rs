@@ -18,6 +18,10 @@ pub const PYTHON: &str = "3.12";
 /// built with a glibc floor or cross-compiled.
 pub const CARGO_ZIGBUILD: &str = "0.24.1";
 pub const ZIGLANG: &str = "0.17.1";
+/// The QEMU emulators docker/setup-qemu-action installs for platforms
+/// without a native runner (its own default is the `latest` tag; later
+/// images crashed arm64 builds in 2025, tonistiigi/binfmt#240).
+pub const BINFMT: &str = "docker.io/tonistiigi/binfmt:qemu-v7.0.0-28";
 /// PyPA build (pure wheels and sdists with `builder: build`).
 pub const PYPA_BUILD: &str = "1.6.1";
 /// uv (`builder: uv`), installed by astral-sh/setup-uv.
@@ -46,6 +50,8 @@ pub struct Toolchains {
     pub pypa_build: String,
     pub uv: String,
     pub poetry: String,
+    /// The binfmt image of docker/setup-qemu-action.
+    pub binfmt: String,
     /// The build toolchains (`rust`, `go`, `python`) the spec names: the
     /// gates and the release-assets job install them even when no build
     /// needs them (a Go repository whose release ships only images).
@@ -80,6 +86,7 @@ impl Toolchains {
             pypa_build: PYPA_BUILD.into(),
             uv: UV.into(),
             poetry: POETRY.into(),
+            binfmt: BINFMT.into(),
             named: [
                 ("rust", t.rust.is_some()),
                 ("go", t.go.is_some()),
@@ -133,6 +140,7 @@ impl Toolchains {
             ("build", self.pypa_build.clone()),
             ("uv", self.uv.clone()),
             ("poetry", self.poetry.clone()),
+            ("binfmt", self.binfmt.clone()),
         ]);
         rows
     }
