@@ -504,7 +504,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "build-assets.yml",
             None,
             &b.caller_permissions,
-            &[],
+            &b.secrets,
         ));
     }
     for w in &p.python {
