@@ -1491,6 +1491,10 @@ fn asset_collisions(c: &mut Ctx, spec: &Spec) {
             let Some(other) = names.insert(file.clone(), leg.clone()) else {
                 continue;
             };
+            if other == leg {
+                // The same leg twice: `binary_targets` says so.
+                continue;
+            }
             let at = match (&b.asset, t) {
                 (Some(_), _) => ypath!["binaries", i, "asset"],
                 (None, Target::Name(_)) => ypath!["binaries", i, "targets", j],
