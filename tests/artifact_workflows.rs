@@ -40,16 +40,23 @@ release: { sbom: true, provenance: true }
 ";
 
 fn specs() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = ["opsml", "llm-proxy", "model-server", "cluster-tool"]
-        .iter()
-        .map(|f| {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("fixtures")
-                .join(f)
-                .join("wfgen.yaml");
-            (f.to_string(), std::fs::read_to_string(path).expect("fixture"))
-        })
-        .collect();
+    let mut out: Vec<(String, String)> = [
+        "opsml",
+        "llm-proxy",
+        "model-server",
+        "cluster-tool",
+        "opsml-server",
+        "aicr",
+    ]
+    .iter()
+    .map(|f| {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures")
+            .join(f)
+            .join("wfgen.yaml");
+        (f.to_string(), std::fs::read_to_string(path).expect("fixture"))
+    })
+    .collect();
     out.push(("every-path".into(), EVERY_PATH.into()));
     out
 }
@@ -173,8 +180,22 @@ fn build_assets_matches_the_plan() {
             let writes = write_permissions(job);
             if id == "provenance" {
                 assert_eq!(writes, ["id-token", "attestations"], "{name}");
-                let with = &steps(job)[1]["with"];
-                let subjects: Vec<&str> = s(&with["subject-path"]).lines().collect();
+                let all = steps(job);
+                let attest = all
+                    .iter()
+                    .find(|st| s(&st["uses"]).starts_with("actions/attest-build-provenance@"))
+                    .expect("the attest step");
+                let path = s(&attest["with"]["subject-path"]);
+                // Names that hold the version come from the step that
+                // expands it from the tag.
+                let listed = if path == "${{ steps.subjects.outputs.paths }}" {
+                    assert!(build.versioned, "{name}");
+                    let named = all.iter().find(|st| s(&st["id"]) == "subjects").expect("subjects step");
+                    s(&named["env"]["SUBJECTS"])
+                } else {
+                    path
+                };
+                let subjects: Vec<&str> = listed.lines().collect();
                 assert_eq!(subjects, build.subjects, "{name}");
                 continue;
             }

@@ -555,6 +555,117 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(5, 45),
             "GITHUB_",
         ),
+        // Legs of targets and asset names.
+        (
+            "a container on a macOS target",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets:\n      - { target: aarch64-apple-darwin, container: \"rockylinux:9\" }\n",
+            ),
+            p(8, 41),
+            "not a Linux target",
+        ),
+        (
+            "a container on a Go target",
+            base(
+                "binaries:\n  - name: s\n    kind: go\n    targets: [{ target: linux/amd64, container: \"alpine:3\" }]\n",
+            ),
+            p(7, 38),
+            "Rust targets",
+        ),
+        (
+            "a glibc floor on a musl target",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets: [{ target: x86_64-unknown-linux-musl, glibc: \"2.17\" }]\n",
+            ),
+            p(7, 52),
+            "does not link glibc",
+        ),
+        (
+            "a glibc floor on a Windows target",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets: [{ target: x86_64-pc-windows-msvc, glibc: \"2.17\" }]\n",
+            ),
+            p(7, 49),
+            "does not link glibc",
+        ),
+        (
+            "a glibc floor in a container",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets: [{ target: x86_64-unknown-linux-gnu, container: \"rockylinux:9\", glibc: \"2.17\" }]\n",
+            ),
+            p(7, 78),
+            "either `container` or `glibc`",
+        ),
+        (
+            "two legs of one target without suffixes",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets:\n      - x86_64-unknown-linux-gnu\n      - { target: x86_64-unknown-linux-gnu, container: \"rockylinux:9\" }\n",
+            ),
+            p(9, 19),
+            "distinct suffixes",
+        ),
+        (
+            "two legs of one target with one suffix",
+            base(
+                "binaries:\n  - name: s\n    kind: rust\n    targets:\n      - { target: x86_64-unknown-linux-gnu, suffix: -el }\n      - { target: x86_64-unknown-linux-gnu, container: \"rockylinux:9\", suffix: -el }\n",
+            ),
+            p(9, 80),
+            "distinct suffixes",
+        ),
+        (
+            "two binaries with one asset name",
+            base(
+                "binaries:\n  - { name: a, kind: go, asset: \"tool_{os}_{arch}\", targets: [linux/amd64] }\n  - { name: b, kind: go, asset: \"tool_{os}_{arch}\", targets: [linux/amd64] }\n",
+            ),
+            p(6, 33),
+            "would be named",
+        ),
+        (
+            "an asset name without the target",
+            base(
+                "binaries:\n  - { name: a, kind: rust, asset: \"{name}-{version}\", targets: [x86_64-unknown-linux-gnu, aarch64-apple-darwin] }\n",
+            ),
+            p(5, 35),
+            "would be named",
+        ),
+        (
+            "an unknown placeholder in an asset name",
+            base(
+                "binaries:\n  - { name: a, kind: go, asset: \"{name}_{versoin}_{os}_{arch}\", targets: [linux/amd64] }\n",
+            ),
+            p(5, 41),
+            "unknown placeholder",
+        ),
+        (
+            "a directory in an asset name",
+            base("binaries:\n  - { name: a, kind: go, asset: \"dist/{name}-{target}\", targets: [linux/amd64] }\n"),
+            p(5, 33),
+            "base name of a file",
+        ),
+        (
+            "an include outside the repository beside legs",
+            base(
+                "binaries:\n  - { name: s, kind: rust, include: [/etc/passwd], targets: [{ target: x86_64-unknown-linux-gnu, suffix: -a }] }\n",
+            ),
+            p(5, 38),
+            "inside the repository",
+        ),
+        (
+            "a suffix with a slash",
+            base(
+                "binaries:\n  - { name: s, kind: rust, targets: [{ target: x86_64-unknown-linux-gnu, suffix: /x }] }\n",
+            ),
+            p(5, 82),
+            "suffix",
+        ),
+        (
+            "docker binaries of a suffix no leg has",
+            base(
+                "binaries:\n  - { name: s, kind: rust, targets: [x86_64-unknown-linux-gnu] }\ndocker:\n  - image: ghcr.io/a/b\n    binaries: [{ name: s, build-arg: S_BIN, suffix: -rocky }]\n",
+            ),
+            p(8, 24),
+            "suffix `-rocky`",
+        ),
         // `${{` in values.
         (
             "${{ in a gate",

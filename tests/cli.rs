@@ -142,6 +142,29 @@ fn error_unknown_placeholder() {
 }
 
 #[test]
+fn error_target_legs() {
+    let report = invalid_spec(
+        "error_target_legs",
+        "wfgen: 1\nproject:\n  name: demo\nbinaries:\n  - name: srv\n    kind: rust\n    targets:\n      - x86_64-unknown-linux-gnu\n      - { target: x86_64-unknown-linux-gnu, container: \"rockylinux:9\" }\n      - { target: aarch64-apple-darwin, container: \"rockylinux:9\" }\n      - { target: x86_64-unknown-linux-musl, glibc: \"2.17\" }\n",
+    );
+    assert!(report.contains("3 problems in wfgen.yaml"), "{report}");
+    assert!(report.contains("wfgen.yaml:9:19"), "{report}");
+    assert!(report.contains("wfgen.yaml:10:41"), "{report}");
+    assert!(report.contains("wfgen.yaml:11:46"), "{report}");
+}
+
+#[test]
+fn error_asset_names() {
+    let report = invalid_spec(
+        "error_asset_names",
+        "wfgen: 1\nproject:\n  name: demo\nbinaries:\n  - name: aicr\n    kind: go\n    asset: \"{name}_{version}_{os}\"\n    targets: [linux/amd64, linux/arm64]\n  - name: aicrd\n    kind: go\n    asset: \"{name}_{versoin}_{os}_{arch}\"\n    targets: [linux/amd64]\n",
+    );
+    assert!(report.contains("2 problems in wfgen.yaml"), "{report}");
+    assert!(report.contains("did you mean `{version}`"), "{report}");
+    assert!(report.contains("aicr_{version}_linux.tar.gz"), "{report}");
+}
+
+#[test]
 fn error_reports_every_problem() {
     let report = invalid_spec(
         "error_several",

@@ -125,10 +125,12 @@ macro_rules! fixtures {
 }
 
 fixtures! {
+    aicr => "aicr",
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
     model_server => "model-server",
     opsml => "opsml",
+    opsml_server => "opsml-server",
 }
 
 #[test]

@@ -78,10 +78,12 @@ macro_rules! judge_fixtures {
 }
 
 judge_fixtures! {
+    aicr => "aicr",
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
     model_server => "model-server",
     opsml => "opsml",
+    opsml_server => "opsml-server",
 }
 
 #[test]

@@ -21,7 +21,7 @@
 //! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
 //! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
 //! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
-//! python, python3, pip, sudo, apt-get); a gate that runs a script of the
+//! python, python3, pip, sudo, apt-get, corepack); a gate that runs a script of the
 //! repository (`scripts/test`) gets a stand-in script that fails on
 //! `gate:<path>` in REHEARSAL_FAIL. Every stub and stand-in appends one JSON line per
 //! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
@@ -116,6 +116,22 @@
 //!     files or that `subject-digest` is a `sha256:` digest; the docker
 //!     stand-in keeps a registry of refs (`imagetools inspect` of a ref nobody
 //!     pushed fails); the gh stand-in keeps releases in `$REHEARSAL_DIR/gh/`.
+//! 18. Job containers (`container:` of `build-rust-container`, the legs of a
+//!     binary built in an image such as rockylinux:9): act runs a job on the
+//!     host only when it has no container image (`IsHostEnv` in act's
+//!     run_context.go: an image and `-self-hosted` start a docker container
+//!     anyway), and there is no docker engine. Bridge: the scratch copy
+//!     replaces the job's `container: ${{ matrix.container }}` with a job
+//!     `env:` of `REHEARSAL_CONTAINER: ${{ matrix.container }}`, so the job
+//!     runs on the host with every one of its steps (the tools step finds
+//!     the host's tools, or installs through the apt-get stand-in), and the
+//!     cargo stand-in stamps what it builds `in <image>`: the rehearsal checks
+//!     that each container leg's released executable is that job's build. The
+//!     image's own C library, package manager and toolchain are not exercised.
+//! 19. Actions pinned by the spec's `pins:` (not in data/action-pins.tsv, e.g.
+//!     arduino/setup-protoc): their stub is written like the others, with
+//!     the inputs that the spec's steps give them (the table has none), and
+//!     does nothing else.
 //! 17. act 0.2.89 itself sometimes dies of a Go runtime error under load
 //!     ("fatal error: concurrent map writes"), and once reported a `run:` step
 //!     failed in 4 ms with none of its output (every generated script prints
@@ -341,16 +357,31 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         }
     }
     let setup_targets = spec.setup_targets();
+    // The setup steps of every level (top, gates, binaries) run `make X` too.
+    let setup_runs: Vec<Yaml> = spec
+        .seq("setup")
+        .into_iter()
+        .chain(
+            spec.seq("gates")
+                .iter()
+                .chain(spec.seq("binaries").iter())
+                .flat_map(|x| x["setup"].as_sequence().cloned().unwrap_or_default()),
+        )
+        .map(|st| st["run"].clone())
+        .collect();
     for cmd in spec.seq("gates").iter().map(|g| &g["run"]).chain(
         spec.seq("jobs")
             .iter()
             .flat_map(|j| j["steps"].as_sequence().cloned().unwrap_or_default())
             .map(|st| st["run"].clone())
+            .chain(setup_runs)
             .collect::<Vec<_>>()
             .iter(),
     ) {
-        if let Some(t) = cmd.as_str().and_then(|c| c.strip_prefix("make ")) {
-            phony.extend(t.split_whitespace().map(String::from));
+        for line in cmd.as_str().unwrap_or_default().lines() {
+            if let Some(t) = line.trim().strip_prefix("make ") {
+                phony.extend(t.split_whitespace().map(String::from));
+            }
         }
     }
     phony.sort();
@@ -362,7 +393,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         .iter()
         .map(|t| {
             format!(
-                ".PHONY: {t}\n{t}:\n\t@printf '{{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"]}}\\n' \"$$GITHUB_JOB\" \"$@\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\t@mkdir -p \"$$(dirname '{made}')\"\n\t@echo '{SETUP_MADE}' > '{made}'\n\n"
+                ".PHONY: {t}\n{t}:\n\t@printf '{{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"secrets_seen\":%s,\"oidc\":%s}}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(env | grep -c rehearsal-secret- || true)\" \"$$(if [ -n \"$${{ACTIONS_ID_TOKEN_REQUEST_URL:-}}$${{ACTIONS_ID_TOKEN_REQUEST_TOKEN:-}}\" ]; then echo true; else echo false; fi)\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\t@mkdir -p \"$$(dirname '{made}')\"\n\t@echo '{SETUP_MADE}' > '{made}'\n\n"
             )
         })
         .collect();
@@ -526,7 +557,7 @@ fn is_script_path(run: &str) -> bool {
 }
 
 /// Bridges the differences between act and GitHub in the scratch copy (see
-/// "Known differences" 1 and 2).
+/// "Known differences" 1, 2, 7 and 18).
 fn bridge_for_act(repo: &Path) {
     for e in std::fs::read_dir(repo.join(".github/workflows")).unwrap() {
         let path = e.unwrap().path();
@@ -534,6 +565,11 @@ fn bridge_for_act(repo: &Path) {
         let bridged: String = text
             .replace("uses: $/", "uses: ./")
             .replace("${{ secrets.GITHUB_TOKEN }}", "${{ github.token }}")
+            // Known difference 18: a job container runs on the host, named.
+            .replace(
+                "\n    container: ${{ matrix.container }}\n",
+                "\n    env:\n      REHEARSAL_CONTAINER: ${{ matrix.container }}\n",
+            )
             .lines()
             .filter(|l| !l.trim_start().starts_with("artifact-metadata:"))
             .map(|l| format!("{l}\n"))
@@ -557,16 +593,58 @@ fn yaml_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// Writes one composite stub per action of data/action-inputs.tsv under
-/// `dir`; returns the `--local-repository` arguments (`owner/repo@sha=DIR`).
-fn write_stubs(dir: &Path) -> Vec<String> {
+/// The actions the spec pins itself (`pins:`) that the table does not
+/// have, as rows of data/action-inputs.tsv: their inputs are those the
+/// spec's steps give them (known difference 19); and their pins.
+fn spec_pinned_actions(spec: &SpecInfo) -> (Vec<Vec<String>>, BTreeMap<String, String>) {
+    let known: BTreeSet<String> = tsv_rows("action-inputs.tsv")
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
+    let mut steps: Vec<Yaml> = spec.seq("setup");
+    for key in ["gates", "binaries", "python", "jobs"] {
+        for x in spec.seq(key) {
+            steps.extend(x["setup"].as_sequence().cloned().unwrap_or_default());
+            steps.extend(x["steps"].as_sequence().cloned().unwrap_or_default());
+        }
+    }
+    steps.extend(spec.yaml["release"]["setup"].as_sequence().cloned().unwrap_or_default());
+    let (mut rows, mut pins) = (vec![], BTreeMap::new());
+    for (action, pin) in spec.yaml["pins"].as_mapping().cloned().unwrap_or_default() {
+        let action = action.as_str().unwrap_or_default().to_string();
+        if known.contains(&action) {
+            continue;
+        }
+        let inputs: BTreeSet<String> = steps
+            .iter()
+            .filter(|st| st["uses"].as_str() == Some(action.as_str()))
+            .flat_map(|st| st["with"].as_mapping().cloned().unwrap_or_default())
+            .filter_map(|(k, _)| k.as_str().map(String::from))
+            .collect();
+        pins.insert(action.clone(), pin["sha"].as_str().unwrap_or_default().to_string());
+        rows.push(vec![
+            action,
+            pin["version"].as_str().unwrap_or_default().to_string(),
+            inputs.into_iter().collect::<Vec<_>>().join(","),
+            String::new(),
+        ]);
+    }
+    (rows, pins)
+}
+
+/// Writes one composite stub per action of data/action-inputs.tsv (and of
+/// the spec's own pins) under `dir`; returns the `--local-repository`
+/// arguments (`owner/repo@sha=DIR`).
+fn write_stubs(dir: &Path, spec: &SpecInfo) -> Vec<String> {
+    let (spec_rows, spec_pins) = spec_pinned_actions(spec);
     let pins: BTreeMap<String, String> = tsv_rows("action-pins.tsv")
         .into_iter()
         .map(|r| (r[0].clone(), r[2].clone()))
+        .chain(spec_pins)
         .collect();
     let script = support_dir().join("action.sh");
     let mut repos: BTreeMap<String, String> = BTreeMap::new();
-    for row in tsv_rows("action-inputs.tsv") {
+    for row in tsv_rows("action-inputs.tsv").into_iter().chain(spec_rows) {
         let action = &row[0];
         let inputs: Vec<&str> = row
             .get(2)
@@ -1416,10 +1494,54 @@ fn pypi_auth_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
     problems
 }
 
+/// The build entries of the subject's binaries with the file name each
+/// leg's release file has for `version`.
+fn released_legs(fixture: &str, version: &str) -> Vec<(wfgen::plan::build::BuildEntry, String)> {
+    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
+    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+    let Some(build) = wfgen::plan::build::plan(&spec) else {
+        return vec![];
+    };
+    build
+        .entries
+        .into_iter()
+        .map(|e| {
+            let file = wfgen::plan::assetnames::with_version(&e.asset, version);
+            (e, file)
+        })
+        .collect()
+}
+
+/// What an archive (tar.gz or zip) of the release holds: its entry names.
+fn archive_entries(file: &Path) -> Vec<String> {
+    let name = file.to_string_lossy();
+    let out = if name.ends_with(".zip") {
+        Command::new("unzip").arg("-Z1").arg(file).output().unwrap()
+    } else {
+        Command::new("tar").arg("-tzf").arg(file).output().unwrap()
+    };
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.trim_start_matches("./").to_string())
+        .collect()
+}
+
+/// The text of one entry of an archive of the release (the stand-ins'
+/// executables are scripts).
+fn archive_member(file: &Path, member: &str) -> String {
+    let out = if file.to_string_lossy().ends_with(".zip") {
+        Command::new("unzip").arg("-p").arg(file).arg(member).output().unwrap()
+    } else {
+        Command::new("tar").arg("-xzOf").arg(file).arg(member).output().unwrap()
+    };
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// Binaries with `include`: every tar.gz archive of theirs on the GitHub
 /// release holds the executable and each included file or directory.
-fn include_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
+fn include_problems(spec: &SpecInfo, fixture: &str, dir: &Path, tag: &str, version: &str) -> Vec<String> {
     let assets = dir.join("gh/assets").join(tag.replace('/', "_"));
+    let legs = released_legs(fixture, version);
     let mut problems = vec![];
     for b in spec.seq("binaries") {
         let incs = b["include"].as_sequence().cloned().unwrap_or_default();
@@ -1435,17 +1557,15 @@ fn include_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
             })
             .collect();
         let mut seen = 0;
-        for e in std::fs::read_dir(&assets).unwrap().flatten() {
-            let file = e.file_name().to_string_lossy().into_owned();
-            if !(file.starts_with(&format!("{name}-")) && file.ends_with(".tar.gz")) {
+        for (e, file) in legs.iter().filter(|(e, _)| e.binary == name && e.archive == "tar.gz") {
+            let path = assets.join(file);
+            if !path.is_file() {
                 continue;
             }
             seen += 1;
-            let out = Command::new("tar").arg("-tzf").arg(e.path()).output().unwrap();
-            let list = String::from_utf8_lossy(&out.stdout).into_owned();
-            let entries: Vec<&str> = list.lines().map(|l| l.trim_start_matches("./")).collect();
-            for w in want.iter().chain(std::iter::once(&name.to_string())) {
-                if !entries.contains(&w.as_str()) {
+            let entries = archive_entries(&path);
+            for w in want.iter().chain(std::iter::once(&e.exe)) {
+                if !entries.contains(w) {
                     problems.push(format!("{file} lacks `{w}` (it holds {entries:?})"));
                 }
             }
@@ -1473,8 +1593,62 @@ fn setup_asset_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
     }
 }
 
+/// Every leg's release file on the GitHub release holds the executable of
+/// that leg: built for its target, in its container image (known difference
+/// 18) or not in one, and a glibc floor built with `cargo zigbuild --target
+/// <triple>.<glibc>`.
+fn leg_problems(fixture: &str, dir: &Path, from: usize, tag: &str, version: &str) -> Vec<String> {
+    let assets = dir.join("gh/assets").join(tag.replace('/', "_"));
+    if !assets.is_dir() {
+        return vec![];
+    }
+    let builds: Vec<Vec<String>> = records(dir)
+        .into_iter()
+        .skip(from)
+        .filter(|r| r["tool"] == "cargo")
+        .map(|r| strs(&r["argv"]))
+        .collect();
+    let mut problems = vec![];
+    for (e, file) in released_legs(fixture, version) {
+        let path = assets.join(&file);
+        if !path.is_file() {
+            problems.push(format!(
+                "{file} ({} {}{}) is not on the release",
+                e.binary, e.target, e.suffix
+            ));
+            continue;
+        }
+        let text = if e.archive == "none" {
+            std::fs::read_to_string(&path).unwrap_or_default()
+        } else {
+            archive_member(&path, &e.exe)
+        };
+        let want = match e.kind {
+            wfgen::spec::BinaryKind::Go => format!("rehearsal go binary for {}/{}\"", e.goos, e.goarch),
+            wfgen::spec::BinaryKind::Rust if e.container.is_empty() => {
+                format!("(rehearsal build for {})", e.target)
+            }
+            wfgen::spec::BinaryKind::Rust => format!("(rehearsal build for {} in {})", e.target, e.container),
+        };
+        if !text.contains(&want) {
+            problems.push(format!("{file}: its {} says {text:?}, not `{}`", e.exe, want.trim()));
+        }
+        if !e.glibc.is_empty() {
+            let floor = format!("{}.{}", e.target, e.glibc);
+            let built = builds
+                .iter()
+                .any(|argv| argv.first().map(String::as_str) == Some("zigbuild") && argv.contains(&floor));
+            if !built {
+                problems.push(format!("{file}: no `cargo zigbuild --target {floor}` ran"));
+            }
+        }
+    }
+    problems
+}
+
 /// Go binaries with `ldflags`: each build stamped the tag's version, the full
-/// commit and an RFC 3339 date, with the spec's `env` (GOFLAGS) set.
+/// commit and an RFC 3339 date where the spec's ldflags put them, with the
+/// spec's `env` (top-level and the binary's: GOFLAGS) set.
 fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) -> Vec<String> {
     let stamped: Vec<Yaml> = spec
         .seq("binaries")
@@ -1484,8 +1658,6 @@ fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) ->
     if stamped.is_empty() {
         return vec![];
     }
-    let date = regex::Regex::new(r"main\.date=\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}").unwrap();
-    let commit = regex::Regex::new(r"main\.commit=[0-9a-f]{40}\b").unwrap();
     let mut problems = vec![];
     let builds: Vec<Json> = records(dir)
         .into_iter()
@@ -1503,15 +1675,25 @@ fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) ->
             .and_then(|i| argv.get(i + 1))
             .cloned()
             .unwrap_or_default();
-        if !ldflags.contains(&format!("main.version={version} "))
-            || !commit.is_match(&ldflags)
-            || !date.is_match(&ldflags)
-        {
+        let package = argv.last().cloned().unwrap_or_default();
+        let Some(b) = stamped.iter().find(|b| b["package"].as_str() == Some(package.as_str())) else {
+            continue;
+        };
+        // The spec's ldflags with the version in, the commit and the date
+        // as they must look.
+        let template = regex::escape(b["ldflags"].as_str().unwrap_or_default())
+            .replace(r"\{version\}", &regex::escape(version))
+            .replace(r"\{sha\}", "[0-9a-f]{40}")
+            .replace(r"\{date\}", r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^ ]*");
+        if !regex::Regex::new(&format!("^{template}$")).unwrap().is_match(&ldflags) {
             problems.push(format!(
-                "go build stamped `{ldflags}`, not version {version}, the commit and its date"
+                "go build of {package} stamped `{ldflags}`, not version {version}, the commit and its date as the spec's ldflags say"
             ));
         }
-        let want = stamped[0]["env"]["GOFLAGS"].as_str().unwrap_or("");
+        let want = b["env"]["GOFLAGS"]
+            .as_str()
+            .or(spec.yaml["env"]["GOFLAGS"].as_str())
+            .unwrap_or("");
         if r["extra"]["goflags"].as_str() != Some(want) {
             problems.push(format!(
                 "go build ran with GOFLAGS={:?}, not {want:?}",
@@ -1793,6 +1975,12 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
         // Files the release must have beside the built ones: the checksums
         // file by its planned name, and the files of `release.assets`.
         let mut assets: BTreeSet<String> = plan["checksums_file"].as_str().map(String::from).into_iter().collect();
+        // The binaries' release files, named as the plan names them for
+        // this version, each with its checksum file.
+        for a in strs(&plan["binary_assets"]) {
+            assets.insert(format!("{a}.sha256"));
+            assets.insert(a);
+        }
         for pattern in strs(&plan["release_assets"]) {
             let mut found = glob_files(repo, &pattern);
             if spec.setup_made_asset().as_deref() == Some(pattern.as_str()) {
@@ -2186,7 +2374,7 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
             .to_string(),
         );
     }
-    let local_repos = write_stubs(&root.join("stubs"));
+    let local_repos = write_stubs(&root.join("stubs"), spec);
     let (labels, secrets, uses) = scan_workflows(&repo);
     let stubbed: BTreeSet<String> = local_repos
         .iter()
@@ -2476,8 +2664,15 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 for d in setup_asset_problems(&spec, &sc.state, &step.tag) {
                     step_problems.push(format!("{what}: {d}"));
                 }
-                for d in include_problems(&spec, &sc.state, &step.tag) {
+                let version = plan["version"].as_str().unwrap_or("");
+                let released = got.release.as_ref().map(|r| r.tag.as_str()).unwrap_or(&step.tag);
+                for d in include_problems(&spec, fixture, &sc.state, released, version) {
                     step_problems.push(format!("{what}: {d}"));
+                }
+                if plan["promotion"].as_bool() != Some(true) {
+                    for d in leg_problems(fixture, &sc.state, from, released, version) {
+                        step_problems.push(format!("{what}: {d}"));
+                    }
                 }
             }
             if act.success {
@@ -2673,6 +2868,22 @@ scenarios! {
     model_server_fail_verify: "model-server", FailVerify;
     model_server_promotion_of_failed: "model-server", PromotionOfFailed;
     model_server_pull_request: "model-server", PullRequest;
+    opsml_server_release: "opsml-server", Release;
+    opsml_server_prerelease: "opsml-server", Prerelease;
+    opsml_server_dispatch_tag: "opsml-server", DispatchTag;
+    opsml_server_dispatch_branch: "opsml-server", DispatchBranch;
+    opsml_server_backport: "opsml-server", Backport;
+    opsml_server_fail_binary: "opsml-server", FailBinary;
+    opsml_server_rerun: "opsml-server", Rerun;
+    opsml_server_fail_gate: "opsml-server", FailGate;
+    aicr_release: "aicr", Release;
+    aicr_prerelease: "aicr", Prerelease;
+    aicr_dispatch_tag: "aicr", DispatchTag;
+    aicr_dispatch_branch: "aicr", DispatchBranch;
+    aicr_backport: "aicr", Backport;
+    aicr_fail_binary: "aicr", FailBinary;
+    aicr_rerun: "aicr", Rerun;
+    aicr_fail_gate: "aicr", FailGate;
     wfgen_release: "wfgen", Release;
     wfgen_prerelease: "wfgen", Prerelease;
     wfgen_fail_binary: "wfgen", FailBinary;

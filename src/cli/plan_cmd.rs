@@ -57,6 +57,16 @@ pub fn run(
     // A release with files (and so a checksums file): binaries, Python
     // distributions or release.assets.
     let has_files = plan.build.is_some() || !plan.python.is_empty() || !plan.release.assets.is_empty();
+    // The release files of the binaries (each with its `.sha256`), named
+    // for this version; a promotion releases those of its plain tag.
+    let binary_assets: Vec<String> = match (&plan.build, &t.version) {
+        (Some(b), Some(v)) if t.valid => b
+            .entries
+            .iter()
+            .map(|e| crate::plan::assetnames::with_version(&e.asset, &v.version))
+            .collect(),
+        _ => Vec::new(),
+    };
     match format {
         PlanFormat::Json => {
             let v = t.version.as_ref();
@@ -82,6 +92,7 @@ pub fn run(
                     .then_some(t.checksums_file.as_ref())
                     .flatten(),
                 "release_assets": if t.github_release { plan.release.assets.clone() } else { Vec::new() },
+                "binary_assets": binary_assets,
                 "release_notes": notes,
                 "standing": t.standing,
                 "pypi": t.pypi,
@@ -134,6 +145,9 @@ pub fn run(
                     }
                     if !plan.release.assets.is_empty() {
                         outln!("  more files: {}", plan.release.assets.join(", "));
+                    }
+                    if !binary_assets.is_empty() {
+                        outln!("  binaries: {}", binary_assets.join(", "));
                     }
                     if let Some(path) = plan.release.notes.strip_prefix("changelog:") {
                         match (&t.error, &notes) {

@@ -5,8 +5,11 @@ use serde::Serialize;
 
 use super::Permission;
 
+use super::assetnames;
+use super::pins::Pins;
 use super::runners::{self, RustBuild};
-use crate::spec::{ArchiveFormat, BinaryKind, Spec};
+use super::steps::{self, SetupStep};
+use crate::spec::{Binary, BinaryKind, Spec, Target};
 
 /// Directory (relative to the checkout) where a build job stages the files it
 /// uploads, and where the provenance job downloads them. Not hidden:
@@ -16,31 +19,32 @@ pub const STAGE_DIR: &str = "wfgen-assets";
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildPlan {
     pub entries: Vec<BuildEntry>,
+    /// The build jobs: `build-rust`, `build-rust-container` (the legs built
+    /// in a container image) and `build-go`, each a matrix over its entries.
+    pub jobs: Vec<BuildJob>,
     pub has_rust: bool,
     pub has_go: bool,
-    /// Some Rust entry needs musl-tools, or cargo-zigbuild.
-    pub has_musl: bool,
-    pub has_zigbuild: bool,
-    /// Job ids of the build jobs (`build-rust`, `build-go`), for `needs:`.
+    /// Job ids of the build jobs, for `needs:`.
     pub build_jobs: Vec<String>,
     /// Attest build provenance of every asset (a separate job, the only one
     /// with `id-token: write` and `attestations: write`).
     pub provenance: bool,
-    /// SPDX SBOM per asset (`<binary>-<target>.spdx.json`, uploaded with it).
+    /// SPDX SBOM per asset (`<asset base name>.spdx.json`, uploaded with it).
     pub sbom: bool,
     /// `concurrency.group` prefix; the group is `<prefix>-<tag>`.
     pub concurrency: String,
     pub stage_dir: String,
-    /// The tag prefix, which `{version}` of Go's ldflags leaves out.
+    /// The tag prefix, which `{version}` leaves out.
     pub tag_prefix: String,
+    /// Some asset name holds `{version}`: the build jobs and the provenance
+    /// job expand it from the tag.
+    pub versioned: bool,
     /// download-artifact `pattern` that matches exactly the artifacts of
     /// this workflow (a `{a,b}` brace list of the entries' artifact names).
     pub artifact_pattern: String,
-    /// Paths (under `stage_dir`) of every released asset, the provenance subjects.
+    /// Paths (under `stage_dir`) of every released asset, the provenance
+    /// subjects (`{version}` unexpanded).
     pub subjects: Vec<String>,
-    /// `timeout-minutes` of the jobs.
-    pub rust_timeout: u32,
-    pub go_timeout: u32,
     pub provenance_timeout: u32,
     /// Permissions of the build jobs.
     pub build_permissions: Vec<Permission>,
@@ -49,6 +53,32 @@ pub struct BuildPlan {
     /// Permissions the calling job in release.yml must grant (the union of
     /// what the jobs of this workflow ask for).
     pub caller_permissions: Vec<Permission>,
+    /// Secrets the setup steps of the build jobs name (passed by the caller).
+    pub secrets: Vec<String>,
+}
+
+/// One matrix job of build-assets.yml.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildJob {
+    pub id: String,
+    pub kind: BinaryKind,
+    /// The job's name, an expression over its matrix.
+    pub title: String,
+    /// The legs run in the container image of their matrix entry.
+    pub container: bool,
+    pub entries: Vec<BuildEntry>,
+    /// Some entry needs musl-tools, cargo-zigbuild, a glibc floor (the
+    /// matrix then has `cargo_target`), a suffix (`suffix`), an
+    /// environment (`env`).
+    pub has_musl: bool,
+    pub has_zigbuild: bool,
+    pub has_glibc: bool,
+    pub has_suffix: bool,
+    pub has_env: bool,
+    /// The top-level setup steps, then each binary's own (with an `if:` on
+    /// the matrix binary when the job builds several).
+    pub setup: Vec<SetupStep>,
+    pub timeout: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -60,6 +90,15 @@ pub struct BuildEntry {
     /// Cargo features, comma-separated ("" for none).
     pub features: String,
     pub target: String,
+    /// The leg's suffix ("" for none).
+    pub suffix: String,
+    /// The container image the leg is built in ("" for the runner itself).
+    pub container: String,
+    /// The glibc floor of a zigbuild leg ("" for none).
+    pub glibc: String,
+    /// `--target` of cargo: the triple, with `.<glibc>` for a glibc floor
+    /// ("" for Go).
+    pub cargo_target: String,
     pub runner: String,
     /// linux | macos | windows (of the runner).
     pub os: String,
@@ -76,8 +115,10 @@ pub struct BuildEntry {
     pub go_flags: String,
     /// Go: build tags, comma-separated.
     pub go_tags: String,
-    /// Go: `NAME=value` lines exported before the build.
-    pub go_env: String,
+    /// `NAME=value` lines of the build's environment (the top-level `env`,
+    /// then the binary's), written to `$GITHUB_ENV` with their placeholders
+    /// expanded.
+    pub env: String,
     /// More files of the archive: `file:GLOB` and `dir:FROM:TO` lines.
     pub include: String,
     /// Go only: GOOS and GOARCH.
@@ -92,12 +133,12 @@ pub struct BuildEntry {
     /// How the archive step packs the executable: `tar` (tar.gz), `zip`,
     /// `7z` (zip on Windows runners, where Git Bash has no zip), `copy` (none).
     pub archiver: String,
-    /// Name of the released file: `name-target.tar.gz`, or the bare
-    /// executable `name-target[.exe]` when archive is none.
+    /// Name of the released file (`binaries[].asset` and the extension;
+    /// `{version}` expanded by the job).
     pub asset: String,
     /// Name of the upload-artifact artifact.
     pub artifact: String,
-    /// File name of the SPDX SBOM (`name-target.spdx.json`).
+    /// File name of the SPDX SBOM (`<asset base name>.spdx.json`).
     pub sbom_file: String,
     /// What syft scans for the SBOM: the Go executable (its embedded build
     /// info lists the modules), or Cargo.lock for Rust (a plain Rust
@@ -136,130 +177,216 @@ fn cargo_args(b: &crate::spec::Binary) -> String {
     args.join(" ")
 }
 
+/// The build entry of one leg of a binary.
+fn entry(spec: &Spec, b: &Binary, t: &Target) -> BuildEntry {
+    let target = t.name();
+    let windows = assetnames::is_windows(target);
+    let stem = b.bin.clone().unwrap_or_else(|| b.name.clone());
+    let exe = if windows { format!("{stem}.exe") } else { stem };
+    let (runner, build, goos, goarch, package, built_path) = match b.kind {
+        BinaryKind::Rust => {
+            let (default, how) = runners::rust(target);
+            let build = match how {
+                // A container brings its own C library; a glibc floor is
+                // cargo-zigbuild's.
+                _ if t.glibc().is_some() => "zigbuild",
+                _ if t.container().is_some() => "native",
+                RustBuild::Native => "native",
+                RustBuild::Musl => "musl",
+                RustBuild::Zigbuild => "zigbuild",
+            };
+            let package = b.package.clone().unwrap_or_else(|| b.name.clone());
+            let profile_dir = match b.profile.as_deref().unwrap_or("release") {
+                "dev" | "test" => "debug".to_string(),
+                "bench" => "release".to_string(),
+                p => p.to_string(),
+            };
+            (
+                runners::pick(&spec.runners, target, default),
+                build,
+                String::new(),
+                String::new(),
+                package,
+                format!("target/{target}/{profile_dir}/{exe}"),
+            )
+        }
+        BinaryKind::Go => {
+            let (os, arch) = target.split_once('/').unwrap_or((target, ""));
+            let package = b.package.clone().unwrap_or_else(|| ".".into());
+            (
+                runners::pick(&spec.runners, target, runners::go(target)),
+                "go",
+                os.to_string(),
+                arch.to_string(),
+                package,
+                format!("dist/{}/{exe}", assetnames::target_slug(target)),
+            )
+        }
+    };
+    let os = runners::os_of(&runner);
+    let tslug = assetnames::target_slug(target);
+    let archive = match assetnames::extension(b, target) {
+        ".tar.gz" => "tar.gz",
+        ".zip" => "zip",
+        _ => "none",
+    };
+    let archiver = match archive {
+        "tar.gz" => "tar",
+        "zip" if os == "windows" => "7z",
+        "zip" => "zip",
+        _ => "copy",
+    };
+    let cargo = match build {
+        "zigbuild" => "zigbuild",
+        "go" => "",
+        _ => "build",
+    };
+    let sbom_subject = match b.kind {
+        BinaryKind::Go => built_path.clone(),
+        BinaryKind::Rust => "Cargo.lock".to_string(),
+    };
+    let rust = b.kind == BinaryKind::Rust;
+    let go = b.kind == BinaryKind::Go;
+    let mut env: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for layer in [&spec.env, &b.env] {
+        env.extend(layer.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    BuildEntry {
+        binary: b.name.clone(),
+        kind: b.kind,
+        package,
+        features: b.features.join(","),
+        target: target.to_string(),
+        suffix: t.suffix().to_string(),
+        container: t.container().unwrap_or_default().to_string(),
+        glibc: t.glibc().unwrap_or_default().to_string(),
+        cargo_target: match (rust, t.glibc()) {
+            (false, _) => String::new(),
+            (true, Some(g)) => format!("{target}.{g}"),
+            (true, None) => target.to_string(),
+        },
+        os: os.to_string(),
+        runner,
+        build: build.to_string(),
+        cargo: cargo.to_string(),
+        goos,
+        goarch,
+        exe,
+        built_path,
+        archive: archive.to_string(),
+        archiver: archiver.to_string(),
+        asset: assetnames::file_name(b, t),
+        artifact: format!("bin-{}-{tslug}{}", b.name, t.suffix()),
+        sbom_file: format!("{}.spdx.json", assetnames::base_name(b, t)),
+        sbom_subject,
+        cargo_args: if rust { cargo_args(b) } else { String::new() },
+        ldflags: if go {
+            b.ldflags.clone().unwrap_or_else(|| "-s -w".into())
+        } else {
+            String::new()
+        },
+        go_flags: if go {
+            b.flags.clone().unwrap_or_else(|| vec!["-trimpath".into()]).join(" ")
+        } else {
+            String::new()
+        },
+        go_tags: b.tags.join(","),
+        include: b
+            .include
+            .iter()
+            .map(|i| match i {
+                crate::spec::Include::File(f) => format!("file:{f}\n"),
+                crate::spec::Include::Dir(d) => {
+                    format!("dir:{}:{}\n", d.from.trim_end_matches('/'), d.to.trim_end_matches('/'))
+                }
+            })
+            .collect(),
+        env: env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
+    }
+}
+
+/// The setup steps of a build job: the top-level ones, then those of each
+/// of its binaries, which run only on the binary's legs when the job
+/// builds several.
+fn job_setup(spec: &Spec, pins: &Pins, binaries: &[&Binary]) -> Vec<SetupStep> {
+    let mut out = steps::resolve(pins, &[&spec.setup]);
+    for b in binaries {
+        for mut st in steps::resolve(pins, &[&b.setup]) {
+            if binaries.len() > 1 {
+                let on = format!("matrix.binary == '{}'", b.name);
+                st.cond = Some(match st.cond {
+                    Some(os) => format!("{on} && ({os})"),
+                    None => on,
+                });
+            }
+            out.push(st);
+        }
+    }
+    out
+}
+
 pub fn plan(spec: &Spec) -> Option<BuildPlan> {
     if spec.binaries.is_empty() {
         return None;
     }
+    let pins = super::pins::resolve(spec);
     let mut entries = Vec::new();
-    for b in &spec.binaries {
-        for t in &b.targets {
-            let windows = t.contains("windows");
-            let stem = b.bin.clone().unwrap_or_else(|| b.name.clone());
-            let exe = if windows { format!("{stem}.exe") } else { stem };
-            let (runner, build, goos, goarch, package, built_path) = match b.kind {
-                BinaryKind::Rust => {
-                    let (default, how) = runners::rust(t);
-                    let build = match how {
-                        RustBuild::Native => "native",
-                        RustBuild::Musl => "musl",
-                        RustBuild::Zigbuild => "zigbuild",
-                    };
-                    let package = b.package.clone().unwrap_or_else(|| b.name.clone());
-                    let profile_dir = match b.profile.as_deref().unwrap_or("release") {
-                        "dev" | "test" => "debug".to_string(),
-                        "bench" => "release".to_string(),
-                        p => p.to_string(),
-                    };
-                    (
-                        runners::pick(&spec.runners, t, default),
-                        build,
-                        String::new(),
-                        String::new(),
-                        package,
-                        format!("target/{t}/{profile_dir}/{exe}"),
-                    )
-                }
-                BinaryKind::Go => {
-                    let (os, arch) = t.split_once('/').unwrap_or((t, ""));
-                    let package = b.package.clone().unwrap_or_else(|| ".".into());
-                    (
-                        runners::pick(&spec.runners, t, runners::go(t)),
-                        "go",
-                        os.to_string(),
-                        arch.to_string(),
-                        package,
-                        format!("dist/{}/{exe}", t.replace('/', "-")),
-                    )
-                }
-            };
-            let os = runners::os_of(&runner);
-            let tslug = t.replace('/', "-");
-            let archive = match b.archive {
-                ArchiveFormat::Auto if windows => "zip",
-                ArchiveFormat::Auto => "tar.gz",
-                ArchiveFormat::TarGz => "tar.gz",
-                ArchiveFormat::Zip => "zip",
-                ArchiveFormat::None => "none",
-            };
-            let archiver = match archive {
-                "tar.gz" => "tar",
-                "zip" if os == "windows" => "7z",
-                "zip" => "zip",
-                _ => "copy",
-            };
-            let asset = match archive {
-                "none" if windows => format!("{}-{tslug}.exe", b.name),
-                "none" => format!("{}-{tslug}", b.name),
-                ext => format!("{}-{tslug}.{ext}", b.name),
-            };
-            let cargo = match build {
-                "zigbuild" => "zigbuild",
-                "go" => "",
-                _ => "build",
-            };
-            let sbom_subject = match b.kind {
-                BinaryKind::Go => built_path.clone(),
-                BinaryKind::Rust => "Cargo.lock".to_string(),
-            };
-            entries.push(BuildEntry {
-                binary: b.name.clone(),
-                kind: b.kind,
-                package,
-                features: b.features.join(","),
-                target: t.clone(),
-                os: os.to_string(),
-                runner,
-                build: build.to_string(),
-                cargo: cargo.to_string(),
-                goos,
-                goarch,
-                exe,
-                built_path,
-                archive: archive.to_string(),
-                archiver: archiver.to_string(),
-                asset,
-                artifact: format!("bin-{}-{tslug}", b.name),
-                sbom_file: format!("{}-{tslug}.spdx.json", b.name),
-                sbom_subject,
-                cargo_args: if b.kind == BinaryKind::Rust {
-                    cargo_args(b)
-                } else {
-                    String::new()
-                },
-                ldflags: if b.kind == BinaryKind::Go {
-                    b.ldflags.clone().unwrap_or_else(|| "-s -w".into())
-                } else {
-                    String::new()
-                },
-                go_flags: if b.kind == BinaryKind::Go {
-                    b.flags.clone().unwrap_or_else(|| vec!["-trimpath".into()]).join(" ")
-                } else {
-                    String::new()
-                },
-                go_tags: b.tags.join(","),
-                include: b
-                    .include
-                    .iter()
-                    .map(|i| match i {
-                        crate::spec::Include::File(f) => format!("file:{f}\n"),
-                        crate::spec::Include::Dir(d) => {
-                            format!("dir:{}:{}\n", d.from.trim_end_matches('/'), d.to.trim_end_matches('/'))
-                        }
-                    })
-                    .collect(),
-                go_env: b.env.iter().map(|(k, v)| format!("{k}={v}\n")).collect(),
-            });
+    // (job id, kind, in a container): the jobs in the order they are written.
+    let layout: [(&str, BinaryKind, bool); 3] = [
+        ("build-rust", BinaryKind::Rust, false),
+        ("build-rust-container", BinaryKind::Rust, true),
+        ("build-go", BinaryKind::Go, false),
+    ];
+    let mut jobs = Vec::new();
+    for (id, kind, container) in layout {
+        let mut job_entries = Vec::new();
+        let mut binaries: Vec<&Binary> = Vec::new();
+        for b in spec.binaries.iter().filter(|b| b.kind == kind) {
+            let legs: Vec<BuildEntry> = b
+                .targets
+                .iter()
+                .filter(|t| t.container().is_some() == container)
+                .map(|t| entry(spec, b, t))
+                .collect();
+            if !legs.is_empty() {
+                binaries.push(b);
+            }
+            job_entries.extend(legs);
         }
+        if job_entries.is_empty() {
+            continue;
+        }
+        let any = |f: &dyn Fn(&BuildEntry) -> bool| job_entries.iter().any(f);
+        let (has_musl, has_zigbuild) = (any(&|e| e.build == "musl"), any(&|e| e.build == "zigbuild"));
+        let (has_glibc, has_suffix, has_env) = (
+            any(&|e| !e.glibc.is_empty()),
+            any(&|e| !e.suffix.is_empty()),
+            any(&|e| !e.env.is_empty()),
+        );
+        let mut title = "build ${{ matrix.binary }}".to_string();
+        if has_suffix {
+            title.push_str("${{ matrix.suffix }}");
+        }
+        title.push_str(" (${{ matrix.target }}");
+        if container {
+            title.push_str(" in ${{ matrix.container }}");
+        }
+        title.push(')');
+        jobs.push(BuildJob {
+            id: id.to_string(),
+            kind,
+            title,
+            container,
+            has_musl,
+            has_zigbuild,
+            has_glibc,
+            has_suffix,
+            has_env,
+            setup: job_setup(spec, &pins, &binaries),
+            timeout: if kind == BinaryKind::Go { 30 } else { 90 },
+            entries: job_entries.clone(),
+        });
+        entries.extend(job_entries);
     }
     let provenance = spec.release.provenance;
     let build_permissions = vec![Permission::read("contents", "check out the tag")];
@@ -267,16 +394,18 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
     // What the calling job must grant: what the jobs ask for, no more.
     let caller_permissions = super::graph::merge(build_permissions.iter().chain(&provenance_permissions));
     let artifacts: Vec<String> = entries.iter().map(|e| e.artifact.clone()).collect();
+    let mut secrets: Vec<String> = jobs
+        .iter()
+        .flat_map(|j| &j.setup)
+        .flat_map(|st| st.env.iter().map(|v| v.name.clone()))
+        .collect();
+    secrets.sort();
+    secrets.dedup();
     Some(BuildPlan {
         has_rust: entries.iter().any(|e| e.kind == BinaryKind::Rust),
         has_go: entries.iter().any(|e| e.kind == BinaryKind::Go),
-        has_musl: entries.iter().any(|e| e.build == "musl"),
-        has_zigbuild: entries.iter().any(|e| e.build == "zigbuild"),
-        build_jobs: [(BinaryKind::Rust, "build-rust"), (BinaryKind::Go, "build-go")]
-            .into_iter()
-            .filter(|(k, _)| entries.iter().any(|e| e.kind == *k))
-            .map(|(_, j)| j.to_string())
-            .collect(),
+        build_jobs: jobs.iter().map(|j| j.id.clone()).collect(),
+        jobs,
         provenance,
         build_permissions,
         provenance_permissions,
@@ -284,12 +413,12 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
         concurrency: "build-assets".into(),
         stage_dir: STAGE_DIR.into(),
         tag_prefix: spec.versioning.tag_prefix.clone(),
+        versioned: entries.iter().any(|e| e.asset.contains("{version}")),
         artifact_pattern: exact_pattern(&artifacts),
         subjects: entries.iter().map(|e| format!("{STAGE_DIR}/{}", e.asset)).collect(),
-        rust_timeout: 90,
-        go_timeout: 30,
         provenance_timeout: 15,
         caller_permissions,
+        secrets,
         entries,
     })
 }
@@ -341,7 +470,8 @@ runners: { aarch64-apple-darwin: macos-15 }
         assert_eq!(e.package, "opsml-server-crate");
         assert_eq!(e.features, "server,cli");
         assert_eq!(e.sbom_subject, "Cargo.lock");
-        assert!(p.has_rust && !p.has_go && p.has_musl && p.has_zigbuild);
+        assert!(p.has_rust && !p.has_go && p.jobs[0].has_musl && p.jobs[0].has_zigbuild);
+        assert!(!p.jobs[0].has_glibc && !p.jobs[0].has_suffix && !p.jobs[0].has_env && !p.versioned);
         assert_eq!(p.build_jobs, ["build-rust"]);
     }
 
@@ -395,7 +525,9 @@ binaries:
             (e.go_flags.as_str(), e.go_tags.as_str()),
             ("-trimpath", "netgo,osusergo")
         );
-        assert_eq!(e.go_env, "GOFLAGS=-mod=vendor\n");
+        assert_eq!(e.env, "GOFLAGS=-mod=vendor\n");
+        assert_eq!(p.entries[1].env, "");
+        assert!(p.jobs[0].has_env);
         assert_eq!(
             (p.entries[1].ldflags.as_str(), p.entries[1].go_flags.as_str()),
             ("-s -w", "-trimpath")
@@ -445,7 +577,7 @@ binaries:
 release: { provenance: false }
 ",
         );
-        assert!(p.has_go && !p.has_rust && !p.provenance && !p.has_musl && !p.has_zigbuild);
+        assert!(p.has_go && !p.has_rust && !p.provenance && !p.jobs[0].has_musl && !p.jobs[0].has_zigbuild);
         assert_eq!(p.build_jobs, ["build-go"]);
         let e = &p.entries[0];
         assert_eq!(
@@ -493,5 +625,93 @@ release: { provenance: false }
             ["attestations: write", "contents: read", "id-token: write"],
             "the union of the jobs', by name"
         );
+    }
+
+    #[test]
+    fn legs_container_glibc_suffix_and_jobs() {
+        let p = plan_of(
+            "wfgen: 1
+project: { name: x }
+env: { RUSTFLAGS: -C debuginfo=0 }
+setup: [{ name: protoc, run: make protoc }]
+binaries:
+  - name: srv
+    kind: rust
+    setup: [{ name: ui, run: make ui, os: [linux, macos] }]
+    env: { SRV: '{version}' }
+    targets:
+      - x86_64-unknown-linux-gnu
+      - { target: x86_64-unknown-linux-gnu, container: 'rockylinux:9', suffix: -rocky }
+      - { target: aarch64-unknown-linux-gnu, glibc: '2.17' }
+  - { name: cli, kind: rust, targets: [aarch64-apple-darwin] }
+",
+        );
+        assert_eq!(p.build_jobs, ["build-rust", "build-rust-container"]);
+        let (plain, boxed) = (&p.jobs[0], &p.jobs[1]);
+        assert_eq!(plain.entries.len(), 3);
+        assert_eq!(boxed.entries.len(), 1);
+        assert!(boxed.container && !plain.container);
+        assert!(boxed.title.ends_with(" in ${{ matrix.container }})"), "{}", boxed.title);
+        let rocky = &boxed.entries[0];
+        assert_eq!(
+            (rocky.container.as_str(), rocky.build.as_str(), rocky.runner.as_str()),
+            ("rockylinux:9", "native", "ubuntu-22.04")
+        );
+        assert_eq!(rocky.asset, "srv-x86_64-unknown-linux-gnu-rocky.tar.gz");
+        assert_eq!(rocky.artifact, "bin-srv-x86_64-unknown-linux-gnu-rocky");
+        assert_eq!(rocky.sbom_file, "srv-x86_64-unknown-linux-gnu-rocky.spdx.json");
+        let floor = entry(&p, "aarch64-unknown-linux-gnu");
+        assert_eq!(
+            (floor.build.as_str(), floor.cargo.as_str(), floor.cargo_target.as_str()),
+            ("zigbuild", "zigbuild", "aarch64-unknown-linux-gnu.2.17")
+        );
+        assert_eq!(floor.built_path, "target/aarch64-unknown-linux-gnu/release/srv");
+        assert!(plain.has_glibc && plain.has_zigbuild && !plain.has_suffix && plain.has_env);
+        assert!(boxed.has_suffix && !boxed.has_glibc);
+        assert_eq!(floor.env, "RUSTFLAGS=-C debuginfo=0\nSRV={version}\n");
+        assert_eq!(
+            entry(&p, "aarch64-apple-darwin").env,
+            "RUSTFLAGS=-C debuginfo=0\n",
+            "cli: the top-level env only"
+        );
+        // The top-level step on every leg; the binary's only on its own,
+        // with its os filter.
+        let conds: Vec<Option<&str>> = plain.setup.iter().map(|s| s.cond.as_deref()).collect();
+        assert_eq!(
+            conds,
+            [
+                None,
+                Some("matrix.binary == 'srv' && (runner.os == 'Linux' || runner.os == 'macOS')")
+            ]
+        );
+        assert_eq!(
+            boxed.setup[1].cond.as_deref(),
+            Some("runner.os == 'Linux' || runner.os == 'macOS'"),
+            "one binary in the job: no condition on it"
+        );
+        assert!(p.artifact_pattern.contains("bin-srv-x86_64-unknown-linux-gnu-rocky"));
+    }
+
+    #[test]
+    fn versioned_asset_names() {
+        let p = plan_of(
+            "wfgen: 1
+project: { name: x }
+binaries:
+  - name: aicr
+    kind: go
+    asset: '{name}_{version}_{os}_{arch}'
+    targets: [linux/amd64, darwin/arm64]
+release: { sbom: true }
+",
+        );
+        assert!(p.versioned);
+        assert_eq!(p.entries[0].asset, "aicr_{version}_linux_amd64.tar.gz");
+        assert_eq!(p.entries[0].sbom_file, "aicr_{version}_linux_amd64.spdx.json");
+        assert_eq!(
+            p.entries[0].artifact, "bin-aicr-linux-amd64",
+            "artifact names hold no version"
+        );
+        assert_eq!(p.subjects[1], "wfgen-assets/aicr_{version}_darwin_arm64.tar.gz");
     }
 }

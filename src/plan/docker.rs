@@ -51,6 +51,9 @@ pub struct DockerPlan {
     pub uses_binaries: bool,
     /// Where a build finds the binaries, relative to its context.
     pub binaries_dir: String,
+    /// Some binary's release file name holds `{version}`, which the build
+    /// jobs expand with the tag's version.
+    pub versioned_binaries: bool,
     /// The `digests` job: every build's digest, as the workflow's `images`
     /// output (`name@sha256:... platform` lines), for the verify stage.
     pub digests: DigestsPlan,
@@ -376,8 +379,10 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                             .iter()
                             .filter_map(|ib| {
                                 let b = super::imagebins::binary(spec, ib)?;
-                                let t = super::imagebins::leg(b, ib, p).ok()?;
-                                build_entries.iter().find(|e| e.binary == b.name && e.target == t)
+                                let (t, suffix) = super::imagebins::leg(b, ib, p).ok()?;
+                                build_entries
+                                    .iter()
+                                    .find(|e| e.binary == b.name && e.target == t && e.suffix == suffix)
                             })
                             .collect();
                         let artifacts: Vec<String> = legs.iter().map(|e| e.artifact.clone()).collect();
@@ -576,6 +581,11 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             }
         },
         uses_binaries: images.iter().any(|im| im.variants.iter().any(|v| v.has_binaries)),
+        versioned_binaries: images
+            .iter()
+            .flat_map(|im| &im.variants)
+            .flat_map(|v| &v.platforms)
+            .any(|p| p.binaries.contains("{version}")),
         caller_permissions: caller,
         ghcr: images.iter().any(|im| im.ghcr),
         images,

@@ -1,7 +1,7 @@
 //! Images built from the release's binaries: which build of `binaries:`
 //! (which target leg) each Docker platform of an image takes.
 
-use crate::spec::{Binary, BinaryKind, ImageBinary, Libc, Spec};
+use crate::spec::{Binary, BinaryKind, ImageBinary, Libc, Spec, Target};
 
 /// The directory, relative to the build context, that holds the binaries.
 pub const CONTEXT_DIR: &str = ".wfgen/bin";
@@ -36,26 +36,46 @@ fn libc_of(target: &str) -> Option<Libc> {
 }
 
 /// Why no leg, or which one: the target of `binary` that a build for
-/// `platform` takes.
-pub fn leg(binary: &Binary, want: &ImageBinary, platform: &str) -> Result<String, String> {
+/// `platform` takes, and its suffix ("" for none).
+pub fn leg(binary: &Binary, want: &ImageBinary, platform: &str) -> Result<(String, String), String> {
     let Some((rust_arch, go_arch)) = arches(platform) else {
         return Err(format!("wfgen knows no target for the Docker platform {platform}"));
     };
-    let candidates: Vec<&String> = match binary.kind {
+    let suffix = want.suffix.as_deref().unwrap_or("");
+    let of_arch: Vec<&Target> = match binary.kind {
         BinaryKind::Go => binary
             .targets
             .iter()
-            .filter(|t| t.as_str() == format!("linux/{go_arch}"))
+            .filter(|t| t.name() == format!("linux/{go_arch}"))
             .collect(),
         BinaryKind::Rust => binary
             .targets
             .iter()
-            .filter(|t| t.split('-').next() == Some(rust_arch) && libc_of(t).is_some())
-            .filter(|t| want.libc.is_none() || libc_of(t) == want.libc)
+            .filter(|t| t.name().split('-').next() == Some(rust_arch) && libc_of(t.name()).is_some())
+            .filter(|t| want.libc.is_none() || libc_of(t.name()) == want.libc)
             .collect(),
     };
+    let candidates: Vec<&&Target> = of_arch.iter().filter(|t| t.suffix() == suffix).collect();
     match candidates.as_slice() {
-        [one] => Ok((*one).clone()),
+        [one] => Ok((one.name().to_string(), suffix.to_string())),
+        [] if !of_arch.is_empty() => {
+            let have: Vec<String> = of_arch
+                .iter()
+                .map(|t| match t.suffix() {
+                    "" => format!("{} (no suffix)", t.name()),
+                    s => format!("{} (suffix `{s}`)", t.name()),
+                })
+                .collect();
+            Err(format!(
+                "`{}` has no leg for the image's platform {platform} {}: its legs there are {}; set `suffix` to one of theirs",
+                binary.name,
+                match suffix {
+                    "" => "without a suffix".to_string(),
+                    s => format!("with the suffix `{s}`"),
+                },
+                have.join(", ")
+            ))
+        }
         [] => {
             let what = match (binary.kind, want.libc) {
                 (BinaryKind::Go, _) => format!("linux/{go_arch}"),
@@ -71,7 +91,7 @@ pub fn leg(binary: &Binary, want: &ImageBinary, platform: &str) -> Result<String
             "`{}` has {} Linux targets for {platform} ({}): say which with `libc: gnu` or `libc: musl`",
             binary.name,
             many.len(),
-            many.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter().map(|t| t.name()).collect::<Vec<_>>().join(", ")
         )),
     }
 }
@@ -99,6 +119,7 @@ mod tests {
             name: "s".into(),
             build_arg: "S".into(),
             libc,
+            suffix: None,
         }
     }
 
@@ -113,27 +134,54 @@ mod tests {
                 "aarch64-apple-darwin",
             ],
         );
+        let t = |t: &str| (t.to_string(), String::new());
         assert_eq!(
             leg(&b, &want(Some(Libc::Musl)), "linux/amd64").unwrap(),
-            "x86_64-unknown-linux-musl"
+            t("x86_64-unknown-linux-musl")
         );
         assert_eq!(
             leg(&b, &want(Some(Libc::Gnu)), "linux/amd64").unwrap(),
-            "x86_64-unknown-linux-gnu"
+            t("x86_64-unknown-linux-gnu")
         );
         assert_eq!(
             leg(&b, &want(None), "linux/arm64").unwrap(),
-            "aarch64-unknown-linux-gnu"
+            t("aarch64-unknown-linux-gnu")
         );
         assert!(leg(&b, &want(None), "linux/amd64").unwrap_err().contains("libc: gnu"));
         let e = leg(&b, &want(Some(Libc::Musl)), "linux/arm64").unwrap_err();
         assert!(e.contains("add `aarch64-unknown-linux-musl`"), "{e}");
         let g = bin(BinaryKind::Go, &["linux/amd64", "linux/arm", "darwin/arm64"]);
-        assert_eq!(leg(&g, &want(None), "linux/arm/v7").unwrap(), "linux/arm");
+        assert_eq!(leg(&g, &want(None), "linux/arm/v7").unwrap(), t("linux/arm"));
         assert!(
             leg(&g, &want(None), "linux/arm64")
                 .unwrap_err()
                 .contains("add `linux/arm64`")
         );
+    }
+
+    #[test]
+    fn legs_by_suffix() {
+        let b: Binary = yaml_serde::from_str(
+            "name: s\nkind: rust\ntargets: [x86_64-unknown-linux-gnu, { target: x86_64-unknown-linux-gnu, container: 'rockylinux:9', suffix: -rocky }, { target: aarch64-unknown-linux-gnu, suffix: -old, glibc: '2.17' }]\n",
+        )
+        .unwrap();
+        let with = |suffix: Option<&str>| ImageBinary {
+            suffix: suffix.map(String::from),
+            ..want(Some(Libc::Gnu))
+        };
+        let leg_of = |w: &ImageBinary, p: &str| leg(&b, w, p);
+        assert_eq!(
+            leg_of(&with(Some("-rocky")), "linux/amd64").unwrap(),
+            ("x86_64-unknown-linux-gnu".to_string(), "-rocky".to_string())
+        );
+        assert_eq!(
+            leg_of(&with(None), "linux/amd64").unwrap(),
+            ("x86_64-unknown-linux-gnu".to_string(), String::new()),
+            "no suffix: the leg without one"
+        );
+        let e = leg_of(&with(None), "linux/arm64").unwrap_err();
+        assert!(e.contains("without a suffix") && e.contains("suffix `-old`"), "{e}");
+        let e = leg_of(&with(Some("-rocky")), "linux/arm64").unwrap_err();
+        assert!(e.contains("with the suffix `-rocky`"), "{e}");
     }
 }

@@ -1,6 +1,7 @@
 //! plan: the resolved release. Pure data, no I/O: everything the templates
 //! print is decided here.
 
+pub mod assetnames;
 pub mod build;
 pub mod changelog;
 pub mod docker;

@@ -551,7 +551,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "build-assets.yml",
             None,
             &b.caller_permissions,
-            &[],
+            &b.secrets,
         ));
     }
     for w in &p.python {
@@ -922,12 +922,30 @@ mod tests {
             "{names:?}"
         );
         assert_eq!(changelog.as_deref(), Some("CHANGELOG.md"));
-        assert_eq!(assets, &["LICENSE", "docs/*.md"]);
-        assert_eq!(assets_words, "LICENSE 'docs/*.md'");
+        // release.setup makes a file of release.assets: the release-assets
+        // job finds them all, not the plan job.
+        assert!(assets.is_empty(), "{assets:?}");
+        assert_eq!(assets_words, "LICENSE 'docs/*.md' THIRD_PARTY_NOTICES.md");
+        let Body::ReleaseAssets {
+            assets_words, setup, ..
+        } = &r.jobs.get("release-assets").unwrap().body
+        else {
+            panic!()
+        };
+        assert_eq!(assets_words, "LICENSE 'docs/*.md' THIRD_PARTY_NOTICES.md");
+        assert_eq!(setup.len(), 1);
         let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
             panic!()
         };
         assert!(gh.named && gh.checkout && gh.has_files && gh.has_artifacts);
+        assert!(gh.assets.is_empty() && gh.downloads.iter().any(|d| d.pattern == RELEASE_ASSETS_ARTIFACT));
+        assert!(
+            r.jobs
+                .get("github-release")
+                .unwrap()
+                .needs
+                .contains(&"release-assets".to_string())
+        );
         assert_eq!(gh.notes, "changelog");
         assert_eq!(gh.notes_file.as_deref(), Some("CHANGELOG.md"));
         assert!(gh.changelog_awk.is_some());

@@ -410,8 +410,9 @@ pub struct Binary {
     /// Cargo features.
     #[serde(default)]
     pub features: Vec<String>,
-    /// Rust target triples, or Go `goos/goarch` pairs.
-    pub targets: Vec<String>,
+    /// Rust target triples, or Go `goos/goarch` pairs; a target with the
+    /// settings of its leg (`container`, `glibc`, `suffix`) as a mapping.
+    pub targets: Vec<Target>,
     #[serde(default)]
     pub archive: ArchiveFormat,
     /// More files in the archive, beside the executable: files and globs
@@ -447,6 +448,71 @@ pub struct Binary {
     /// More steps of this binary's build jobs, after the top-level `setup`.
     #[serde(default)]
     pub setup: Vec<Step>,
+    /// Base name of the released archive (or bare executable): placeholders
+    /// `{name}`, `{version}`, `{target}`, `{os}`, `{arch}` and `{suffix}`
+    /// [`{name}-{target}{suffix}`].
+    #[serde(default)]
+    pub asset: Option<String>,
+}
+
+/// The default of `binaries[].asset`.
+pub const DEFAULT_ASSET: &str = "{name}-{target}{suffix}";
+
+/// A target of a binary: its name, or a mapping with the settings of its leg.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum Target {
+    /// A Rust target triple, or a Go `goos/goarch` pair.
+    Name(String),
+    /// A target with the settings of its leg.
+    Leg(TargetLeg),
+}
+
+/// One leg of a binary's build: a target and how it is built.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct TargetLeg {
+    /// The Rust target triple, or the Go `goos/goarch` pair.
+    pub target: String,
+    /// Rust, Linux targets: the container image the leg is built in
+    /// (e.g. `rockylinux:9`).
+    #[serde(default)]
+    pub container: Option<String>,
+    /// Rust, Linux gnu targets: the oldest glibc the executable runs on,
+    /// built with cargo-zigbuild (e.g. `2.17`).
+    #[serde(default)]
+    pub glibc: Option<String>,
+    /// Added to the asset and artifact names (`{suffix}`), e.g. `-rocky`:
+    /// two legs of one target need distinct suffixes.
+    #[serde(default)]
+    pub suffix: Option<String>,
+}
+
+impl Target {
+    /// The target triple or `goos/goarch` pair.
+    pub fn name(&self) -> &str {
+        match self {
+            Target::Name(t) => t,
+            Target::Leg(l) => &l.target,
+        }
+    }
+    /// The leg's settings, if it has any.
+    pub fn leg(&self) -> Option<&TargetLeg> {
+        match self {
+            Target::Name(_) => None,
+            Target::Leg(l) => Some(l),
+        }
+    }
+    pub fn container(&self) -> Option<&str> {
+        self.leg().and_then(|l| l.container.as_deref())
+    }
+    pub fn glibc(&self) -> Option<&str> {
+        self.leg().and_then(|l| l.glibc.as_deref())
+    }
+    /// The suffix of the leg, "" for none.
+    pub fn suffix(&self) -> &str {
+        self.leg().and_then(|l| l.suffix.as_deref()).unwrap_or("")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
@@ -678,6 +744,9 @@ pub struct ImageBinary {
     /// Which Linux leg: `gnu` or `musl` [the only one the platform has].
     #[serde(default)]
     pub libc: Option<Libc>,
+    /// Which leg by its `suffix` (e.g. `-rocky`) [the leg without one].
+    #[serde(default)]
+    pub suffix: Option<String>,
 }
 
 /// The C library of a Linux target.

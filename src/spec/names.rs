@@ -135,6 +135,10 @@ pub const PLACEHOLDERS: &[&str] = &[
     "sha7",
     "variant",
     "arch",
+    "name",
+    "target",
+    "os",
+    "suffix",
 ];
 
 /// The `{name}` placeholders of `s` with their byte ranges, or the byte

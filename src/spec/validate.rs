@@ -369,20 +369,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             );
         }
         binary_build_keys(&mut c, &p, b);
-        let (known, what) = match b.kind {
-            BinaryKind::Rust => (names::RUST_TARGETS, "Rust target"),
-            BinaryKind::Go => (names::GO_TARGETS, "Go target (goos/goarch)"),
-        };
-        for (j, t) in b.targets.iter().enumerate() {
-            c.known(p.key("targets").index(j), t, known, what);
-        }
-        c.unique(
-            b.targets
-                .iter()
-                .enumerate()
-                .map(|(j, t)| (p.key("targets").index(j), t.as_str())),
-            "target",
-        );
+        binary_targets(&mut c, &p, b);
         if b.kind == BinaryKind::Go && !b.features.is_empty() {
             c.err(
                 p.key("features"),
@@ -409,6 +396,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             .map(|(i, b)| (ypath!["binaries", i, "name"], b.name.as_str())),
         "binary name",
     );
+    asset_collisions(&mut c, spec);
 
     // python
     for (i, py) in spec.python.iter().enumerate() {
@@ -1351,6 +1339,182 @@ fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
                 "ldflags hold a line break".into(),
                 "write the flags on one line".into(),
             );
+        }
+    }
+}
+
+/// The targets of a binary: known names, each leg's `container`, `glibc`
+/// and `suffix` where they make sense, one name per leg; and its `asset`
+/// template.
+fn binary_targets(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
+    let (known, what) = match b.kind {
+        BinaryKind::Rust => (names::RUST_TARGETS, "Rust target"),
+        BinaryKind::Go => (names::GO_TARGETS, "Go target (goos/goarch)"),
+    };
+    let suffix_re = re(r"^[A-Za-z0-9._+-]+$");
+    let image_re = re(r"^[a-z0-9][A-Za-z0-9._/:@-]*$");
+    let glibc_re = re(r"^2\.[0-9]{1,2}$");
+    let mut seen: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+    for (j, t) in b.targets.iter().enumerate() {
+        let tp = p.key("targets").index(j);
+        let name_at = match t {
+            Target::Name(_) => tp.clone(),
+            Target::Leg(_) => tp.key("target"),
+        };
+        c.known(name_at.clone(), t.name(), known, what);
+        let linux = t.name().contains("-linux-");
+        if let Some(leg) = t.leg() {
+            if let Some(image) = &leg.container {
+                if b.kind == BinaryKind::Go {
+                    c.err(
+                        tp.key("container"),
+                        Part::Key,
+                        "`container` is for Rust targets".into(),
+                        "Go targets cross-compile on Linux with CGO_ENABLED=0: remove `container`".into(),
+                    );
+                } else if !linux {
+                    c.err(
+                        tp.key("container"),
+                        Part::Key,
+                        format!(
+                            "`{}` is not a Linux target: it cannot be built in a container",
+                            t.name()
+                        ),
+                        "GitHub runs job containers on Linux runners only: use `container` with a `*-linux-*` target"
+                            .into(),
+                    );
+                }
+                if !image_re.is_match(image) || image.contains("${{") {
+                    c.err(
+                        tp.key("container"),
+                        Part::Value,
+                        format!("`{image}` is not a container image"),
+                        "an image reference such as `rockylinux:9`, `quay.io/org/image:tag` or `image@sha256:<digest>`"
+                            .into(),
+                    );
+                }
+            }
+            if let Some(glibc) = &leg.glibc {
+                if b.kind == BinaryKind::Go {
+                    c.err(
+                        tp.key("glibc"),
+                        Part::Key,
+                        "`glibc` is for Rust targets".into(),
+                        "Go binaries built with CGO_ENABLED=0 need no C library: remove `glibc`".into(),
+                    );
+                } else if !t.name().contains("-linux-gnu") {
+                    c.err(
+                        tp.key("glibc"),
+                        Part::Key,
+                        format!(
+                            "`{}` does not link glibc: a glibc floor needs a `*-linux-gnu*` target",
+                            t.name()
+                        ),
+                        if t.name().contains("-linux-musl") {
+                            "a musl executable is static and runs on any glibc: remove `glibc`".into()
+                        } else {
+                            "a glibc floor is for Linux gnu targets: remove `glibc`".into()
+                        },
+                    );
+                } else if leg.container.is_some() {
+                    c.err(
+                        tp.key("glibc"),
+                        Part::Key,
+                        "a leg has either `container` or `glibc`".into(),
+                        "a container builds against its own glibc; a glibc floor is built with cargo-zigbuild on the runner: keep one, or make two legs with distinct suffixes".into(),
+                    );
+                }
+                if !glibc_re.is_match(glibc) {
+                    c.err(
+                        tp.key("glibc"),
+                        Part::Value,
+                        format!("`{glibc}` is not a glibc version"),
+                        "write the oldest glibc the executable must run on, e.g. \"2.17\" or \"2.28\" (quoted)".into(),
+                    );
+                }
+            }
+            if let Some(suffix) = &leg.suffix
+                && !suffix_re.is_match(suffix)
+            {
+                c.err(
+                    tp.key("suffix"),
+                    Part::Value,
+                    format!("`{suffix}` is not a suffix of a file name"),
+                    "letters, digits, `.`, `_`, `+` and `-`, e.g. `-rocky`".into(),
+                );
+            }
+        }
+        let leg_form = t.leg().is_some();
+        if let Some(first_leg_form) = seen.insert((t.name(), t.suffix()), leg_form) {
+            let (at, part) = match t.leg() {
+                Some(l) if l.suffix.is_some() => (tp.key("suffix"), Part::Value),
+                _ => (name_at, Part::Value),
+            };
+            if leg_form || first_leg_form {
+                c.err(
+                    at,
+                    part,
+                    format!("two legs of `{}` without distinct suffixes", t.name()),
+                    "each leg of one target needs its own `suffix` (e.g. `{ target: x86_64-unknown-linux-gnu, container: \"rockylinux:9\", suffix: -rocky }`): it names the leg's release file and artifact".into(),
+                );
+            } else {
+                c.err(
+                    at,
+                    part,
+                    format!("duplicate target `{}`", t.name()),
+                    "each target may appear once; a second leg of a target needs a `suffix` of its own".into(),
+                );
+            }
+        }
+    }
+    if let Some(asset) = &b.asset {
+        let at = p.key("asset");
+        c.placeholders(at.clone(), asset, crate::plan::assetnames::ASSET_PLACEHOLDERS, &|_| {
+            "an asset name is made of the binary and its leg, and the version".into()
+        });
+        let chars = re(r"^[A-Za-z0-9._+{}-]+$");
+        if !chars.is_match(asset) {
+            c.err(
+                at,
+                Part::Value,
+                format!("`{asset}` is not the base name of a file"),
+                "letters, digits, `.`, `_`, `+`, `-` and placeholders, e.g. `{name}_{version}_{os}_{arch}`".into(),
+            );
+        }
+    }
+}
+
+/// No two release files of the binaries (over every binary and leg) get the
+/// same name, `{version}` as written.
+fn asset_collisions(c: &mut Ctx, spec: &Spec) {
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (i, b) in spec.binaries.iter().enumerate() {
+        for (j, t) in b.targets.iter().enumerate() {
+            let file = crate::plan::assetnames::file_name(b, t);
+            let leg = format!("`{}` {}{}", b.name, t.name(), t.suffix());
+            let Some(other) = names.insert(file.clone(), leg.clone()) else {
+                continue;
+            };
+            if other == leg {
+                // The same leg twice: `binary_targets` says so.
+                continue;
+            }
+            let at = match (&b.asset, t) {
+                (Some(_), _) => ypath!["binaries", i, "asset"],
+                (None, Target::Name(_)) => ypath!["binaries", i, "targets", j],
+                (None, Target::Leg(_)) => ypath!["binaries", i, "targets", j, "target"],
+            };
+            c.err(
+                at,
+                Part::Value,
+                format!("two release files would be named `{file}`"),
+                format!(
+                    "{other} and {leg} get the same asset name: every binary and leg needs its own, so put `{{name}}`, `{{target}}` (or `{{os}}` and `{{arch}}`) and `{{suffix}}` in `asset` as they differ"
+                ),
+            );
+            if b.asset.is_some() {
+                break;
+            }
         }
     }
 }
