@@ -40,7 +40,7 @@ release: { sbom: true, provenance: true }
 ";
 
 fn specs() -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = ["opsml", "llm-proxy", "model-server", "cluster-tool"]
+    let mut out: Vec<(String, String)> = ["opsml", "llm-proxy", "model-server", "cluster-tool", "mlserver"]
         .iter()
         .map(|f| {
             let path = Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -127,6 +127,7 @@ macro_rules! fixtures {
 fixtures! {
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
+    mlserver => "mlserver",
     model_server => "model-server",
     opsml => "opsml",
 }

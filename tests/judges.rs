@@ -80,6 +80,7 @@ macro_rules! judge_fixtures {
 judge_fixtures! {
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
+    mlserver => "mlserver",
     model_server => "model-server",
     opsml => "opsml",
 }
