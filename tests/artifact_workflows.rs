@@ -47,6 +47,7 @@ fn specs() -> Vec<(String, String)> {
         "cluster-tool",
         "opsml-server",
         "aicr",
+        "mlserver",
     ]
     .iter()
     .map(|f| {

@@ -666,7 +666,120 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             p(8, 24),
             "suffix `-rocky`",
         ),
+        // The Python build keys: maturin's on a pure package, a pure
+        // package's on a maturin one, values maturin-action does not take,
+        // arguments wfgen passes itself.
+        (
+            "manylinux on a pure package",
+            base("python:\n  - { name: pkg, build: pure, manylinux: \"2_28\" }\n"),
+            p(5, 31),
+            "does not apply to a pure Python package",
+        ),
+        (
+            "maturin-args on a pure package",
+            base("python:\n  - { name: pkg, build: pure, maturin-args: [--locked] }\n"),
+            p(5, 31),
+            "does not apply to a pure Python package",
+        ),
+        (
+            "before-script-linux on a pure package",
+            base("python:\n  - { name: pkg, build: pure, before-script-linux: make deps }\n"),
+            p(5, 31),
+            "does not apply to a pure Python package",
+        ),
+        (
+            "bindings on a pure package",
+            base("python:\n  - { name: pkg, build: pure, bindings: bin }\n"),
+            p(5, 31),
+            "does not apply to a pure Python package",
+        ),
+        (
+            "builder on a maturin package",
+            base("python:\n  - { name: pkg, builder: poetry }\n"),
+            p(5, 18),
+            "is for pure packages",
+        ),
+        (
+            "manylinux with maturin's platform tag spelling",
+            base("python:\n  - { name: pkg, manylinux: manylinux_2_28 }\n"),
+            p(5, 29),
+            "unknown value",
+        ),
+        (
+            "manylinux of a deprecated image",
+            base("python:\n  - { name: pkg, manylinux: \"2_24\" }\n"),
+            p(5, 29),
+            "unknown value",
+        ),
+        (
+            "manylinux off for PyPI",
+            base("python:\n  - { name: pkg, manylinux: \"off\" }\n"),
+            p(5, 29),
+            "PyPI refuses",
+        ),
+        (
+            "a musllinux policy without musllinux platforms",
+            base("python:\n  - { name: pkg, platforms: [linux-x86_64], manylinux: musllinux_1_2 }\n"),
+            p(5, 56),
+            "builds none",
+        ),
+        (
+            "maturin-args with --out",
+            base("python:\n  - { name: pkg, maturin-args: [--locked, --out, wheels] }\n"),
+            p(5, 43),
+            "cannot set `--out`",
+        ),
+        (
+            "maturin-args with --target=",
+            base("python:\n  - { name: pkg, maturin-args: [--target=aarch64-unknown-linux-gnu] }\n"),
+            p(5, 33),
+            "cannot set `--target`",
+        ),
+        (
+            "maturin-args with -i",
+            base("python:\n  - { name: pkg, maturin-args: [-i, python3.12] }\n"),
+            p(5, 33),
+            "cannot set `--interpreter`",
+        ),
+        (
+            "maturin-args with --release",
+            base("python:\n  - { name: pkg, maturin-args: [--release] }\n"),
+            p(5, 33),
+            "cannot set `--release`",
+        ),
+        (
+            "maturin-args with a command substitution",
+            base("python:\n  - { name: pkg, maturin-args: ['$(curl evil)'] }\n"),
+            p(5, 33),
+            "not one argument",
+        ),
+        (
+            "bindings bin with a python list",
+            base("python:\n  - { name: pkg, bindings: bin, python: [\"3.12\"] }\n"),
+            p(5, 33),
+            "serves every Python version",
+        ),
+        (
+            "before-script-linux without a Linux wheel",
+            base(
+                "python:\n  - { name: pkg, platforms: [macos-aarch64], before-script-linux: dnf install -y protobuf-compiler }\n",
+            ),
+            p(5, 46),
+            "Linux builds only",
+        ),
         // `${{` in values.
+        (
+            "${{ in maturin-args",
+            base("python:\n  - { name: pkg, maturin-args: ['--config ${{ github.ref }}'] }\n"),
+            p(5, 33),
+            "${{",
+        ),
+        (
+            "${{ in before-script-linux",
+            base("python:\n  - name: pkg\n    before-script-linux: |\n      yum install -y ${{ github.head_ref }}\n"),
+            p(6, 26),
+            "${{",
+        ),
         (
             "${{ in a gate",
             base("gates:\n  - { name: t, run: 'echo ${{ github.token }}' }\n"),

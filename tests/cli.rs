@@ -165,6 +165,18 @@ fn error_asset_names() {
 }
 
 #[test]
+fn error_python_build_keys() {
+    let report = invalid_spec(
+        "error_python_build_keys",
+        "wfgen: 1\nproject:\n  name: demo\npython:\n  - name: demo\n    build: pure\n    manylinux: \"2_28\"\n  - name: demo-native\n    builder: poetry\n    maturin-args: [--compatibility, pypi, --out, wheels]\n",
+    );
+    assert!(report.contains("wfgen.yaml:7:5"), "{report}");
+    assert!(report.contains("wfgen.yaml:9:5"), "{report}");
+    assert!(report.contains("wfgen.yaml:10:43"), "{report}");
+    assert!(report.contains("3 problems in wfgen.yaml"), "{report}");
+}
+
+#[test]
 fn error_reports_every_problem() {
     let report = invalid_spec(
         "error_several",

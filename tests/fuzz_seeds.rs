@@ -5,7 +5,7 @@
 
 use wfgen::fuzzing::{self, Prepared};
 
-const FIXTURES: [&str; 4] = ["llm-proxy", "cluster-tool", "opsml", "model-server"];
+const FIXTURES: [&str; 5] = ["llm-proxy", "cluster-tool", "opsml", "model-server", "mlserver"];
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/fixtures/{name}/wfgen.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap()

@@ -128,6 +128,7 @@ fixtures! {
     aicr => "aicr",
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
+    mlserver => "mlserver",
     model_server => "model-server",
     opsml => "opsml",
     opsml_server => "opsml-server",

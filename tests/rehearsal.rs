@@ -21,7 +21,7 @@
 //! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
 //! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
 //! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
-//! python, python3, pip, sudo, apt-get, corepack); a gate that runs a script of the
+//! python, python3, pip, poetry, uv, sudo, apt-get, corepack); a gate that runs a script of the
 //! repository (`scripts/test`) gets a stand-in script that fails on
 //! `gate:<path>` in REHEARSAL_FAIL. Every stub and stand-in appends one JSON line per
 //! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
@@ -89,7 +89,8 @@
 //!     actions (least common ancestor of the search paths; `name` into `path`;
 //!     `pattern` with `{a,b}` braces into `path/<name>/` unless
 //!     `merge-multiple`). An unknown `name` fails, a pattern matching nothing
-//!     downloads nothing, as on GitHub.
+//!     downloads nothing, as on GitHub. Artifacts belong to a run: the
+//!     harness empties the store before each act run of a scenario.
 //! 12. `hashFiles()` is evaluated by act on the host workspace (none of the
 //!     fixtures' workflows uses it); caches (`actions/cache`, rust-cache,
 //!     setup-* `cache:`) never hit: the cache server is off (`--no-cache-server`).
@@ -314,6 +315,10 @@ fn asset_file(pattern: &str) -> String {
 /// The contents `release.setup`'s make target gives the file it makes.
 const SETUP_MADE: &str = "made by release.setup in the release-assets job";
 
+/// The first line of the pyproject.toml files the rehearsal writes (a
+/// subject's own file does not start with it).
+const PYPROJECT_MARK: &str = "# written by the rehearsal for this commit's version\n";
+
 /// Lays out the files the workflows need for the spec at `version`.
 fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
     write(
@@ -489,14 +494,17 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
     for p in spec.seq("python") {
         let name = p["name"].as_str().unwrap();
         let dir = p["path"].as_str().unwrap_or(".");
-        // A subject's own pyproject.toml that takes its version from Cargo.toml stays.
-        let own = std::fs::read_to_string(repo.join(dir).join("pyproject.toml")).unwrap_or_default();
-        if own.lines().any(|l| l.trim() == "dynamic = [\"version\"]") {
+        // A subject's own pyproject.toml stays: wfgen's takes its version
+        // from Cargo.toml, mlserver's hold a development version that the
+        // builds' setup replaces with the tag's.
+        let file = repo.join(dir).join("pyproject.toml");
+        let own = std::fs::read_to_string(&file).unwrap_or_default();
+        if !own.is_empty() && !own.starts_with(PYPROJECT_MARK) {
             continue;
         }
         write(
-            &repo.join(dir).join("pyproject.toml"),
-            &format!("[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
+            &file,
+            &format!("{PYPROJECT_MARK}[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
         );
     }
     for f in spec.yaml["versioning"]["version-files"]
@@ -748,6 +756,10 @@ enum Kind {
     /// A `release.assets` pattern matches no file of the tagged commit: the
     /// plan job fails naming it, and nothing is published.
     MissingAsset,
+    /// pep440 with `pep440-spelling: any`: pre-releases tagged in the other
+    /// spellings PEP 440 normalises (`1.3.0.rc1`, then `1.3.1-rc1`, as
+    /// MLServer tags them) release the normal form: what `wfgen plan` says.
+    PrereleaseSpellings,
 }
 
 /// Why a re-run over a published release fails.
@@ -887,10 +899,31 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             }
         }
         Kind::FailWheel => {
-            if !spec.has_maturin() {
-                return Err("the spec builds no maturin wheels".into());
+            if spec.has_maturin() {
+                failing(&mut s, "PyO3/maturin-action:\"target\":\"x64\"".into());
+            } else if let Some(p) = spec.seq("python").last() {
+                // The last pure package's build fails, in its builder.
+                let tool = match p["builder"].as_str().unwrap_or("build") {
+                    "build" => "python",
+                    other => other,
+                };
+                // The stand-ins see `ARGS cwd=DIR`: the package's directory,
+                // or (at the root) any build.
+                let path = p["path"].as_str().unwrap_or(".");
+                let text = if path == "." { "build" } else { path };
+                failing(&mut s, format!("{tool}:{text}"));
+            } else {
+                return Err("the spec builds no Python packages".into());
             }
-            failing(&mut s, "PyO3/maturin-action:\"target\":\"x64\"".into());
+        }
+        Kind::PrereleaseSpellings => {
+            if !spec.pep440 || spec.yaml["versioning"]["pep440-spelling"].as_str() == Some("canonical") {
+                return Err("the spec takes only the normal form of a version in its tags".into());
+            }
+            let (a, b) = ("1.3.0.rc1", "1.3.1-rc1");
+            let (ta, tb) = (spec.tag(a), spec.tag(b));
+            s.commits = vec![(a.into(), vec![ta.clone()]), (b.into(), vec![tb.clone()])];
+            s.steps = vec![on_tag(&ta, dispatch), on_tag(&tb, dispatch)];
         }
         Kind::FailImage => {
             let docker = spec.seq("docker");
@@ -1512,6 +1545,28 @@ fn released_legs(fixture: &str, version: &str) -> Vec<(wfgen::plan::build::Build
         .collect()
 }
 
+/// Every file uploaded to PyPI is of the planned version, in the normal
+/// form that wheel and sdist names spell (`pep440` of the plan of a PEP 440
+/// spec, whatever the tag's spelling; a SemVer pre-release the PEP 440 way).
+fn pypi_version_problems(spec: &SpecInfo, got: &Published, plan: &Json) -> Vec<String> {
+    let want = if spec.pep440 {
+        plan["pep440"].as_str().unwrap_or_default().to_string()
+    } else {
+        pep440(plan["version"].as_str().unwrap_or_default())
+    };
+    got.pypi
+        .iter()
+        .filter_map(|f| {
+            let version = match (f.strip_suffix(".whl"), f.strip_suffix(".tar.gz")) {
+                (Some(stem), _) => stem.split('-').nth(1),
+                (_, Some(stem)) => stem.rsplit_once('-').map(|(_, v)| v),
+                _ => None,
+            };
+            (version != Some(want.as_str())).then(|| format!("PyPI got {f}, which is not of version {want}"))
+        })
+        .collect()
+}
+
 /// What an archive (tar.gz or zip) of the release holds: its entry names.
 fn archive_entries(file: &Path) -> Vec<String> {
     let name = file.to_string_lossy();
@@ -1535,6 +1590,91 @@ fn archive_member(file: &Path, member: &str) -> String {
         Command::new("tar").arg("-xzOf").arg(file).arg(member).output().unwrap()
     };
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// The Python builds as the spec says: every maturin-action call installs
+/// the pinned maturin, the Linux wheel builds of a package with
+/// `before-script-linux` get the script, and each pure package is built in
+/// its directory by its `builder`, installed at the pinned version.
+fn python_build_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> {
+    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
+    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+    let tools = wfgen::plan::toolchains::Toolchains::new(&spec);
+    let recs: Vec<Json> = records(dir).into_iter().skip(from).collect();
+    let maturin: Vec<&Json> = recs
+        .iter()
+        .filter(|r| r["kind"] == "action" && r["action"] == "PyO3/maturin-action")
+        .collect();
+    let mut problems = vec![];
+    for r in &maturin {
+        let got = r["inputs"]["maturin-version"].as_str().unwrap_or_default();
+        if got != tools.maturin {
+            problems.push(format!(
+                "maturin-action in job {} installs maturin {got:?}, not the pinned {}",
+                r["job"], tools.maturin
+            ));
+        }
+    }
+    for w in wfgen::plan::python::plan(&spec) {
+        for p in &w.packages {
+            if p.build == "maturin" {
+                let Some(script) = &p.before_script_linux else { continue };
+                let linux = maturin.iter().filter(|r| {
+                    r["job"] == p.wheel_job.as_str()
+                        && !r["inputs"]["manylinux"].as_str().unwrap_or_default().is_empty()
+                });
+                for r in linux {
+                    if r["inputs"]["before-script-linux"].as_str().map(str::trim) != Some(script.trim()) {
+                        problems.push(format!(
+                            "the {} wheel build of {} did not get before-script-linux",
+                            r["inputs"]["target"], p.name
+                        ));
+                    }
+                }
+                continue;
+            }
+            let in_job = |r: &&Json| r["job"] == p.pure_job.as_str();
+            let argv = |r: &Json| strs(&r["argv"]);
+            let installed = match p.builder.as_str() {
+                "uv" => recs.iter().filter(in_job).any(|r| {
+                    r["action"] == "astral-sh/setup-uv"
+                        && r["inputs"]["version"] == p.builder_version.as_str()
+                        && r["inputs"]["enable-cache"] == "false"
+                }),
+                tool => recs.iter().filter(in_job).any(|r| {
+                    r["tool"] == "python"
+                        && argv(r) == ["-m", "pip", "install", &format!("{tool}=={}", p.builder_version)]
+                }),
+            };
+            if !installed {
+                problems.push(format!(
+                    "job {} did not install {} {}",
+                    p.pure_job, p.builder, p.builder_version
+                ));
+            }
+            let (tool, first): (&str, &[&str]) = match p.builder.as_str() {
+                "uv" => ("uv", &["build"]),
+                "poetry" => ("poetry", &["build"]),
+                _ => ("python", &["-m", "build"]),
+            };
+            let built = recs.iter().filter(in_job).any(|r| {
+                let dir = p.path.trim_start_matches("./").trim_end_matches('/');
+                r["tool"] == tool
+                    && argv(r).starts_with(&first.iter().map(|a| a.to_string()).collect::<Vec<_>>())
+                    && (dir == "." || Path::new(r["cwd"].as_str().unwrap_or_default()).ends_with(dir))
+            });
+            if !built {
+                problems.push(format!(
+                    "job {} did not build {} with `{}` in {}",
+                    p.pure_job,
+                    p.name,
+                    first.join(" "),
+                    p.path
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// Binaries with `include`: every tar.gz archive of theirs on the GitHub
@@ -2602,6 +2742,8 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
     let mut rows = vec![];
     for (n, step) in s.steps.iter().enumerate() {
         let from = records(&sc.state).len();
+        // Artifacts belong to a workflow run: each run starts without any.
+        let _ = std::fs::remove_dir_all(sc.state.join("artifacts"));
         let act = run_act(&sc, &spec, step, s.fail.as_deref(), n);
         if let Some(crash) = act_crashed(&act.log).or_else(|| act_lost_step(&act.log)) {
             assert!(
@@ -2657,6 +2799,14 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             }
             if act.success {
                 for d in pypi_auth_problems(&spec, &sc.state, from) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+                for d in pypi_version_problems(&spec, &got, &plan) {
+                    step_problems.push(format!("{what}: {d}"));
+                }
+            }
+            if act.success && plan["promotion"].as_bool() != Some(true) {
+                for d in python_build_problems(fixture, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
@@ -2884,6 +3034,20 @@ scenarios! {
     aicr_fail_binary: "aicr", FailBinary;
     aicr_rerun: "aicr", Rerun;
     aicr_fail_gate: "aicr", FailGate;
+    model_server_prerelease_spellings: "model-server", PrereleaseSpellings;
+    mlserver_release: "mlserver", Release;
+    mlserver_prerelease: "mlserver", Prerelease;
+    mlserver_prerelease_spellings: "mlserver", PrereleaseSpellings;
+    mlserver_promotion: "mlserver", Promotion;
+    mlserver_dispatch_tag: "mlserver", DispatchTag;
+    mlserver_dispatch_branch: "mlserver", DispatchBranch;
+    mlserver_backport: "mlserver", Backport;
+    mlserver_fail_binary: "mlserver", FailBinary;
+    mlserver_fail_wheel: "mlserver", FailWheel;
+    mlserver_fail_image: "mlserver", FailImage;
+    mlserver_rerun: "mlserver", Rerun;
+    mlserver_fail_gate: "mlserver", FailGate;
+    mlserver_pull_request: "mlserver", PullRequest;
     wfgen_release: "wfgen", Release;
     wfgen_prerelease: "wfgen", Prerelease;
     wfgen_fail_binary: "wfgen", FailBinary;

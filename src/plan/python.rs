@@ -6,7 +6,9 @@ use serde::Serialize;
 use super::Permission;
 use super::build::exact_pattern;
 use super::runners;
-use crate::spec::{Publish, PythonBuild, Spec};
+use super::steps::{JobEnv, SetupStep};
+use super::toolchains::Toolchains;
+use crate::spec::{Manylinux, Publish, PythonBuild, PythonBuilder, Spec, Step, StepOs};
 
 /// Wheel platforms built when a maturin package lists none.
 pub const DEFAULT_PLATFORMS: &[&str] = &[
@@ -43,6 +45,8 @@ pub struct PythonWorkflow {
     pub build_jobs: Vec<String>,
     /// download-artifact pattern of every package's artifacts.
     pub artifact_pattern: String,
+    /// The spec's tag prefix, for the step that expands `env` values.
+    pub tag_prefix: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -72,8 +76,29 @@ pub struct PyPackage {
     pub dist_dir: String,
     /// maturin-action `args` of the wheel builds.
     pub wheel_args: String,
-    /// Arguments of `python -m build` for pure packages.
-    pub pure_build_args: String,
+    /// Pure packages: `build`, `uv` or `poetry`.
+    pub builder: String,
+    /// The pinned version of the builder (PyPA build, uv or Poetry).
+    pub builder_version: String,
+    /// Pure packages: the command that builds the wheel (and the sdist)
+    /// into `dist/` of the package's directory.
+    pub pure_build: String,
+    /// maturin-action `before-script-linux` (Linux legs only; the action
+    /// ignores it elsewhere), without leading and trailing line breaks.
+    pub before_script_linux: Option<String>,
+    /// Whether the script is written as a YAML block (`|`): it has several
+    /// lines and its first line does not start with a blank, which a block
+    /// would lose; else it is one quoted scalar.
+    pub before_script_block: bool,
+    /// The top-level setup steps, then the package's own: every build job
+    /// of the package runs them after the checkout and the toolchains.
+    pub setup: Vec<SetupStep>,
+    /// The same steps for the sdist and pure jobs, which run on Linux: a
+    /// step kept to other systems (`os`) is left out, the others run
+    /// without a condition.
+    pub linux_setup: Vec<SetupStep>,
+    /// The top-level env, then the package's own.
+    pub env: JobEnv,
     /// Artifact of a pure package's wheel (`wheels-<name>-any`).
     pub pure_wheel_artifact: String,
     /// Every artifact name of this package.
@@ -108,7 +133,8 @@ pub struct Wheel {
     pub manylinux: String,
     /// CPython versions that actions/setup-python installs before the
     /// build, one per line; "" on Linux, where maturin-action builds in a
-    /// manylinux/musllinux container that has every interpreter.
+    /// manylinux/musllinux container that has every interpreter (unless
+    /// `manylinux: off` builds on the runner).
     pub setup_python: String,
     /// actions/setup-python `architecture` ("" for the runner's own).
     pub python_arch: String,
@@ -129,7 +155,54 @@ fn maturin_target(platform: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// maturin-action's `manylinux` for a platform on a runner of `os`: the
+/// package's value when it is of the platform's family (manylinux for
+/// `linux-*`, musllinux for `musllinux-*`, or `off` for both), else the
+/// platform's default; "" off Linux.
+fn manylinux_of(platform: &str, os: &str, default: &'static str, spec: Option<Manylinux>) -> String {
+    if os != "linux" {
+        return String::new();
+    }
+    let musl = platform.starts_with("musllinux-");
+    match spec {
+        Some(Manylinux::Off) => "off".into(),
+        Some(m) if m.is_musllinux() == musl => m.word().into(),
+        _ => default.into(),
+    }
+}
+
+/// The command that builds a pure package into `dist/` (its wheel, and its
+/// sdist when `sdist`).
+fn pure_build(builder: PythonBuilder, sdist: bool) -> String {
+    match (builder, sdist) {
+        (PythonBuilder::Build, true) => "python -m build --sdist --wheel --outdir dist",
+        (PythonBuilder::Build, false) => "python -m build --wheel --outdir dist",
+        // --no-sources: build as every other frontend does, without
+        // `tool.uv.sources` (uv's advice for published packages).
+        (PythonBuilder::Uv, true) => "uv build --no-sources --sdist --wheel --out-dir dist",
+        (PythonBuilder::Uv, false) => "uv build --no-sources --wheel --out-dir dist",
+        // Poetry writes to `dist/` of the project.
+        (PythonBuilder::Poetry, true) => "poetry build",
+        (PythonBuilder::Poetry, false) => "poetry build --format wheel",
+    }
+    .into()
+}
+
+/// The steps that run on a Linux runner, without their `os` filter.
+fn on_linux(steps: &[Step]) -> Vec<Step> {
+    steps
+        .iter()
+        .filter(|s| s.os.is_empty() || s.os.contains(&StepOs::Linux))
+        .map(|s| Step {
+            os: Vec::new(),
+            ..s.clone()
+        })
+        .collect()
+}
+
 pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
+    let pins = super::pins::resolve(spec);
+    let tools = Toolchains::new(spec);
     let mut workflows: Vec<PythonWorkflow> = Vec::new();
     for p in &spec.python {
         let name = p.workflow_name();
@@ -145,22 +218,28 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
         } else {
             p.platforms.clone()
         };
-        let pythons: Vec<String> = if !is_maturin || p.abi3 {
+        let any_python = p.abi3 || p.bindings.is_some_and(|b| b.any_python());
+        let pythons: Vec<String> = if !is_maturin || any_python {
             Vec::new()
         } else if p.python.is_empty() {
             DEFAULT_PYTHONS.iter().map(|s| s.to_string()).collect()
         } else {
             p.python.clone()
         };
-        let build_python = pythons.last().cloned().unwrap_or_else(|| "3.12".into());
+        // The Python of pure builds, and of maturin builds on a runner
+        // that need one interpreter (abi3, and the bindings that serve every
+        // Python version).
+        let build_python = tools.python.clone();
         let wheels: Vec<Wheel> = platforms
             .iter()
             .map(|pl| {
                 let runner = runners::pick(&spec.runners, pl, runners::python(pl));
                 let os = runners::os_of(&runner);
-                let (target, manylinux) = maturin_target(pl);
+                let (target, default_manylinux) = maturin_target(pl);
+                let manylinux = manylinux_of(pl, os, default_manylinux, p.manylinux);
                 let setup_python = match os {
-                    "linux" => String::new(),
+                    // In a container, which has every CPython.
+                    "linux" if manylinux != "off" => String::new(),
                     _ if pythons.is_empty() => build_python.clone(),
                     _ => pythons.join("\n"),
                 };
@@ -174,7 +253,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                     os: os.to_string(),
                     runner,
                     target: target.into(),
-                    manylinux: if os == "linux" { manylinux } else { "" }.into(),
+                    manylinux,
                     setup_python,
                     python_arch: python_arch.into(),
                     artifact: format!("wheels-{}-{pl}", p.name),
@@ -200,6 +279,20 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             wheel_args.push_str(" --features ");
             wheel_args.push_str(&p.features.join(","));
         }
+        if let Some(b) = p.bindings {
+            wheel_args.push_str(" --bindings ");
+            wheel_args.push_str(b.word());
+        }
+        for a in &p.maturin_args {
+            wheel_args.push(' ');
+            wheel_args.push_str(a);
+        }
+        let builder = p.builder.unwrap_or_default();
+        let before_script = p
+            .before_script_linux
+            .as_deref()
+            .filter(|_| is_maturin)
+            .map(|s| s.trim_matches(['\n', '\r']).to_string());
         let pure_wheel_artifact = format!("wheels-{}-any", p.name);
         let sdist_artifact = format!("sdist-{}", p.name);
         let mut artifacts: Vec<String> = if is_maturin {
@@ -230,12 +323,20 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             pure_job: format!("build-{job_slug}"),
             dist_dir,
             wheel_args,
-            pure_build_args: if p.sdist {
-                "--sdist --wheel --outdir dist"
-            } else {
-                "--wheel --outdir dist"
-            }
-            .into(),
+            builder: builder.word().into(),
+            builder_version: match builder {
+                PythonBuilder::Build => tools.pypa_build.clone(),
+                PythonBuilder::Uv => tools.uv.clone(),
+                PythonBuilder::Poetry => tools.poetry.clone(),
+            },
+            pure_build: pure_build(builder, p.sdist),
+            before_script_block: before_script
+                .as_deref()
+                .is_some_and(|s| s.contains('\n') && !s.starts_with([' ', '\t'])),
+            before_script_linux: before_script,
+            setup: super::steps::resolve(&pins, &[&spec.setup, &p.setup]),
+            linux_setup: super::steps::resolve(&pins, &[&on_linux(&spec.setup), &on_linux(&p.setup)]),
+            env: JobEnv::new(&[&spec.env, &p.env]),
             pure_wheel_artifact,
             artifact_pattern: exact_pattern(&artifacts),
             artifacts,
@@ -272,6 +373,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 },
                 build_jobs: Vec::new(),
                 artifact_pattern: String::new(),
+                tag_prefix: spec.versioning.tag_prefix.clone(),
             }),
         }
     }
@@ -401,12 +503,123 @@ python:
         let a = &w[0].packages[0];
         assert_eq!(a.artifacts, ["wheels-mlserver-any", "sdist-mlserver"]);
         assert_eq!(a.artifact_pattern, "{wheels-mlserver-any,sdist-mlserver}");
-        assert_eq!(a.pure_build_args, "--sdist --wheel --outdir dist");
+        assert_eq!(a.builder, "build");
+        assert_eq!(a.pure_build, "python -m build --sdist --wheel --outdir dist");
         assert_eq!(a.dist_dir, "dist");
         let b = &w[0].packages[1];
         assert_eq!(b.artifact_pattern, "wheels-mlserver-sklearn-any");
-        assert_eq!(b.pure_build_args, "--wheel --outdir dist");
+        assert_eq!(b.pure_build, "python -m build --wheel --outdir dist");
         assert_eq!(b.dist_dir, "runtimes/sklearn/dist");
         assert!(b.wheels.is_empty());
+    }
+
+    #[test]
+    fn manylinux_maturin_args_bindings_and_before_script() {
+        let w = plan_of(
+            "wfgen: 1
+project: { name: opsml }
+python:
+  - name: opsml
+    platforms: [linux-x86_64, musllinux-aarch64, macos-aarch64]
+    python: ['3.12']
+    manylinux: '2_28'
+    maturin-args: [--locked, --compatibility, pypi]
+    before-script-linux: dnf install -y protobuf-compiler
+  - name: opsml-bin
+    platforms: [linux-x86_64, musllinux-x86_64, windows-x64]
+    bindings: bin
+    manylinux: musllinux_1_1
+  - name: opsml-host
+    platforms: [linux-x86_64, musllinux-x86_64]
+    python: ['3.11', '3.12']
+    manylinux: 'off'
+    publish: none
+",
+        );
+        let ml = |p: &PyPackage| p.wheels.iter().map(|w| w.manylinux.clone()).collect::<Vec<_>>();
+        let a = &w[0].packages[0];
+        // The manylinux value for the linux-* legs; musllinux keeps its default.
+        assert_eq!(ml(a), ["2_28", "musllinux_1_2", ""]);
+        assert_eq!(
+            a.wheel_args,
+            "--release --out dist --interpreter python3.12 --locked --compatibility pypi"
+        );
+        assert_eq!(
+            a.before_script_linux.as_deref(),
+            Some("dnf install -y protobuf-compiler")
+        );
+        let b = &w[1].packages[0];
+        // A musllinux value for the musllinux-* legs; bin wheels serve every Python.
+        assert_eq!(ml(b), ["auto", "musllinux_1_1", ""]);
+        assert_eq!(b.wheel_args, "--release --out dist --bindings bin");
+        assert_eq!(b.interpreters, "");
+        assert_eq!(b.wheels[2].setup_python, "3.12");
+        // off: every Linux leg builds on the runner, which needs the interpreters.
+        let c = &w[2].packages[0];
+        assert_eq!(ml(c), ["off", "off"]);
+        assert_eq!(c.wheels[0].setup_python, "3.11\n3.12");
+    }
+
+    #[test]
+    fn builders_of_pure_packages_and_the_toolchains() {
+        let w = plan_of(
+            "wfgen: 1
+project: { name: mlserver }
+toolchains: { python: '3.10' }
+setup: [{ run: make stamp }]
+env: { A: '1' }
+python:
+  - { name: mlserver, workflow: py, build: pure, builder: poetry, env: { V: 'v{version}' }, setup: [{ run: make more }] }
+  - { name: mlserver-sklearn, workflow: py, build: pure, builder: uv, sdist: false }
+  - { name: mlserver-plain, workflow: py, build: pure }
+",
+        );
+        let [a, b, c] = &w[0].packages[..] else {
+            panic!("three packages")
+        };
+        assert_eq!((a.builder.as_str(), a.pure_build.as_str()), ("poetry", "poetry build"));
+        assert_eq!(a.builder_version, super::super::toolchains::POETRY);
+        assert_eq!(
+            (b.builder.as_str(), b.pure_build.as_str()),
+            ("uv", "uv build --no-sources --wheel --out-dir dist")
+        );
+        assert_eq!(b.builder_version, super::super::toolchains::UV);
+        assert_eq!(c.builder, "build");
+        assert_eq!(c.builder_version, super::super::toolchains::PYPA_BUILD);
+        assert_eq!(a.build_python, "3.10", "the Python of toolchains");
+        let runs: Vec<_> = a.setup.iter().map(|s| s.run.clone().unwrap()).collect();
+        assert_eq!(
+            runs,
+            ["make stamp", "make more"],
+            "the top-level setup, then the package's"
+        );
+        assert_eq!(a.env.plain.len(), 1);
+        assert_eq!(a.env.templated, "V=v{version}");
+        assert_eq!(b.setup.len(), 1);
+        let w = plan_of(
+            "wfgen: 1
+project: { name: opsml }
+python:
+  - name: opsml
+    setup:
+      - { run: brew install protobuf, os: [macos] }
+      - { run: make stubs, os: [linux, macos] }
+      - { run: make all }
+",
+        );
+        let p = &w[0].packages[0];
+        let conds: Vec<_> = p.setup.iter().map(|s| s.cond.is_some()).collect();
+        assert_eq!(conds, [true, true, false], "the wheel legs keep the os filters");
+        let runs: Vec<_> = p
+            .linux_setup
+            .iter()
+            .map(|s| (s.run.clone().unwrap(), s.cond.clone()))
+            .collect();
+        assert_eq!(
+            runs,
+            [("make stubs".to_string(), None), ("make all".to_string(), None)],
+            "the sdist job runs on Linux"
+        );
+        assert_eq!(w[0].tag_prefix, "v");
     }
 }

@@ -152,6 +152,8 @@ pub fn yaml_scalar(s: String) -> String {
             "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "y" | "n" | "~"
         )
         && s.parse::<f64>().is_err()
+        // YAML 1.1 reads digits with `_` as a number (`2_28` is 228).
+        && !(s.contains('_') && s.chars().all(|c| c.is_ascii_digit() || "_.+-".contains(c)))
         && !s.starts_with("0x")
         && !s.starts_with("0o");
     if plain_ok {
@@ -284,6 +286,8 @@ mod tests {
     fn scalars() {
         assert_eq!(yaml_scalar("ubuntu-24.04".into()), "ubuntu-24.04");
         assert_eq!(yaml_scalar("3.10".into()), "\"3.10\"");
+        assert_eq!(yaml_scalar("2_28".into()), "\"2_28\"");
+        assert_eq!(yaml_scalar("musllinux_1_2".into()), "musllinux_1_2");
         assert_eq!(yaml_scalar("on".into()), "\"on\"");
         assert_eq!(yaml_scalar("a: b".into()), "\"a: b\"");
         assert_eq!(yaml_scalar("".into()), "\"\"");

@@ -525,6 +525,108 @@ pub enum PythonBuild {
     Pure,
 }
 
+/// How a pure package's wheel and sdist are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PythonBuilder {
+    /// `python -m build` (PyPA build, installed with pip).
+    #[default]
+    Build,
+    /// `uv build` (uv, installed by astral-sh/setup-uv).
+    Uv,
+    /// `poetry build` (Poetry, installed with pip).
+    Poetry,
+}
+
+impl PythonBuilder {
+    pub fn word(self) -> &'static str {
+        match self {
+            PythonBuilder::Build => "build",
+            PythonBuilder::Uv => "uv",
+            PythonBuilder::Poetry => "poetry",
+        }
+    }
+}
+
+/// maturin's bindings (`--bindings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Bindings {
+    /// A PyO3 extension module: one wheel per Python version (or abi3).
+    Pyo3,
+    /// A cffi module: one `py3-none` wheel per platform.
+    Cffi,
+    /// A UniFFI module: one `py3-none` wheel per platform.
+    Uniffi,
+    /// A wheel that ships a Rust executable: one `py3-none` wheel per platform.
+    Bin,
+}
+
+impl Bindings {
+    pub fn word(self) -> &'static str {
+        match self {
+            Bindings::Pyo3 => "pyo3",
+            Bindings::Cffi => "cffi",
+            Bindings::Uniffi => "uniffi",
+            Bindings::Bin => "bin",
+        }
+    }
+    /// Whether the wheel serves every Python version (no `--interpreter`).
+    pub fn any_python(self) -> bool {
+        self != Bindings::Pyo3
+    }
+}
+
+/// maturin-action's `manylinux`: the platform tag policy of the Linux wheels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+pub enum Manylinux {
+    /// maturin-action's default: the manylinux2014 container, and the tag
+    /// maturin finds the wheel compatible with.
+    #[serde(rename = "auto")]
+    Auto,
+    /// manylinux2014 (glibc 2.17).
+    #[serde(rename = "2014")]
+    Manylinux2014,
+    /// manylinux_2_17, the same as 2014.
+    #[serde(rename = "2_17")]
+    Manylinux2_17,
+    /// manylinux_2_28 (glibc 2.28).
+    #[serde(rename = "2_28")]
+    Manylinux2_28,
+    /// manylinux_2_34 (glibc 2.34).
+    #[serde(rename = "2_34")]
+    Manylinux2_34,
+    /// musllinux_1_1 (musl 1.1), for the `musllinux-*` platforms.
+    #[serde(rename = "musllinux_1_1")]
+    Musllinux1_1,
+    /// musllinux_1_2 (musl 1.2), for the `musllinux-*` platforms.
+    #[serde(rename = "musllinux_1_2")]
+    Musllinux1_2,
+    /// No container: build on the runner, with the `linux_*` tag (which
+    /// PyPI refuses).
+    #[serde(rename = "off")]
+    Off,
+}
+
+impl Manylinux {
+    /// The value of maturin-action's `manylinux` input.
+    pub fn word(self) -> &'static str {
+        match self {
+            Manylinux::Auto => "auto",
+            Manylinux::Manylinux2014 => "2014",
+            Manylinux::Manylinux2_17 => "2_17",
+            Manylinux::Manylinux2_28 => "2_28",
+            Manylinux::Manylinux2_34 => "2_34",
+            Manylinux::Musllinux1_1 => "musllinux_1_1",
+            Manylinux::Musllinux1_2 => "musllinux_1_2",
+            Manylinux::Off => "off",
+        }
+    }
+    pub fn is_musllinux(self) -> bool {
+        matches!(self, Manylinux::Musllinux1_1 | Manylinux::Musllinux1_2)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Publish {
@@ -547,6 +649,10 @@ pub struct PythonPackage {
     pub path: String,
     #[serde(default)]
     pub build: PythonBuild,
+    /// `build: pure`: the tool that builds the wheel and the sdist, at the
+    /// version pinned in the toolchains table [build].
+    #[serde(default)]
+    pub builder: Option<PythonBuilder>,
     /// maturin features.
     #[serde(default)]
     pub features: Vec<String>,
@@ -559,6 +665,26 @@ pub struct PythonPackage {
     /// Build one abi3 wheel per platform instead of one per Python version.
     #[serde(default)]
     pub abi3: bool,
+    /// maturin: the bindings of the wheel (`--bindings`) [what maturin reads
+    /// from pyproject.toml and Cargo.toml].
+    #[serde(default)]
+    pub bindings: Option<Bindings>,
+    /// maturin: the platform tag policy of the Linux wheels
+    /// (maturin-action's `manylinux`): a manylinux version for the
+    /// `linux-*` platforms, a musllinux version for the `musllinux-*` ones,
+    /// or `off` [auto for `linux-*`, musllinux_1_2 for `musllinux-*`].
+    #[serde(default)]
+    pub manylinux: Option<Manylinux>,
+    /// maturin: more arguments of `maturin build`, one argument per item
+    /// (not `--out`, `--target`, `--interpreter`, `--release`, which wfgen
+    /// passes).
+    #[serde(default)]
+    pub maturin_args: Vec<String>,
+    /// maturin: a bash script run before maturin in the Linux builds, inside
+    /// the manylinux or musllinux container (maturin-action's
+    /// `before-script-linux`), e.g. to install a system package.
+    #[serde(default)]
+    pub before_script_linux: Option<String>,
     #[serde(default = "yes")]
     pub sdist: bool,
     #[serde(default)]

@@ -457,19 +457,32 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     ("features", !py.features.is_empty()),
                     ("python", !py.python.is_empty()),
                     ("abi3", py.abi3),
+                    ("bindings", py.bindings.is_some()),
+                    ("manylinux", py.manylinux.is_some()),
+                    ("maturin-args", !py.maturin_args.is_empty()),
+                    ("before-script-linux", py.before_script_linux.is_some()),
                 ] {
                     if set {
                         c.err(
                             p.key(key),
                             Part::Key,
                             format!("`{key}` does not apply to a pure Python package"),
-                            "a pure package builds one `py3-none-any` wheel: remove this key, or set `build: maturin`"
+                            "a pure package builds one `py3-none-any` wheel (with `builder`): remove this key, or set `build: maturin`"
                                 .into(),
                         );
                     }
                 }
             }
             PythonBuild::Maturin => {
+                if py.builder.is_some() {
+                    c.err(
+                        p.key("builder"),
+                        Part::Key,
+                        "`builder` is for pure packages".into(),
+                        "maturin builds this package's wheels and sdist (its version is `toolchains.maturin`): remove `builder`, or set `build: pure`".into(),
+                    );
+                }
+                maturin_keys(&mut c, &p, py);
                 for (j, pl) in py.platforms.iter().enumerate() {
                     c.known(
                         p.key("platforms").index(j),
@@ -1650,6 +1663,151 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
             .map(|(i, j)| (ypath!["jobs", i, "id"], j.id.as_str())),
         "job id",
     );
+}
+
+/// The maturin keys of a Python package: `manylinux` against its
+/// platforms and upload, `bindings` against `python` and `abi3`,
+/// `maturin-args` that wfgen passes itself, `before-script-linux`.
+fn maturin_keys(c: &mut Ctx, p: &YPath, py: &crate::spec::PythonPackage) {
+    use crate::spec::Manylinux;
+    let platforms: Vec<&str> = if py.platforms.is_empty() {
+        crate::plan::python::DEFAULT_PLATFORMS.to_vec()
+    } else {
+        py.platforms.iter().map(String::as_str).collect()
+    };
+    let manylinux_legs = platforms.iter().any(|pl| pl.starts_with("linux-"));
+    let musllinux_legs = platforms.iter().any(|pl| pl.starts_with("musllinux-"));
+    if let Some(m) = py.manylinux {
+        let w = m.word();
+        if m == Manylinux::Off {
+            if py.publish != crate::spec::Publish::None {
+                c.err(
+                    p.key("manylinux"),
+                    Part::Value,
+                    "`manylinux: off` builds Linux wheels tagged `linux_*`, which PyPI refuses".into(),
+                    "pick a manylinux version such as \"2_28\" (maturin then builds in its container), or set `publish: none`".into(),
+                );
+            } else if !manylinux_legs && !musllinux_legs {
+                c.err(
+                    p.key("manylinux"),
+                    Part::Key,
+                    "`manylinux` is for the Linux wheels, and this package builds none".into(),
+                    "remove `manylinux`, or add a Linux platform to `platforms`".into(),
+                );
+            }
+        } else if m.is_musllinux() && !musllinux_legs {
+            c.err(
+                p.key("manylinux"),
+                Part::Value,
+                format!("`{w}` is for the musllinux-x86_64 and musllinux-aarch64 wheels, and this package builds none"),
+                "add `musllinux-x86_64` or `musllinux-aarch64` to `platforms` (they are musllinux_1_2 wheels unless `manylinux` says otherwise), or remove `manylinux`".into(),
+            );
+        } else if !m.is_musllinux() && !manylinux_legs {
+            c.err(
+                p.key("manylinux"),
+                Part::Value,
+                format!("`{w}` is for the linux-x86_64 and linux-aarch64 wheels, and this package builds none"),
+                "add `linux-x86_64` or `linux-aarch64` to `platforms`, or remove `manylinux` (the musllinux platforms take `musllinux_1_1` or `musllinux_1_2`)".into(),
+            );
+        }
+    }
+    if let Some(b) = py.bindings.filter(|b| b.any_python()) {
+        let w = b.word();
+        if !py.python.is_empty() {
+            c.err(
+                p.key("python"),
+                Part::Key,
+                format!("a `bindings: {w}` wheel serves every Python version: one wheel per platform"),
+                "remove `python` (it lists the versions of pyo3 extension modules)".into(),
+            );
+        }
+        if py.abi3 {
+            c.err(
+                p.key("abi3"),
+                Part::Key,
+                format!(
+                    "`abi3` is for pyo3 extension modules; a `bindings: {w}` wheel already serves every Python version"
+                ),
+                "remove `abi3`".into(),
+            );
+        }
+    }
+    // What wfgen passes to `maturin build` itself, and the key that sets it.
+    let taken: &[(&[&str], &str)] = &[
+        (
+            &["--out", "-o"],
+            "wfgen passes `--out dist`: the wheels go to `dist/` of `path`",
+        ),
+        (&["--target"], "the target of each wheel comes from `platforms`"),
+        (
+            &["--interpreter", "-i"],
+            "the interpreters come from `python` (none with `abi3` or the bindings that serve every Python)",
+        ),
+        (&["--release", "-r"], "wfgen passes --release"),
+        (
+            &["--profile"],
+            "wfgen passes --release, and cargo refuses --profile beside it",
+        ),
+        (
+            &["--manylinux"],
+            "set `manylinux` instead (`--compatibility pypi` is fine)",
+        ),
+        (&["--bindings", "-b"], "set `bindings` instead"),
+        (&["--features", "-F"], "set `features` instead"),
+        (&["--sdist"], "the sdist is built once, by its own job (`sdist`)"),
+    ];
+    let word = re(r"^[A-Za-z0-9_.,:=/+@%-]+$");
+    for (j, a) in py.maturin_args.iter().enumerate() {
+        let at = p.key("maturin-args").index(j);
+        if a.contains("${{") {
+            no_expr(c, at, a);
+            continue;
+        }
+        if !word.is_match(a) {
+            c.err(
+                at,
+                Part::Value,
+                format!("`{a}` is not one argument wfgen can pass to maturin"),
+                "write one argument per item, of letters, digits and `-_.,:=/+@%`: maturin-action splits `args` at blanks and runs maturin through a shell in the Linux container".into(),
+            );
+            continue;
+        }
+        let hit = taken.iter().find(|(opts, _)| {
+            opts.iter().any(|o| {
+                a == o
+                    || (o.starts_with("--") && a.starts_with(&format!("{o}=")))
+                    || (!o.starts_with("--") && *o != "-r" && a.starts_with(o) && !a.starts_with("--"))
+            })
+        });
+        if let Some((opts, why)) = hit {
+            c.err(
+                at,
+                Part::Value,
+                format!("`maturin-args` cannot set `{}`: wfgen decides it", opts[0]),
+                format!("{why}; remove `{a}` from `maturin-args`"),
+            );
+        }
+    }
+    if let Some(script) = &py.before_script_linux {
+        let at = p.key("before-script-linux");
+        if script.contains("${{") {
+            no_expr(c, at, script);
+        } else if script.trim().is_empty() {
+            c.err(
+                at,
+                Part::Value,
+                "`before-script-linux` is empty".into(),
+                "write the commands to run before maturin in the Linux container, e.g. `dnf install -y protobuf-compiler`, or remove the key".into(),
+            );
+        } else if !manylinux_legs && !musllinux_legs {
+            c.err(
+                at,
+                Part::Key,
+                "`before-script-linux` runs in the Linux builds only, and this package builds none".into(),
+                "remove it, or add a Linux platform to `platforms`; `setup` steps run on every runner".into(),
+            );
+        }
+    }
 }
 
 /// A list of steps (`setup:` of any level, `steps:` of a job): `run` or

@@ -119,11 +119,14 @@ python_dist_name() {
 }
 
 # project_meta DIR: prints "NAME VERSION" of the Python project in DIR
-# (pyproject.toml [project]; the version from Cargo.toml when dynamic).
+# (pyproject.toml [project], else [tool.poetry]; the version from Cargo.toml
+# when dynamic).
 project_meta() {
     local dir=$1 name version
     name=$(toml_value "$dir/pyproject.toml" project name)
     version=$(toml_value "$dir/pyproject.toml" project version)
+    [[ -n $name ]] || name=$(toml_value "$dir/pyproject.toml" tool.poetry name)
+    [[ -n $version ]] || version=$(toml_value "$dir/pyproject.toml" tool.poetry version)
     if [[ -z $version && -f $dir/Cargo.toml ]]; then
         version=$(toml_value "$dir/Cargo.toml" package version)
     fi
@@ -132,15 +135,29 @@ project_meta() {
     echo "$name $version"
 }
 
-# pep440 VERSION: a SemVer pre-release spelled the PEP 440 way (1.3.0-rc.1 -> 1.3.0rc1).
+# pep440 VERSION: the normal form of a version, as the build backends write
+# it in file names: a SemVer pre-release (1.3.0-rc.1 -> 1.3.0rc1) and every
+# PEP 440 spelling (1.3.0.rc1, 1.3.0-rc1 -> 1.3.0rc1; 1.3.0-dev2 -> 1.3.0.dev2;
+# 1.3.0-1 -> 1.3.0.post1).
 pep440() {
-    local v=$1
-    if [[ $v =~ ^([0-9]+\.[0-9]+\.[0-9]+)-(rc|alpha|beta|a|b)\.?([0-9]*)$ ]]; then
-        local label=${BASH_REMATCH[2]}
-        case $label in alpha) label=a ;; beta) label=b ;; esac
-        v=${BASH_REMATCH[1]}$label${BASH_REMATCH[3]:-0}
+    local v=${1,,} base pre='' post='' dev='' label
+    v=${v#v}
+    [[ $v =~ ^([0-9]+(\.[0-9]+)*)(.*)$ ]] || { echo "$1"; return; }
+    base=${BASH_REMATCH[1]} v=${BASH_REMATCH[3]}
+    if [[ $v =~ ^[-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?([0-9]*)(.*)$ ]]; then
+        label=${BASH_REMATCH[1]}
+        case $label in alpha) label=a ;; beta) label=b ;; c | pre | preview) label=rc ;; esac
+        pre=$label$((10#${BASH_REMATCH[2]:-0})) v=${BASH_REMATCH[3]}
     fi
-    echo "$v"
+    if [[ $v =~ ^-([0-9]+)(.*)$ ]]; then
+        post=.post$((10#${BASH_REMATCH[1]})) v=${BASH_REMATCH[2]}
+    elif [[ $v =~ ^[-_.]?(post|rev|r)[-_.]?([0-9]*)(.*)$ ]]; then
+        post=.post$((10#${BASH_REMATCH[2]:-0})) v=${BASH_REMATCH[3]}
+    fi
+    if [[ $v =~ ^[-_.]?dev[-_.]?([0-9]*)(.*)$ ]]; then
+        dev=.dev$((10#${BASH_REMATCH[1]:-0})) v=${BASH_REMATCH[2]}
+    fi
+    echo "$base$pre$post$dev$v"
 }
 
 # write_wheels OUTDIR DIR TARGET MANYLINUX ARGS: writes the wheels maturin
@@ -161,7 +178,11 @@ write_wheels() {
         platform=win_amd64
     elif [[ $manylinux == musllinux* ]]; then
         platform=${manylinux}_$arch
-    elif [[ -n $manylinux && $manylinux != off ]]; then
+    elif [[ $manylinux == off ]]; then
+        platform=linux_$arch
+    elif [[ $manylinux == 2_* && $manylinux != 2_17 ]]; then
+        platform=manylinux_${manylinux}_$arch
+    elif [[ -n $manylinux ]]; then
         platform=manylinux_2_17_$arch.manylinux2014_$arch
     elif [[ $arch == aarch64 ]]; then
         platform=macosx_11_0_arm64
@@ -169,16 +190,19 @@ write_wheels() {
         platform=macosx_10_12_x86_64
     fi
     mkdir -p "$out"
-    local interpreters=()
+    local interpreters=() bindings
+    bindings=$(toml_value "$dir/pyproject.toml" tool.maturin bindings)
     read -r -a words <<<"$args"
-    local i in_interp=false
+    local i in_interp=false next_bindings=false
     for i in "${words[@]}"; do
+        if $next_bindings; then bindings=$i next_bindings=false; continue; fi
+        if [[ $i == --bindings || $i == -b ]]; then next_bindings=true; continue; fi
         if [[ $i == --interpreter || $i == -i ]]; then in_interp=true; continue; fi
         if [[ $i == -* ]]; then in_interp=false; continue; fi
         if $in_interp; then interpreters+=("$i"); fi
     done
     local tags=()
-    if [[ $(toml_value "$dir/pyproject.toml" tool.maturin bindings) == bin ]]; then
+    if [[ -n $bindings && $bindings != pyo3 ]]; then
         tags=(py3-none)
     elif ((${#interpreters[@]} == 0)); then
         tags=(cp38-abi3)
@@ -192,6 +216,17 @@ write_wheels() {
     for i in "${tags[@]}"; do
         printf 'rehearsal wheel %s %s %s\n' "$name" "$version" "$i" >"$out/$name-$version-$i-$platform.whl"
     done
+}
+
+# write_pure_wheel OUTDIR DIR: the py3-none-any wheel of the Python project
+# in DIR.
+write_pure_wheel() {
+    local out=$1 dir=$2 meta name version
+    meta=$(project_meta "$dir")
+    name=$(python_dist_name "${meta%% *}")
+    version=$(pep440 "${meta#* }")
+    mkdir -p "$out"
+    printf 'rehearsal wheel %s %s py3-none-any\n' "$name" "$version" >"$out/$name-$version-py3-none-any.whl"
 }
 
 # write_sdist OUTDIR DIR: the sdist of the Python project in DIR.
