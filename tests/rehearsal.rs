@@ -2715,13 +2715,30 @@ fn act_crashed(log: &Path) -> Option<String> {
 /// workflow failing.
 fn act_lost_step(log: &Path) -> Option<String> {
     let text = std::fs::read_to_string(log).unwrap_or_default();
-    let lines: Vec<&str> = text.lines().collect();
-    lines.windows(2).find_map(|w| {
-        let (run, fail) = (w[0], w[1]);
-        let step = run.split("⭐ Run Main ").nth(1)?;
-        (fail.contains("❌  Failure - Main ") && fail.contains(step))
-            .then(|| format!("step `{step}` failed with no output"))
-    })
+    // act interleaves the lines of parallel jobs: follow each job (the
+    // `[workflow/job]` prefix) on its own.
+    let mut running: std::collections::HashMap<&str, (&str, bool)> = std::collections::HashMap::new();
+    for line in text.lines() {
+        let Some((job, rest)) = line.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+            continue;
+        };
+        let job = job.trim_end();
+        if let Some(step) = rest.split("⭐ Run Main ").nth(1) {
+            running.insert(job, (step, false));
+        } else if let Some(step) = rest.split("❌  Failure - Main ").nth(1) {
+            if let Some((started, printed)) = running.remove(job)
+                && !printed
+                && step.starts_with(started)
+            {
+                return Some(format!("step `{started}` of `{job}` failed with no output"));
+            }
+        } else if rest.trim_start().starts_with('|') || rest.trim_start().starts_with('❗') {
+            if let Some(r) = running.get_mut(job) {
+                r.1 = true;
+            }
+        }
+    }
+    None
 }
 
 fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
