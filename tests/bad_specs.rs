@@ -107,18 +107,18 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "unknown value",
         ),
         (
-            "pull-request: build with binaries, which pull-request.yml does not build yet",
+            "pull-request: build and a gate named like a binary job of pull-request.yml",
             base(
-                "triggers:\n  pull-request: build\nbinaries:\n  - { name: demo, kind: go, package: ./cmd/demo, targets: [linux/amd64] }\n",
+                "triggers:\n  pull-request: build\ngates:\n  - { name: bin-check, run: make check }\nbinaries:\n  - { name: demo, kind: go, package: ./cmd/demo, targets: [linux/amd64] }\n",
             ),
-            p(5, 17),
-            "does not build the binaries",
+            p(7, 13),
+            "starts like a job of pull-request.yml (bin-*)",
         ),
         (
-            "pull-request: build with Python packages, which pull-request.yml does not build yet",
-            base("triggers:\n  pull-request: build\npython:\n  - { name: demo, build: pure }\n"),
-            p(5, 17),
-            "does not build the wheels",
+            "pull-request: build and a gate named like a wheel job of pull-request.yml",
+            base("triggers:\n  pull-request: build\ngates:\n  - { name: wheels-check, run: make check }\n"),
+            p(7, 13),
+            "starts like a job of pull-request.yml (wheels-*)",
         ),
         (
             "pull-request: build and a gate named like a chart job of pull-request.yml",

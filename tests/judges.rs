@@ -127,14 +127,35 @@ fn relative_local_calls_pass_the_judges() {
 /// templated env and a reusable workflow of the repository (called `./`),
 /// image variants with build arguments, labels, a Dockerfile stage, a QEMU
 /// platform and a Docker Hub mirror (whose secrets the release reads and
-/// pull-request.yml must not), and a chart on a registry with credentials.
+/// pull-request.yml must not), a chart on a registry with credentials,
+/// binaries (Rust legs on runners, in a container and with a glibc floor,
+/// Go, versioned asset names, SBOMs), maturin and pure Python packages, an
+/// image of the release's binaries, and a setup step that names a secret
+/// (left out of the pull request's jobs).
 const PULL_REQUEST_BUILD: &str = r#"wfgen: 1
 project: { name: demo, repository: acme/demo }
 triggers: { pull-request: build }
 toolchains: { node: "22" }
 setup:
   - { name: UI bundle, run: make ui }
+  - { name: Private models, run: make models, secrets: [MODELS_TOKEN] }
 env: { DEMO_VERSION: "{version}" }
+binaries:
+  - name: demo
+    kind: rust
+    package: demo
+    asset: "demo-{version}-{target}{suffix}"
+    targets:
+      - x86_64-unknown-linux-gnu
+      - { target: x86_64-unknown-linux-gnu, container: "rockylinux:9", suffix: -rocky }
+      - { target: aarch64-unknown-linux-gnu, glibc: "2.28" }
+      - aarch64-apple-darwin
+      - x86_64-pc-windows-msvc
+  - { name: democtl, kind: go, package: ./cmd/democtl, targets: [linux/amd64, darwin/arm64] }
+python:
+  - { name: demo-py, path: py, build: maturin, platforms: [linux-x86_64, macos-aarch64, windows-x64] }
+  - { name: demo-pure, path: pure, build: pure, builder: poetry, workflow: release-pure }
+release: { sbom: true, provenance: true }
 gates:
   - { name: lint, run: make lint, env: { LINT_SHA: "{sha}" } }
   - { name: e2e, uses: ./.github/workflows/e2e.yml }
@@ -152,6 +173,9 @@ docker:
     variants:
       full: {}
       slim: { platforms: [linux/amd64] }
+  - image: ghcr.io/acme/demo-server
+    binaries: [{ name: demo, build-arg: DEMO_BINARY }]
+    platforms: [linux/amd64, linux/arm64]
 helm:
   - chart: deploy/demo
     registry: oci://quay.io/acme/charts
@@ -185,6 +209,24 @@ fn pull_request_build_passes_the_judges() {
     }
     // The release reads the registries' secrets; the pull request never.
     assert!(repo.read(".github/workflows/docker.yml").contains("secrets.HUB_TOKEN"));
+    assert!(
+        repo.read(".github/workflows/build-assets.yml")
+            .contains("secrets.MODELS_TOKEN")
+    );
+    assert!(
+        !pr.contains("make models"),
+        "a setup step that names a secret runs on pull requests"
+    );
+    for job in [
+        "bin-rust:",
+        "bin-rust-container:",
+        "bin-go:",
+        "wheels-demo-py:",
+        "sdist-demo-py:",
+        "wheels-demo-pure:",
+    ] {
+        assert!(pr.contains(job), "pull-request.yml has no job {job}");
+    }
     common::assert_actionlint_clean(repo.path(), "pull-request.yml in build mode");
     common::assert_zizmor_clean(repo.path(), "pull-request.yml in build mode");
     common::assert_workflow_schema_clean(

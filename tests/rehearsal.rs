@@ -1171,7 +1171,7 @@ fn pull_request_problems(
         }
     }
     if spec.yaml["triggers"]["pull-request"].as_str() == Some("build") {
-        problems.extend(pull_request_build_problems(spec, fixture, &recs[from..], plan));
+        problems.extend(pull_request_build_problems(spec, fixture, &sc.state, from, plan));
     }
     problems
 }
@@ -1215,12 +1215,18 @@ fn pull_request_push(r: &Json) -> Option<String> {
     }
 }
 
-/// `pull-request: build`: every gate ran in its own job; every platform of
-/// every image variant was built in its `image-<key>` job, not pushed, from
-/// the variant's Dockerfile with the build arguments the tag script gives
-/// the pull request's tag; every chart was packaged with the version and
-/// appVersion `wfgen plan` gives it.
-fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, recs: &[Json], plan: &Json) -> Vec<String> {
+/// `pull-request: build`: every gate ran in its own job; every leg of every
+/// binary was built in its `bin-*` job and kept as an artifact of the run,
+/// named with the pull request's version, its executable that of the leg;
+/// every wheel and sdist was built in its `wheels-*` or `sdist-*` job and
+/// kept as an artifact; every platform of every image variant was built in
+/// its `image-<key>` job, not pushed, from the variant's Dockerfile with
+/// the build arguments the tag script gives the pull request's tag, an
+/// image of the release's binaries with the legs the run built; every chart
+/// was packaged with the version and appVersion `wfgen plan` gives it.
+fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, from: usize, plan: &Json) -> Vec<String> {
+    let all = records(state);
+    let recs = &all[from..];
     let mut problems = vec![];
     let ok = |r: &&Json| r["status"].as_i64().unwrap_or(0) == 0;
     for g in spec.seq("gates") {
@@ -1237,6 +1243,93 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, recs: &[Json], pl
     }
     let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
     let (parsed, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+    // The artifacts of the run, by the job that uploaded them.
+    let uploaded = |job: &str, artifact: &str| {
+        recs.iter()
+            .filter(ok)
+            .any(|r| r["action"] == "actions/upload-artifact" && r["job"] == job && r["inputs"]["name"] == artifact)
+    };
+    let artifacts = state.join("artifacts");
+    let version = plan["version"].as_str().unwrap_or_default();
+    if let Some(b) = wfgen::plan::build::plan(&parsed) {
+        let mut legs = 0;
+        for j in &b.jobs {
+            let job = wfgen::plan::pullrequest::binary_job(&j.id);
+            for e in &j.entries {
+                legs += 1;
+                if !uploaded(&job, &e.artifact) {
+                    problems.push(format!(
+                        "{} {}{} was not built and uploaded in job {job}",
+                        e.binary, e.target, e.suffix
+                    ));
+                }
+            }
+        }
+        let cargo_or_go = recs
+            .iter()
+            .filter(ok)
+            .filter(|r| {
+                (r["tool"] == "cargo" || r["tool"] == "go")
+                    && matches!(r["argv"][0].as_str(), Some("build" | "zigbuild"))
+                    && r["job"].as_str().is_some_and(|j| j.starts_with("bin-"))
+            })
+            .count();
+        if cargo_or_go != legs {
+            problems.push(format!(
+                "{cargo_or_go} cargo and go builds in bin-* jobs, the plan has {legs} legs"
+            ));
+        }
+        problems.extend(legs_built(
+            fixture,
+            state,
+            from,
+            version,
+            "an artifact of the run",
+            |e, file| artifacts.join(&e.artifact).join(file),
+        ));
+        for (e, file) in released_legs(fixture, version) {
+            if !artifacts.join(&e.artifact).join(format!("{file}.sha256")).is_file() {
+                problems.push(format!("{file} has no checksum file in the artifact {}", e.artifact));
+            }
+        }
+    }
+    for w in wfgen::plan::python::plan(&parsed) {
+        for p in &w.packages {
+            let mut want: Vec<(String, String, &str)> = Vec::new();
+            if p.build == "maturin" {
+                want.extend(
+                    p.wheels
+                        .iter()
+                        .map(|wh| (p.wheel_job.clone(), wh.artifact.clone(), ".whl")),
+                );
+                if p.sdist {
+                    want.push((p.sdist_job.clone(), p.sdist_artifact.clone(), ".tar.gz"));
+                }
+            } else {
+                want.push((p.wheel_job.clone(), p.pure_wheel_artifact.clone(), ".whl"));
+                if p.sdist {
+                    want.push((p.wheel_job.clone(), p.sdist_artifact.clone(), ".tar.gz"));
+                }
+            }
+            for (job, artifact, ext) in want {
+                let files: Vec<String> = std::fs::read_dir(artifacts.join(&artifact))
+                    .map(|d| {
+                        d.filter_map(|f| f.ok()?.file_name().into_string().ok())
+                            .filter(|f| f.ends_with(ext))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !uploaded(&job, &artifact) || files.is_empty() {
+                    problems.push(format!(
+                        "{}: no {ext} built and uploaded as {artifact} in job {job} (files {files:?})",
+                        p.name
+                    ));
+                }
+            }
+        }
+    }
+    // An image of the release's binaries holds the legs this run built.
+    problems.extend(image_binary_problems(fixture, state, from));
     let builds: Vec<&Json> = recs
         .iter()
         .filter(ok)
@@ -1742,6 +1835,21 @@ fn leg_problems(fixture: &str, dir: &Path, from: usize, tag: &str, version: &str
     if !assets.is_dir() {
         return vec![];
     }
+    legs_built(fixture, dir, from, version, "on the release", |_, file| {
+        assets.join(file)
+    })
+}
+
+/// Every leg's file (at `path(entry, file)`, `place` for the messages)
+/// holds the executable of that leg (see [`leg_problems`]).
+fn legs_built(
+    fixture: &str,
+    dir: &Path,
+    from: usize,
+    version: &str,
+    place: &str,
+    path: impl Fn(&wfgen::plan::build::BuildEntry, &str) -> PathBuf,
+) -> Vec<String> {
     let builds: Vec<Vec<String>> = records(dir)
         .into_iter()
         .skip(from)
@@ -1750,12 +1858,9 @@ fn leg_problems(fixture: &str, dir: &Path, from: usize, tag: &str, version: &str
         .collect();
     let mut problems = vec![];
     for (e, file) in released_legs(fixture, version) {
-        let path = assets.join(&file);
+        let path = path(&e, &file);
         if !path.is_file() {
-            problems.push(format!(
-                "{file} ({} {}{}) is not on the release",
-                e.binary, e.target, e.suffix
-            ));
+            problems.push(format!("{file} ({} {}{}) is not {place}", e.binary, e.target, e.suffix));
             continue;
         }
         let text = if e.archive == "none" {

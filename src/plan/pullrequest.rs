@@ -5,12 +5,20 @@
 //! script of every `plan` job) on a tag made from the spec's grammar and the
 //! pull request's number, and fails when the script refuses it.
 //!
-//! `build`: that job, then the release's gate jobs, then a job per image
-//! variant (a leg per platform, built and not pushed) and per chart (linted
-//! and packaged, not pushed). The jobs are those of the release workflows,
-//! rendered from the same template macros (templates/jobs.j2) with
-//! `publish` off: every job reads the repository only, no job names a
-//! secret or asks for an OIDC token. They are jobs of pull-request.yml
+//! `build`: that job, then the release's gate jobs, then the builds: the
+//! binaries' matrix jobs (`bin-rust`, `bin-rust-container`, `bin-go`, as
+//! build-assets.yml's), the Python wheel, sdist and pure build jobs
+//! (`wheels-<package>`, `sdist-<package>`), a job per image variant (a leg
+//! per platform, built and not pushed; an image built from the release's
+//! binaries also waits for the binary jobs and takes their artifacts) and
+//! per chart (linted and packaged, not pushed). The jobs are those of the
+//! release workflows, rendered from the same template macros
+//! (templates/jobs.j2, templates/builds.j2) with `publish` off: every job
+//! reads the repository only, no job names a secret or asks for an OIDC
+//! token. There is no provenance job, and a setup step that names secrets
+//! (`setup[].secrets`) is left out of the pull request's jobs: GitHub gives
+//! a pull request's run no secrets, and such a step is taken to need them
+//! (see [`without_secret_steps`]). They are jobs of pull-request.yml
 //! itself, not calls of docker.yml and helm-publish.yml with a "do not
 //! publish" input: GitHub checks every job of a called workflow against the
 //! caller's permissions, skipped or not, so a read-only caller cannot call
@@ -19,10 +27,13 @@
 use serde::Serialize;
 
 use super::Plan;
+use super::build::BuildPlan;
 use super::docker::DockerPlan;
 use super::graph::{Graph, Job, Stage};
 use super::helm::HelmPlan;
+use super::python::PythonWorkflow;
 use super::release::Input;
+use super::steps::SetupStep;
 use super::version::Grammar;
 use super::{Permission, release};
 use crate::spec::{PullRequest, Scheme};
@@ -43,6 +54,12 @@ pub struct PullRequestWorkflow {
     /// helm-publish.yml's plan, whose lint-and-package jobs the chart jobs
     /// repeat.
     pub helm: Option<HelmPlan>,
+    /// build-assets.yml's plan, whose build jobs the binary jobs repeat,
+    /// without the setup steps that name secrets.
+    pub binaries: Option<BuildPlan>,
+    /// The Python workflows' plans, whose build jobs the wheel, sdist and
+    /// pure build jobs repeat, without the setup steps that name secrets.
+    pub python: Vec<PythonWorkflow>,
     /// How a gate's reusable workflow is called (as in release.yml).
     pub local: String,
     pub local_comment: Option<String>,
@@ -69,6 +86,15 @@ pub enum Own {
     Image { image: usize, variant: usize },
     /// One chart of helm-publish.yml's plan, linted and packaged.
     Chart { chart: usize },
+    /// One matrix job of build-assets.yml's plan (`binaries.jobs[job]`),
+    /// run in the container of its matrix entry when `container`.
+    Binaries { job: usize, container: bool },
+    /// The wheel matrix of a maturin package (`python[workflow].packages[package]`).
+    Wheels { workflow: usize, package: usize },
+    /// The sdist of a maturin package.
+    Sdist { workflow: usize, package: usize },
+    /// The wheel (and sdist) of a pure package.
+    Pure { workflow: usize, package: usize },
 }
 
 /// Where the pull request's number goes in [`synthetic_tag`].
@@ -140,9 +166,27 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
         return Some(workflow(p, runner, false, jobs));
     }
 
-    // gates: the release's, on the pull request's commit
+    // gates: the release's, on the pull request's commit, without the setup
+    // steps that name secrets
     jobs.extend(release::gate_jobs(p).into_iter().map(|j| Job {
-        body: Body::Release(j.body),
+        body: Body::Release(match j.body {
+            release::Body::Gate {
+                run,
+                toolchains,
+                versions,
+                setup,
+                env,
+                tag_prefix,
+            } => release::Body::Gate {
+                run,
+                toolchains,
+                versions,
+                setup: without_secret_steps(setup),
+                env,
+                tag_prefix,
+            },
+            other => other,
+        }),
         id: j.id,
         name: j.name,
         stage: j.stage,
@@ -155,15 +199,92 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
     }));
     let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
-    // builds: every image variant and chart, after the gates as in a release
+    // builds: every binary, wheel, sdist, image variant and chart, after the
+    // gates as in a release
+    let mut binary_jobs = Vec::new();
+    if let Some(b) = &p.build {
+        for (i, bj) in b.jobs.iter().enumerate() {
+            let id = binary_job(&bj.id);
+            binary_jobs.push(id.clone());
+            jobs.push(Job {
+                id,
+                name: bj.title.clone(),
+                stage: Stage::Build,
+                needs: after_gates.clone(),
+                runs_on: Some("${{ matrix.runner }}".into()),
+                permissions: read("check out the pull request"),
+                timeout: Some(bj.timeout),
+                condition: None,
+                condition_why: None,
+                body: Body::Own(Own::Binaries {
+                    job: i,
+                    container: bj.container,
+                }),
+            });
+        }
+    }
+    for (w, pw) in p.python.iter().enumerate() {
+        for (k, pkg) in pw.packages.iter().enumerate() {
+            let mut push = |id: String, name: String, runs_on: &str, timeout: u32, body: Own| {
+                jobs.push(Job {
+                    id,
+                    name,
+                    stage: Stage::Build,
+                    needs: after_gates.clone(),
+                    runs_on: Some(runs_on.into()),
+                    permissions: read("check out the pull request"),
+                    timeout: Some(timeout),
+                    condition: None,
+                    condition_why: None,
+                    body: Body::Own(body),
+                })
+            };
+            let (workflow, package) = (w, k);
+            if pkg.build == "maturin" {
+                push(
+                    pkg.wheel_job.clone(),
+                    format!("wheels {} (${{{{ matrix.platform }}}})", pkg.name),
+                    "${{ matrix.runner }}",
+                    pkg.wheel_timeout,
+                    Own::Wheels { workflow, package },
+                );
+                if pkg.sdist {
+                    push(
+                        pkg.sdist_job.clone(),
+                        format!("sdist {}", pkg.name),
+                        &pkg.sdist_runner,
+                        pkg.sdist_timeout,
+                        Own::Sdist { workflow, package },
+                    );
+                }
+            } else {
+                // The id of a maturin package's wheel job (`wheels-<package>`;
+                // gate names cannot start with `wheels-` or `sdist-`): the job
+                // builds the wheel, and the sdist beside it.
+                push(
+                    pkg.wheel_job.clone(),
+                    format!("build {}", pkg.name),
+                    &pkg.sdist_runner,
+                    pkg.sdist_timeout,
+                    Own::Pure { workflow, package },
+                );
+            }
+        }
+    }
     if let Some(d) = &p.docker {
         for (i, im) in d.images.iter().enumerate() {
             for (k, v) in im.variants.iter().enumerate() {
+                // An image of the release's binaries takes them from the
+                // binary jobs of this run.
+                let mut needs = after_gates.clone();
+                if v.has_binaries {
+                    needs.extend(binary_jobs.iter().cloned());
+                }
                 jobs.push(Job {
                     id: image_job(&v.key),
                     name: format!("Build {} (${{{{ matrix.platform }}}})", v.title),
                     stage: Stage::Build,
-                    needs: after_gates.clone(),
+                    needs,
                     runs_on: Some("${{ matrix.runner }}".into()),
                     permissions: read("check out the pull request"),
                     timeout: Some(v.build_timeout),
@@ -199,6 +320,21 @@ pub fn image_job(key: &str) -> String {
     format!("image-{key}")
 }
 
+/// The id of the job that builds the legs of build-assets.yml's job `id`
+/// (`build-rust` gives `bin-rust`; gate names cannot start with `bin-`).
+pub fn binary_job(id: &str) -> String {
+    format!("bin-{}", id.strip_prefix("build-").unwrap_or(id))
+}
+
+/// The setup steps a pull request's job runs: those that name no secret.
+/// GitHub gives a pull request's run no secrets (none at all from a fork),
+/// and pull-request.yml names none; a step that names one is taken to need
+/// it (a login, a private download), so it is left out rather than run
+/// without it.
+pub fn without_secret_steps(steps: Vec<SetupStep>) -> Vec<SetupStep> {
+    steps.into_iter().filter(|s| s.env.is_empty()).collect()
+}
+
 fn workflow(p: &Plan, runner: String, build: bool, jobs: Vec<Job<Body>>) -> PullRequestWorkflow {
     let jobs = Graph { jobs };
     if let Err(e) = jobs.check() {
@@ -211,6 +347,31 @@ fn workflow(p: &Plan, runner: String, build: bool, jobs: Vec<Job<Body>>) -> Pull
         jobs,
         docker: if build { p.docker.clone() } else { None },
         helm: if build { p.helm.clone() } else { None },
+        binaries: p.build.clone().filter(|_| build).map(|mut b| {
+            for j in &mut b.jobs {
+                j.setup = without_secret_steps(std::mem::take(&mut j.setup));
+            }
+            // No provenance job and no secrets in a pull request.
+            b.provenance = false;
+            b.secrets.clear();
+            b
+        }),
+        python: if build {
+            p.python
+                .iter()
+                .cloned()
+                .map(|mut w| {
+                    for pkg in &mut w.packages {
+                        pkg.setup = without_secret_steps(std::mem::take(&mut pkg.setup));
+                        pkg.linux_setup = without_secret_steps(std::mem::take(&mut pkg.linux_setup));
+                    }
+                    w.provenance = false;
+                    w
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
         local: release::local_prefix(p).into(),
         local_comment: release::local_comment(p),
     }
@@ -381,6 +542,102 @@ mod tests {
             wf["on"].as_mapping().unwrap().keys().collect::<Vec<_>>(),
             [&yaml_serde::Value::from("pull_request")]
         );
+    }
+
+    const BUILDS: &str = "wfgen: 1\nproject: { name: x, repository: acme/x }\ntriggers: { pull-request: build }\ngates:\n  - name: lint\n    run: make lint\n    setup: [{ name: Private registry, run: make login, secrets: [GATE_TOKEN] }]\nsetup:\n  - { name: Fetch the models, run: make models, secrets: [MODELS_TOKEN] }\n  - { name: Install protoc, run: make protoc }\nbinaries:\n  - { name: x, kind: rust, package: x, targets: [x86_64-unknown-linux-gnu, aarch64-apple-darwin], asset: \"x-{version}-{target}\" }\n  - { name: y, kind: go, package: ./cmd/y, targets: [linux/amd64] }\npython:\n  - { name: x-py, path: py, build: maturin, platforms: [linux-x86_64] }\n  - { name: x-pure, path: pure, build: pure, workflow: release-pure }\ndocker:\n  - image: ghcr.io/acme/x\n    binaries: [{ name: x, build-arg: X_BINARY }]\n    platforms: [linux/amd64]\n  - image: ghcr.io/acme/y\n    platforms: [linux/amd64]\nrelease:\n  provenance: true\n  sbom: true\n";
+
+    /// Build mode with binaries and Python packages: the binary, wheel,
+    /// sdist and pure build jobs after the gates; the image of the
+    /// release's binaries after the binary jobs too; no setup step that
+    /// names a secret, no provenance, read-only.
+    #[test]
+    fn build_mode_binaries_and_wheels() {
+        let p = plan_of(BUILDS);
+        assert!(p.build.as_ref().unwrap().provenance);
+        assert!(!p.build.as_ref().unwrap().secrets.is_empty());
+        let wf = plan(&p).unwrap();
+        let ids: Vec<(&str, Vec<&str>)> = wf
+            .jobs
+            .jobs
+            .iter()
+            .map(|j| (j.id.as_str(), j.needs.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("plan", vec![]),
+                ("lint", vec!["plan"]),
+                ("bin-rust", vec!["plan", "lint"]),
+                ("bin-go", vec!["plan", "lint"]),
+                ("wheels-x-py", vec!["plan", "lint"]),
+                ("sdist-x-py", vec!["plan", "lint"]),
+                ("wheels-x-pure", vec!["plan", "lint"]),
+                ("image-0", vec!["plan", "lint", "bin-rust", "bin-go"]),
+                ("image-1", vec!["plan", "lint"]),
+            ]
+        );
+        let b = wf.binaries.as_ref().unwrap();
+        assert!(!b.provenance && b.secrets.is_empty());
+        for j in &b.jobs {
+            let names: Vec<&str> = j.setup.iter().map(|s| s.name.as_str()).collect();
+            assert_eq!(names, ["Install protoc"], "{}", j.id);
+        }
+        for w in &wf.python {
+            assert!(!w.provenance);
+            for pkg in &w.packages {
+                assert!(pkg.setup.iter().chain(&pkg.linux_setup).all(|s| s.env.is_empty()));
+                assert_eq!(pkg.linux_setup.len(), 1);
+            }
+        }
+
+        let files = crate::render::render(&p, "");
+        let text = &files
+            .iter()
+            .find(|f| f.path.ends_with("/pull-request.yml"))
+            .unwrap()
+            .text;
+        let parsed: yaml_serde::Value = yaml_serde::from_str(text).unwrap();
+        for bad in [
+            "secrets.",
+            "github.token",
+            "id-token",
+            ": write",
+            "attest",
+            "inputs.tag",
+            "refs/tags/",
+            "make models",
+            "make login",
+            "upload-release-assets: true",
+        ] {
+            assert!(!text.contains(bad), "pull-request.yml contains `{bad}`");
+        }
+        for want in [
+            "cargo \"$CARGO_SUBCOMMAND\"",
+            "go build",
+            "command: build",
+            "command: sdist",
+            "python -m build --sdist --wheel --outdir dist",
+            "Download the release's binaries",
+            "anchore/sbom-action",
+        ] {
+            assert!(text.contains(want), "pull-request.yml lacks `{want}`");
+        }
+        let jobs = parsed["jobs"].as_mapping().unwrap();
+        for (id, j) in jobs {
+            let perms = j["permissions"].as_mapping().unwrap();
+            assert_eq!(perms.len(), 1, "{id:?}");
+            assert_eq!(perms.get("contents").and_then(|v| v.as_str()), Some("read"), "{id:?}");
+            if id.as_str() != Some("plan") {
+                for st in j["steps"].as_sequence().unwrap() {
+                    if st["uses"].as_str().is_some_and(|u| u.starts_with("actions/checkout@")) {
+                        assert_eq!(st["with"]["ref"].as_str(), Some("${{ needs.plan.outputs.sha }}"));
+                    }
+                }
+            }
+        }
+        // The release files named with the pull request's version.
+        assert!(text.contains("TAG: ${{ needs.plan.outputs.tag }}"));
+        assert_eq!(jobs.len(), 9);
     }
 
     /// Every fixture's grammar accepts its synthetic tag, and only an

@@ -125,6 +125,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "helm-publish.yml.j2",
     "pull-request.yml.j2",
     "jobs.j2",
+    "builds.j2",
 ];
 
 fn environment() -> Environment<'static> {

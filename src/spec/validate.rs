@@ -1951,30 +1951,14 @@ fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
     }
 }
 
-/// `toolchains:`: every version pinned, never `latest`.
-/// Prefixes of the job ids that pull-request.yml gives its image and chart
-/// builds (`triggers.pull-request: build`), beside `plan` and the gates.
-pub const PULL_REQUEST_JOB_PREFIXES: &[&str] = &["image-", "chart-"];
+/// Prefixes of the job ids that pull-request.yml gives its builds
+/// (`triggers.pull-request: build`), beside `plan` and the gates: binaries,
+/// wheels, sdists, images and charts.
+pub const PULL_REQUEST_JOB_PREFIXES: &[&str] = &["bin-", "wheels-", "sdist-", "image-", "chart-"];
 
-/// `triggers.pull-request: build`: what pull-request.yml cannot build yet,
-/// and gate names that would be the id of one of its own jobs.
+/// `triggers.pull-request: build`: gate names that would be the id of one
+/// of pull-request.yml's own jobs.
 fn pull_request_build(spec: &Spec, c: &mut Ctx) {
-    let path = ypath!["triggers", "pull-request"];
-    for (key, set, what) in [
-        ("binaries", !spec.binaries.is_empty(), "the binaries of `binaries:`"),
-        ("python", !spec.python.is_empty(), "the wheels and sdists of `python:`"),
-    ] {
-        if set {
-            c.err(
-                path.clone(),
-                Part::Value,
-                format!("`pull-request: build` does not build {what} yet"),
-                format!(
-                    "pull-request.yml builds the images and charts only; with `{key}:` in the spec use `pull-request: plan`"
-                ),
-            );
-        }
-    }
     for (i, g) in spec.gates.iter().enumerate() {
         if let Some(prefix) = PULL_REQUEST_JOB_PREFIXES.iter().find(|p| g.name.starts_with(**p)) {
             c.err(
@@ -1990,13 +1974,14 @@ fn pull_request_build(spec: &Spec, c: &mut Ctx) {
                         .iter()
                         .map(|p| format!("{p}*"))
                         .collect::<Vec<_>>()
-                        .join(" and ")
+                        .join(", ")
                 ),
             );
         }
     }
 }
 
+/// `toolchains:`: every version pinned, never `latest`.
 fn toolchains(c: &mut Ctx, t: &crate::spec::Toolchains) {
     let rows: [(&str, &Option<String>, &str, &str); 7] = [
         (
