@@ -2837,10 +2837,10 @@ fn act_lost_step(log: &Path) -> Option<String> {
             {
                 return Some(format!("step `{started}` of `{job}` failed with no output"));
             }
-        } else if rest.trim_start().starts_with('|') || rest.trim_start().starts_with('❗') {
-            if let Some(r) = running.get_mut(job) {
-                r.1 = true;
-            }
+        } else if (rest.trim_start().starts_with('|') || rest.trim_start().starts_with('❗'))
+            && let Some(r) = running.get_mut(job)
+        {
+            r.1 = true;
         }
     }
     None
