@@ -786,3 +786,38 @@ fn usage_errors_exit_2() {
     let out = wfgen().arg("--version").output().unwrap();
     expect_code(&out, 0, "wfgen --version");
 }
+
+/// In a repository, the changelog (or notes file) of `release.notes` must
+/// be a file of the repository: every release reads it. A spec outside a
+/// repository is checked as a spec alone.
+#[test]
+fn the_changelog_must_be_in_the_repository() {
+    let spec = "wfgen: 1\nproject:\n  name: demo\nrelease:\n  notes: changelog:CHANGELOG.md\n";
+    let repo = TempRepo::new();
+    repo.write("wfgen.yaml", spec);
+    let out = wfgen().current_dir(repo.path()).arg("generate").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("wfgen.yaml:5:10:") && stderr.contains("the changelog `CHANGELOG.md` is not a file"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help:"), "{stderr}");
+    assert!(
+        !repo.join(".github/workflows/release.yml").exists(),
+        "nothing is written"
+    );
+
+    repo.write("CHANGELOG.md", "# Changelog\n");
+    let out = wfgen().current_dir(repo.path()).arg("generate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wfgen.yaml"), spec).unwrap();
+    let out = wfgen().current_dir(dir.path()).arg("validate").output().unwrap();
+    assert!(
+        out.status.success(),
+        "outside a repository: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

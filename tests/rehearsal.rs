@@ -2577,6 +2577,9 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
                 std::fs::remove_file(dir.join(name)).unwrap();
             }
         }
+        // Before generating: wfgen refuses a spec whose changelog is not in
+        // the repository.
+        write_changelog(&repo, spec, version, s.kind != Kind::NoChangelogSection);
         if i == 0 {
             common::wfgen()
                 .current_dir(&repo)
@@ -2585,7 +2588,6 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
                 .success();
             bridge_for_act(&repo);
         }
-        write_changelog(&repo, spec, version, s.kind != Kind::NoChangelogSection);
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-q", "-m", &format!("release {version}")]);
         for t in tags {
@@ -2821,29 +2823,56 @@ fn act_crashed(log: &Path) -> Option<String> {
 fn act_lost_step(log: &Path) -> Option<String> {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     // act interleaves the lines of parallel jobs: follow each job (the
-    // `[workflow/job]` prefix) on its own.
-    let mut running: std::collections::HashMap<&str, (&str, bool)> = std::collections::HashMap::new();
-    for line in text.lines() {
-        let Some((job, rest)) = line.strip_prefix('[').and_then(|l| l.split_once(']')) else {
+    // `[workflow/job]` prefix, whose name may hold `]`) on its own. A step's
+    // output (`|` lines, `❗` annotations) may come before or after its
+    // failure line, up to the job's next `⭐ Run`.
+    const MARKS: [&str; 5] = [" ⭐ Run ", "   ❌  Failure - Main ", "   ❗  ", "   | ", " 🏁  "];
+    // job -> (step, failed, printed)
+    let mut steps: std::collections::HashMap<&str, (&str, bool, bool)> = std::collections::HashMap::new();
+    for line in text.lines().filter(|l| l.starts_with('[')) {
+        let Some((at, mark)) = MARKS
+            .iter()
+            .filter_map(|m| line.find(m).map(|i| (i, *m)))
+            .min_by_key(|(i, _)| *i)
+        else {
             continue;
         };
-        let job = job.trim_end();
-        if let Some(step) = rest.split("⭐ Run Main ").nth(1) {
-            running.insert(job, (step, false));
-        } else if let Some(step) = rest.split("❌  Failure - Main ").nth(1) {
-            if let Some((started, printed)) = running.remove(job)
-                && !printed
-                && step.starts_with(started)
-            {
-                return Some(format!("step `{started}` of `{job}` failed with no output"));
+        let job = line[..at]
+            .trim_end()
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .trim_end();
+        let rest = &line[at + mark.len()..];
+        let lost = |s: &(&str, bool, bool)| s.1 && !s.2;
+        match mark {
+            " ⭐ Run " | " 🏁  " => {
+                if let Some(prev) = steps.remove(job)
+                    && lost(&prev)
+                {
+                    return Some(format!("step `{}` of `{job}` failed with no output", prev.0));
+                }
+                if let Some(step) = rest.strip_prefix("Main ") {
+                    steps.insert(job, (step, false, false));
+                }
             }
-        } else if (rest.trim_start().starts_with('|') || rest.trim_start().starts_with('❗'))
-            && let Some(r) = running.get_mut(job)
-        {
-            r.1 = true;
+            "   ❌  Failure - Main " => {
+                if let Some(s) = steps.get_mut(job)
+                    && rest.starts_with(s.0)
+                {
+                    s.1 = true;
+                }
+            }
+            _ => {
+                if let Some(s) = steps.get_mut(job) {
+                    s.2 = true;
+                }
+            }
         }
     }
-    None
+    steps
+        .into_iter()
+        .find(|(_, s)| s.1 && !s.2)
+        .map(|(job, s)| format!("step `{}` of `{job}` failed with no output", s.0))
 }
 
 fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
@@ -3295,4 +3324,50 @@ fn artifact_stubs_layout() {
     );
     assert!(down(&[("path", "d5")]));
     assert_eq!(files(&ws.join("d5")).len(), 6, "every artifact, each in its directory");
+}
+
+/// act's lost step output is told from a step that said why it failed, in
+/// interleaved logs of parallel jobs whose names hold `[...]`, with the
+/// annotation before or after the failure line (excerpts of real act logs).
+#[test]
+fn lost_step_output_is_recognised_per_job() {
+    let check = |log: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("act.log");
+        std::fs::write(&path, log).unwrap();
+        act_lost_step(&path)
+    };
+    // The annotation after the failure line (a plan job refusing a branch).
+    let after = "\
+[release/Plan the release] ⭐ Run Main Check that the run is on the tag
+[release/Plan the release]   ❌  Failure - Main Check that the run is on the tag [2.5ms]
+[release/Plan the release] exit status 1
+[release/Plan the release]   ❗  ::error title=Run the release on its tag::this run is on refs/heads/main
+[release/Plan the release] ⭐ Run Complete job
+";
+    assert_eq!(check(after), None);
+    // Two legs of one image (job names with `]`), interleaved: the failing
+    // leg printed its annotation before its failure line.
+    let legs = "\
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/arm64)-2  ] ⭐ Run Main bash 'action.sh' 'docker/build-push-action'
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/amd64)-1  ] ⭐ Run Main bash 'action.sh' 'docker/build-push-action'
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/arm64)-2  ]   ❗  ::error title=Rehearsal::injected failure of docker/build-push-action
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/arm64)-2  ]   ❌  Failure - Main bash 'action.sh' 'docker/build-push-action' [228ms]
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/amd64)-1  ]   ✅  Success - Main bash 'action.sh' 'docker/build-push-action' [12ms]
+[Build/docker/build ghcr.io/demml/opsml [ubuntu] (linux/arm64)-2  ] ⭐ Run Post bash 'action.sh' 'docker/build-push-action'
+";
+    assert_eq!(check(legs), None);
+    // A step that failed with not one line of its own, other jobs' lines
+    // between its start and its failure.
+    let lost = "\
+[release/Make the release assets                ] ⭐ Run Main Find the release assets
+[Build the images/docker/build ghcr.io/acme/kubetool (linux/arm64)-2      ]   | pushed
+[release/Make the release assets                ]   ❌  Failure - Main Find the release assets [13ms]
+[release/Make the release assets                ] exit status 1
+[release/Make the release assets                ] ⭐ Run Post Install Go
+";
+    assert_eq!(
+        check(lost).as_deref(),
+        Some("step `Find the release assets` of `release/Make the release assets` failed with no output")
+    );
 }

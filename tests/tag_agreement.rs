@@ -97,10 +97,15 @@ fn fixtures(tmp: &Path) -> Vec<Fixture> {
         .map(|e| e.expect("dir entry").path())
         .filter(|p| p.join("wfgen.yaml").is_file())
         .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                p.join("wfgen.yaml"),
-            )
+            // The spec alone, in a directory of its own: `wfgen plan` also
+            // reads the changelog of the working tree (a fixture's own
+            // CHANGELOG.md has sections for a few versions only), which
+            // `Plan::evaluate` does not.
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let d = tmp.join(format!("fixture-{name}"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::copy(p.join("wfgen.yaml"), d.join("wfgen.yaml")).unwrap();
+            (name, d.join("wfgen.yaml"))
         })
         .collect();
     specs.sort();

@@ -247,10 +247,7 @@ fn entry(spec: &Spec, b: &Binary, t: &Target) -> BuildEntry {
     };
     let rust = b.kind == BinaryKind::Rust;
     let go = b.kind == BinaryKind::Go;
-    let mut env: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
-    for layer in [&spec.env, &b.env] {
-        env.extend(layer.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    }
+    let env = super::steps::merged(&[&spec.env, &b.env]);
     BuildEntry {
         binary: b.name.clone(),
         kind: b.kind,

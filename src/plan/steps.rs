@@ -126,17 +126,19 @@ pub struct JobEnv {
     pub templated: String,
 }
 
+/// The spec's `env` maps of a job, later ones over earlier ones.
+pub fn merged<'a>(layers: &[&'a BTreeMap<String, String>]) -> BTreeMap<&'a str, &'a str> {
+    layers
+        .iter()
+        .flat_map(|layer| layer.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .collect()
+}
+
 impl JobEnv {
     pub fn new(layers: &[&BTreeMap<String, String>]) -> JobEnv {
-        let mut merged: BTreeMap<&str, &str> = BTreeMap::new();
-        for layer in layers {
-            for (k, v) in layer.iter() {
-                merged.insert(k, v);
-            }
-        }
         let mut out = JobEnv::default();
         let mut templated = Vec::new();
-        for (k, v) in merged {
+        for (k, v) in merged(layers) {
             if ENV_PLACEHOLDERS.iter().any(|p| v.contains(&format!("{{{p}}}"))) {
                 templated.push(format!("{k}={v}"));
             } else {

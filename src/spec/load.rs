@@ -124,7 +124,19 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    from_text(path, &name, &root, text).map_err(LoadError::Invalid)
+    let loaded = from_text(path, &name, &root, text).map_err(LoadError::Invalid)?;
+    // In a git work tree, the files the spec names that no build makes.
+    if root.join(".git").exists() {
+        let problems = super::validate::repository(&loaded.spec, &loaded.located, &root);
+        if !problems.is_empty() {
+            return Err(LoadError::Invalid(SourceProblems {
+                name: loaded.name,
+                text: loaded.text,
+                problems,
+            }));
+        }
+    }
+    Ok(loaded)
 }
 
 /// A spec from text in memory, as if read from `path` (named `name` in

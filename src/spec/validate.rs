@@ -1981,6 +1981,36 @@ fn pull_request_build(spec: &Spec, c: &mut Ctx) {
     }
 }
 
+/// The files of the repository that the spec names and that must be
+/// committed (not made by a build): the changelog or notes file of
+/// `release.notes`.
+/// Run by the loader only when the spec sits in a git work tree (`root`
+/// holds `.git`): a spec copied anywhere else is checked as a spec alone.
+/// `binaries[].include` is checked by the build job instead: its entries
+/// often name build outputs (a UI bundle) that exist only after `setup`.
+pub fn repository(spec: &Spec, loc: &Located, root: &std::path::Path) -> Vec<Problem> {
+    let mut c = Ctx { loc, out: Vec::new() };
+    let r = &spec.release;
+    if r.github_release != GithubRelease::Never && r.notes != "generated" && r.notes != "none" {
+        let (path, what) = match r.notes.strip_prefix("changelog:") {
+            Some(p) => (p, "changelog"),
+            None => (r.notes.as_str(), "notes file"),
+        };
+        if !root.join(path).is_file() {
+            c.err(
+                ypath!["release", "notes"],
+                Part::Value,
+                format!("the {what} `{path}` is not a file of the repository"),
+                format!(
+                    "every release reads it: commit {path}, fix the path (relative to the repository root, {}), or use `notes: generated`",
+                    root.display()
+                ),
+            );
+        }
+    }
+    c.out
+}
+
 /// `toolchains:`: every version pinned, never `latest`.
 fn toolchains(c: &mut Ctx, t: &crate::spec::Toolchains) {
     let rows: [(&str, &Option<String>, &str, &str); 7] = [

@@ -107,10 +107,19 @@ impl TempRepo {
     /// [`Self::with_fixture`] with the fixture's own files too (its workflows
     /// that wfgen does not write, such as a reusable workflow its `jobs:`
     /// call): the repository the judges see.
+    /// A spec that takes its release notes from a changelog finds one (wfgen
+    /// refuses a spec whose changelog is not in the repository).
     pub fn with_fixture_repo(name: &str) -> Self {
         let repo = Self::with_fixture(name);
         for (rel, text) in fixture_files(name) {
             repo.write(&rel, &text);
+        }
+        let spec: yaml_serde::Value = yaml_serde::from_str(&repo.read("wfgen.yaml")).unwrap();
+        if let Some(path) = spec["release"]["notes"]
+            .as_str()
+            .and_then(|n| n.strip_prefix("changelog:"))
+        {
+            repo.write(path, "# Changelog\n\n## [Unreleased]\n");
         }
         repo
     }
