@@ -452,18 +452,22 @@ mod tests {
 
     const BUILD: &str = "wfgen: 1\nproject: { name: x, repository: acme/x }\ntriggers: { pull-request: build }\ngates:\n  - { name: lint, run: make lint }\n  - { name: e2e, uses: ./.github/workflows/e2e.yml }\nregistries:\n  docker.io: { username-secret: HUB_USER, password-secret: HUB_TOKEN }\ndocker:\n  - image: ghcr.io/acme/x\n    mirrors: [acme/x]\n    build-args: { V: \"{version}\" }\n    labels: { t: \"x {variant}\" }\n    platforms: [linux/amd64, linux/riscv64]\n    tags: [\"{version}-{variant}\"]\n    variants: [a, b]\nhelm:\n  - chart: deploy/x\n    registry: oci://ghcr.io/acme/charts\n";
 
+    /// (job id, its needs) of every job of pull-request.yml.
+    fn job_needs(wf: &PullRequestWorkflow) -> Vec<(&str, Vec<&str>)> {
+        wf.jobs
+            .jobs
+            .iter()
+            .map(|j| (j.id.as_str(), j.needs.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
     /// Build mode: plan, the gates after it, every image variant and chart
     /// after the gates; every job reads the repository only.
     #[test]
     fn build_mode_jobs() {
         let wf = plan(&plan_of(BUILD)).unwrap();
         assert!(wf.build);
-        let ids: Vec<(&str, Vec<&str>)> = wf
-            .jobs
-            .jobs
-            .iter()
-            .map(|j| (j.id.as_str(), j.needs.iter().map(String::as_str).collect()))
-            .collect();
+        let ids = job_needs(&wf);
         assert_eq!(
             ids,
             [
@@ -556,12 +560,7 @@ mod tests {
         assert!(p.build.as_ref().unwrap().provenance);
         assert!(!p.build.as_ref().unwrap().secrets.is_empty());
         let wf = plan(&p).unwrap();
-        let ids: Vec<(&str, Vec<&str>)> = wf
-            .jobs
-            .jobs
-            .iter()
-            .map(|j| (j.id.as_str(), j.needs.iter().map(String::as_str).collect()))
-            .collect();
+        let ids = job_needs(&wf);
         assert_eq!(
             ids,
             [
