@@ -179,6 +179,13 @@ fn mlserver_pep440_runtimes_and_per_runtime_images() {
             .iter()
             .all(|p| p.workflow.as_deref() == Some("release-python"))
     );
+    // Built with Poetry, as their poetry-core backend says.
+    assert!(
+        spec.python
+            .iter()
+            .all(|p| p.builder == Some(wfgen::spec::PythonBuilder::Poetry)),
+        "{text}"
+    );
     // One image, a variant per build the workflows run: all, slim, each runtime.
     assert_eq!(spec.docker.len(), 1);
     let d = &spec.docker[0];

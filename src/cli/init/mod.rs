@@ -563,7 +563,12 @@ fn render(f: &Found) -> String {
                         d.kv(4, "python", &flow(&p.python), p.python_why.as_deref());
                     }
                 }
-                python::Build::Pure => d.kv(4, "build", "pure", None),
+                python::Build::Pure => {
+                    d.kv(4, "build", "pure", None);
+                    if let Some((builder, why)) = &p.builder {
+                        d.kv(4, "builder", builder, Some(why));
+                    }
+                }
             }
         }
     }

@@ -24,6 +24,9 @@ pub struct Package {
     pub version_file: Option<(String, String)>,
     pub why: String,
     pub python_why: Option<String>,
+    /// A pure package's builder other than PyPA build, and why: `poetry`
+    /// for the poetry-core backend, `uv` for uv_build.
+    pub builder: Option<(&'static str, String)>,
 }
 
 pub struct Python {
@@ -170,6 +173,12 @@ pub fn scan(repo: &Repo) -> Python {
             .filter(|_| {
                 get(&doc, &["tool", "poetry-dynamic-versioning", "enable"]).and_then(Value::as_bool) != Some(true)
             });
+        let builder = match backend {
+            _ if maturin => None,
+            "poetry.core.masonry.api" => Some(("poetry", format!("from {rel} build-backend {backend}"))),
+            "uv_build" => Some(("uv", format!("from {rel} build-backend {backend}"))),
+            _ => None,
+        };
         packages.push(Package {
             name: name.to_string(),
             path: dir,
@@ -180,6 +189,7 @@ pub fn scan(repo: &Repo) -> Python {
             version_file: version.map(|v| (rel.clone(), format!("version {v}"))),
             why: format!("{rel} {name_key}, {backend_desc}"),
             python_why,
+            builder,
         });
     }
     // The root package first, then by path.
