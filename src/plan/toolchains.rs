@@ -22,6 +22,9 @@ pub const ZIGLANG: &str = "0.17.1";
 /// without a native runner (its own default is the `latest` tag; later
 /// images crashed arm64 builds in 2025, tonistiigi/binfmt#240).
 pub const BINFMT: &str = "docker.io/tonistiigi/binfmt:qemu-v7.0.0-28";
+/// The BuildKit image docker/setup-buildx-action starts (its own default
+/// is the moving `buildx-stable-1` tag).
+pub const BUILDKIT: &str = "moby/buildkit:v0.32.2";
 /// PyPA build (pure wheels and sdists with `builder: build`).
 pub const PYPA_BUILD: &str = "1.6.1";
 /// uv (`builder: uv`), installed by astral-sh/setup-uv.
@@ -52,6 +55,8 @@ pub struct Toolchains {
     pub poetry: String,
     /// The binfmt image of docker/setup-qemu-action.
     pub binfmt: String,
+    /// The BuildKit image of docker/setup-buildx-action.
+    pub buildkit: String,
     /// The build toolchains (`rust`, `go`, `python`) the spec names: the
     /// gates and the release-assets job install them even when no build
     /// needs them (a Go repository whose release ships only images).
@@ -87,6 +92,7 @@ impl Toolchains {
             uv: UV.into(),
             poetry: POETRY.into(),
             binfmt: BINFMT.into(),
+            buildkit: BUILDKIT.into(),
             named: [
                 ("rust", t.rust.is_some()),
                 ("go", t.go.is_some()),
@@ -141,6 +147,7 @@ impl Toolchains {
             ("uv", self.uv.clone()),
             ("poetry", self.poetry.clone()),
             ("binfmt", self.binfmt.clone()),
+            ("buildkit", self.buildkit.clone()),
         ]);
         rows
     }
