@@ -94,6 +94,10 @@ fn opsml_workspace_maturin_and_per_distro_images() {
     assert_eq!(spec.versioning.scheme, Scheme::Semver);
     assert_eq!(spec.versioning.tag_prefix, "v");
     assert_eq!(spec.versioning.version_files, ["Cargo.toml", "py-opsml/pyproject.toml"]);
+    // The Python of the repository's .tool-versions (asdf), for the wheels'
+    // tools and the gates; not its gitleaks.
+    assert_eq!(spec.toolchains.python.as_deref(), Some("3.12.8"), "{text}");
+    assert!(spec.toolchains.node.is_none() && spec.toolchains.rust.is_none());
     // The workspace members' binaries with their packages; not the xtask.
     let bins: Vec<(&str, Option<&str>)> = spec
         .binaries

@@ -12,6 +12,7 @@ mod gates;
 mod golang;
 mod python;
 mod repo;
+mod toolchains;
 mod versioning;
 mod workflows;
 mod yaml;
@@ -82,6 +83,8 @@ struct Found {
     registries: BTreeMap<String, (String, String, String)>,
     /// `release:` keys set to true, with why.
     release: Vec<(&'static str, String)>,
+    /// `toolchains:` the repository pins for its developers.
+    toolchains: Vec<toolchains::Tool>,
     notes: Vec<String>,
 }
 
@@ -425,6 +428,15 @@ fn scan(root: &Path) -> Found {
         })
         .collect();
 
+    let toolchains = toolchains::scan(
+        &repo,
+        &toolchains::Uses {
+            rust: bins.iter().any(|b| b.kind == "rust"),
+            go: bins.iter().any(|b| b.kind == "go"),
+            python: !packages.is_empty(),
+            helm: !helm.is_empty(),
+        },
+    );
     Found {
         name,
         name_why,
@@ -442,6 +454,7 @@ fn scan(root: &Path) -> Found {
         helm,
         registries,
         release: go.map(|g| g.release).unwrap_or_default(),
+        toolchains,
         notes,
     }
 }
@@ -491,6 +504,17 @@ fn render(f: &Found) -> String {
     }
     for n in &v.notes {
         d.comment(2, n);
+    }
+
+    if !f.toolchains.is_empty() {
+        d.line(
+            0,
+            "toolchains:",
+            Some("the versions the repository pins for its developers"),
+        );
+        for t in &f.toolchains {
+            d.kv(2, t.key, &scalar(&t.value), Some(&t.why));
+        }
     }
 
     if f.gates.is_empty() {
