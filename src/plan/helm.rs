@@ -26,8 +26,6 @@ pub struct HelmPlan {
     pub secrets: Vec<String>,
     /// Permissions the calling job in release.yml must grant.
     pub caller_permissions: Vec<Permission>,
-    /// The Helm version installed (never `latest`).
-    pub helm_version: String,
 }
 
 /// The Helm version the jobs install.
@@ -156,7 +154,6 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         caller_permissions,
         read_permissions,
         secrets,
-        helm_version: super::toolchains::Toolchains::new(spec).helm,
     })
 }
 

@@ -452,6 +452,15 @@ mod tests {
 
     const BUILD: &str = "wfgen: 1\nproject: { name: x, repository: acme/x }\ntriggers: { pull-request: build }\ngates:\n  - { name: lint, run: make lint }\n  - { name: e2e, uses: ./.github/workflows/e2e.yml }\nregistries:\n  docker.io: { username-secret: HUB_USER, password-secret: HUB_TOKEN }\ndocker:\n  - image: ghcr.io/acme/x\n    mirrors: [acme/x]\n    build-args: { V: \"{version}\" }\n    labels: { t: \"x {variant}\" }\n    platforms: [linux/amd64, linux/riscv64]\n    tags: [\"{version}-{variant}\"]\n    variants: [a, b]\nhelm:\n  - chart: deploy/x\n    registry: oci://ghcr.io/acme/charts\n";
 
+    /// The text of the rendered pull-request.yml.
+    fn rendered(p: &Plan) -> String {
+        crate::render::render(p, "")
+            .into_iter()
+            .find(|f| f.path.ends_with("/pull-request.yml"))
+            .unwrap()
+            .text
+    }
+
     /// (job id, its needs) of every job of pull-request.yml.
     fn job_needs(wf: &PullRequestWorkflow) -> Vec<(&str, Vec<&str>)> {
         wf.jobs
@@ -501,12 +510,7 @@ mod tests {
     #[test]
     fn build_mode_renders_read_only() {
         let p = plan_of(BUILD);
-        let files = crate::render::render(&p, "");
-        let text = &files
-            .iter()
-            .find(|f| f.path.ends_with("/pull-request.yml"))
-            .unwrap()
-            .text;
+        let text = &rendered(&p);
         let wf: yaml_serde::Value = yaml_serde::from_str(text).unwrap();
         let outputs = wf["jobs"]["plan"]["outputs"].as_mapping().unwrap();
         let mut read = 0;
@@ -589,12 +593,7 @@ mod tests {
             }
         }
 
-        let files = crate::render::render(&p, "");
-        let text = &files
-            .iter()
-            .find(|f| f.path.ends_with("/pull-request.yml"))
-            .unwrap()
-            .text;
+        let text = &rendered(&p);
         let parsed: yaml_serde::Value = yaml_serde::from_str(text).unwrap();
         for bad in [
             "secrets.",

@@ -310,6 +310,19 @@ fn release_values() -> [(&'static str, &'static str); 4] {
     ]
 }
 
+/// A call of the user's reusable workflow `./.github/workflows/<file>` (a
+/// gate or one of `jobs:`) with the release values as its inputs.
+fn user_workflow_call(uses: &str, secrets: Vec<String>) -> Body {
+    Body::Call {
+        file: uses.trim_start_matches("./.github/workflows/").to_string(),
+        with: release_values()
+            .iter()
+            .map(|(name, output)| Input::plan_output(name, output))
+            .collect(),
+        secrets,
+    }
+}
+
 /// One of the spec's `jobs:`: a call of the user's reusable workflow with the
 /// release's values, or steps after a checkout of the tag with them in env.
 fn custom_job(
@@ -322,14 +335,7 @@ fn custom_job(
     let release_values = release_values();
     let secrets: Vec<String> = cj.secrets.clone();
     let body = match &cj.uses {
-        Some(file) => Body::Call {
-            file: file.trim_start_matches("./.github/workflows/").to_string(),
-            with: release_values
-                .iter()
-                .map(|(name, output)| Input::plan_output(name, output))
-                .collect(),
-            secrets,
-        },
+        Some(file) => user_workflow_call(file, secrets),
         None => {
             Body::Custom(CustomJob {
                 env: release_values
@@ -399,14 +405,7 @@ pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
     let toolchains = build_toolchains(p);
     for g in &p.gates {
         let body = match (&g.uses, &g.run) {
-            (Some(file), _) => Body::Call {
-                file: file.trim_start_matches("./.github/workflows/").to_string(),
-                with: release_values()
-                    .iter()
-                    .map(|(name, output)| Input::plan_output(name, output))
-                    .collect(),
-                secrets: Vec::new(),
-            },
+            (Some(file), _) => user_workflow_call(file, Vec::new()),
             (None, run) => Body::Gate {
                 run: run.clone().unwrap_or_default(),
                 toolchains: toolchains.clone(),

@@ -127,6 +127,32 @@ impl Ctx<'_> {
     }
 }
 
+/// A reusable workflow of this repository, as a gate or a job calls it.
+const LOCAL_WORKFLOW: &str = r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$";
+
+/// Secret names passed by name (a job's or a step's `secrets:`): valid names,
+/// not GitHub's own; `reserved_help` says what to use instead of GITHUB_*.
+fn secret_names(c: &mut Ctx, at: YPath, names: &[String], reserved_help: &str) {
+    let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
+    for (k, s) in names.iter().enumerate() {
+        c.name(
+            at.index(k),
+            s,
+            &secret,
+            "secret name",
+            "the name of a repository or environment secret: letters, digits and `_`",
+        );
+        if s.starts_with("GITHUB_") {
+            c.err(
+                at.index(k),
+                Part::Value,
+                format!("`{s}` is not a secret you can pass"),
+                reserved_help.into(),
+            );
+        }
+    }
+}
+
 fn re(s: &str) -> Regex {
     Regex::new(s).expect("valid regex")
 }
@@ -320,7 +346,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             }
         }
         if let Some(u) = &g.uses {
-            if !re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$").is_match(u) {
+            if !re(LOCAL_WORKFLOW).is_match(u) {
                 c.err(
                     p.key("uses"),
                     Part::Value,
@@ -1131,7 +1157,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     }
 
     // your own jobs
-    custom_jobs(spec, &mut c, &job_id, &secret);
+    custom_jobs(spec, &mut c, &job_id);
 
     // pins
     for (action, pin) in &spec.pins {
@@ -1557,8 +1583,8 @@ fn login_secrets(c: &mut Ctx, at: &YPath, l: &crate::spec::Login) {
     }
 }
 
-fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
-    let workflow = re(r"^\./\.github/workflows/[A-Za-z0-9_.-]+\.ya?ml$");
+fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex) {
+    let workflow = re(LOCAL_WORKFLOW);
     let taken: BTreeSet<String> = spec
         .gates
         .iter()
@@ -1627,23 +1653,12 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex, secret: &Regex) {
         if let Some(e) = &j.environment {
             no_expr(c, p.key("environment"), e);
         }
-        for (k, s) in j.secrets.iter().enumerate() {
-            c.name(
-                p.key("secrets").index(k),
-                s,
-                secret,
-                "secret name",
-                "the name of a repository or environment secret: letters, digits and `_`",
-            );
-            if s.starts_with("GITHUB_") {
-                c.err(
-                    p.key("secrets").index(k),
-                    Part::Value,
-                    format!("`{s}` is not a secret you can pass"),
-                    "GitHub reserves names that start with GITHUB_; the job's token comes from `permissions`".into(),
-                );
-            }
-        }
+        secret_names(
+            c,
+            p.key("secrets"),
+            &j.secrets,
+            "GitHub reserves names that start with GITHUB_; the job's token comes from `permissions`",
+        );
         for scope in j.permissions.keys() {
             if !PERMISSION_SCOPES.contains(&scope.as_str()) {
                 c.err(
@@ -1814,7 +1829,6 @@ fn maturin_keys(c: &mut Ctx, p: &YPath, py: &crate::spec::PythonPackage) {
 /// `uses`, pinned actions, secret names, no `${{ }}`.
 fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
     let action = re(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(/[A-Za-z0-9_./-]+)?$");
-    let secret = re(r"^[A-Za-z_][A-Za-z0-9_]*$");
     let builtin = crate::spec::names::builtin_pinned_actions();
     for (k, st) in steps.iter().enumerate() {
         let sp = at.index(k);
@@ -1876,23 +1890,12 @@ fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
                 );
             }
         }
-        for (j, name) in st.secrets.iter().enumerate() {
-            c.name(
-                sp.key("secrets").index(j),
-                name,
-                &secret,
-                "secret name",
-                "the name of a repository or environment secret: letters, digits and `_`",
-            );
-            if name.starts_with("GITHUB_") {
-                c.err(
-                    sp.key("secrets").index(j),
-                    Part::Value,
-                    format!("`{name}` is not a secret you can pass"),
-                    "GitHub reserves names that start with GITHUB_".into(),
-                );
-            }
-        }
+        secret_names(
+            c,
+            sp.key("secrets"),
+            &st.secrets,
+            "GitHub reserves names that start with GITHUB_",
+        );
         if let Some(u) = &st.uses {
             if u.starts_with("./") {
                 if u.contains("..") || u.contains(['\n', '\r', ' ', '@']) {
