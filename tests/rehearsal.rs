@@ -136,9 +136,16 @@
 //! 17. act 0.2.89 itself sometimes dies of a Go runtime error under load
 //!     ("fatal error: concurrent map writes"), and once reported a `run:` step
 //!     failed in 4 ms with none of its output (every generated script prints
-//!     why before it fails). Those are act's: the scenario starts over in a
-//!     new scratch repository, at most 3 times in all, and says so in its
-//!     output; any other failure counts.
+//!     why before it fails). Once (a fresh CI machine, the 20 jobs of
+//!     opsml-server's release) act printed nothing more after its build legs
+//!     finished until it was killed at 600 s. Those are act's: the scenario
+//!     starts over in a new scratch repository, at most 3 times in all, and
+//!     says so in its output; any other failure counts. A run counts as hung
+//!     when act prints nothing for 90 s while none of its steps runs (act in
+//!     host mode runs each step as a process below it), and as timed out
+//!     after 240 s; a timeout names the jobs that did not finish and the
+//!     step processes still running, so a step that really hangs fails all
+//!     three attempts with its name.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -151,7 +158,13 @@ use yaml_serde::Value as Yaml;
 
 mod common;
 
-const ACT_TIMEOUT: Duration = Duration::from_secs(600);
+/// The longest one act run may take (the largest scenario takes about 30 s
+/// on 2 busy cores); a run that takes longer is killed and starts over
+/// (known difference 17), at most `ACT_CRASH_ATTEMPTS` times in all.
+const ACT_TIMEOUT: Duration = Duration::from_secs(240);
+/// How long act may print nothing while no step of it runs before the run
+/// counts as act's own hang (known difference 17).
+const ACT_STALL: Duration = Duration::from_secs(90);
 const FAKE_TOKEN: &str = "rehearsal-github-token";
 
 // ---- paths and tools -------------------------------------------------------------
@@ -2649,6 +2662,12 @@ struct ActRun {
     success: bool,
     log: PathBuf,
     secs: f64,
+    /// act stopped making progress with no step running: act's hang, not
+    /// the workflow's (the scenario starts over).
+    stalled: Option<String>,
+    /// act was still running after `ACT_TIMEOUT`, with these processes of
+    /// its steps still running.
+    timed_out: Option<String>,
 }
 
 /// What `gh run list` answers later steps: this run of release.yml, by tag.
@@ -2748,24 +2767,145 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
     }
     let file = std::fs::File::create(&log).unwrap();
     cmd.stdin(Stdio::null()).stdout(file.try_clone().unwrap()).stderr(file);
+    // Its own process group, so that a kill reaches the steps it started.
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
     let started = Instant::now();
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run act: {e}"));
+    let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot run act: {e}"));
+    let end = supervise(child, &log, ACT_TIMEOUT, ACT_STALL);
+    ActRun {
+        success: end.status.is_some_and(|s| s.success()),
+        log,
+        secs: started.elapsed().as_secs_f64(),
+        stalled: end.stalled,
+        timed_out: end.timed_out,
+    }
+}
+
+/// How a supervised process ended.
+struct Ended {
+    /// Its exit status, `None` when it was killed.
+    status: Option<std::process::ExitStatus>,
+    stalled: Option<String>,
+    timed_out: Option<String>,
+}
+
+/// Waits for `child` (the leader of its own process group, writing to
+/// `log`). Kills the group when it runs longer than `timeout`, or when `log`
+/// has not grown for `stall` while `child` has no process below it: act in
+/// host mode runs each step as a process of its own, so an act that prints
+/// nothing and runs nothing is waiting on itself.
+fn supervise(mut child: std::process::Child, log: &Path, timeout: Duration, stall: Duration) -> Ended {
+    let started = Instant::now();
+    let (mut printed, mut progress) = (0, Instant::now());
+    let (mut stalled, mut timed_out) = (None, None);
     let status = loop {
         if let Some(st) = child.try_wait().unwrap() {
             break Some(st);
         }
-        if started.elapsed() > ACT_TIMEOUT {
+        let len = std::fs::metadata(log).map(|m| m.len()).unwrap_or(0);
+        if len != printed {
+            (printed, progress) = (len, Instant::now());
+        }
+        if started.elapsed() > timeout {
+            timed_out = Some(format!(
+                "act still running after {} s; jobs not finished: {}; processes of its steps still running: {}",
+                timeout.as_secs(),
+                unfinished_jobs(log),
+                describe_processes(&descendants(child.id()))
+            ));
+        } else if progress.elapsed() > stall && descendants(child.id()).is_empty() {
+            stalled = Some(format!("act printed nothing for {} s and ran no step", stall.as_secs()));
+        }
+        if timed_out.is_some() || stalled.is_some() {
+            let _ = Command::new("kill")
+                .args(["-KILL", "--", &format!("-{}", child.id())])
+                .status();
             let _ = child.kill();
             let _ = child.wait();
             break None;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    ActRun {
-        success: status.is_some_and(|s| s.success()),
-        log,
-        secs: started.elapsed().as_secs_f64(),
+    Ended {
+        status,
+        stalled,
+        timed_out,
     }
+}
+
+/// The processes below `pid` (from /proc: each process's parent is the
+/// field after its parenthesised name in `/proc/<pid>/stat`).
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent: Vec<(u32, u32)> = vec![];
+    for e in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(e.path().join("stat")) else {
+            continue;
+        };
+        let ppid = stat
+            .rsplit_once(')')
+            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+            .and_then(|f| f.parse::<u32>().ok());
+        if let Some(ppid) = ppid {
+            parent.push((p, ppid));
+        }
+    }
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let of = found[i];
+        found.extend(parent.iter().filter(|(_, pp)| *pp == of).map(|(p, _)| *p));
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// The jobs of an act log that started and did not finish, each with its
+/// last line, for a report.
+fn unfinished_jobs(log: &Path) -> String {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let mut last: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    for line in text.lines().filter(|l| l.starts_with('[')) {
+        // A job's prefix is padded to the longest name; its name may hold `]`.
+        let Some(at) = line.find("] ").or_else(|| line.rfind(']')) else {
+            continue;
+        };
+        let job = line[1..at].trim_end();
+        let rest = line[at + 1..].trim();
+        if rest.starts_with("🏁") {
+            done.insert(job);
+        }
+        last.insert(job, rest);
+    }
+    let open: Vec<String> = last
+        .iter()
+        .filter(|(j, _)| !done.contains(*j))
+        .map(|(j, l)| format!("`{j}` (last: {l})"))
+        .collect();
+    if open.is_empty() {
+        "none".into()
+    } else {
+        open.join(", ")
+    }
+}
+
+/// The command lines of these processes, for a report.
+fn describe_processes(pids: &[u32]) -> String {
+    if pids.is_empty() {
+        return "none".into();
+    }
+    pids.iter()
+        .map(|p| {
+            let cmd = std::fs::read(format!("/proc/{p}/cmdline")).unwrap_or_default();
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            format!("`{}`", cmd.trim())
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The failed jobs and steps and the `::error` lines of an act log, then its tail.
@@ -2896,13 +3036,19 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         // Artifacts belong to a workflow run: each run starts without any.
         let _ = std::fs::remove_dir_all(sc.state.join("artifacts"));
         let act = run_act(&sc, &spec, step, s.fail.as_deref(), n);
-        if let Some(crash) = act_crashed(&act.log).or_else(|| act_lost_step(&act.log)) {
+        if let Some(crash) = act_crashed(&act.log)
+            .or_else(|| act_lost_step(&act.log))
+            .or_else(|| act.stalled.clone())
+            .or_else(|| act.timed_out.clone())
+        {
             assert!(
                 attempt < ACT_CRASH_ATTEMPTS,
-                "act crashed {attempt} times ({crash}); last log: {}",
+                "act crashed, hung or timed out {attempt} times; the last time: {crash}; its log: {}",
                 act.log.display()
             );
-            println!("REHEARSAL | {fixture:<12} | {kind:?} | act crashed ({crash}): the scenario starts over");
+            println!(
+                "REHEARSAL | {fixture:<12} | {kind:?} | act crashed, hung or timed out ({crash}): the scenario starts over"
+            );
             return rehearse_attempt(fixture, kind, attempt + 1);
         }
         record_run(&sc.state, n, &step.tag, act.success);
@@ -3324,6 +3470,59 @@ fn artifact_stubs_layout() {
     );
     assert!(down(&[("path", "d5")]));
     assert_eq!(files(&ws.join("d5")).len(), 6, "every artifact, each in its directory");
+}
+
+/// The supervision of act: a step that never ends is a timeout that names
+/// it and kills it; an act that prints nothing and runs nothing is a stall
+/// (act's own hang); an act that exits is waited for, whatever its status.
+#[test]
+fn act_supervision_tells_a_hung_step_from_a_hung_act() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("act.log");
+    let spawn = |script: &str| {
+        let out = std::fs::File::create(&log).unwrap();
+        let mut cmd = Command::new("bash");
+        cmd.args(["-c", script]).stdin(Stdio::null()).stdout(out);
+        std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+        cmd.spawn().unwrap()
+    };
+    let secs = Duration::from_secs;
+
+    // A step (a process below act) that hangs: printing stopped, but a
+    // process runs, so it is no stall; the timeout names it and kills it.
+    let child = spawn("echo started; sleep 4242 & wait");
+    let pid = child.id();
+    let end = supervise(child, &log, secs(3), secs(1));
+    assert!(end.status.is_none() && end.stalled.is_none(), "{:?}", end.stalled);
+    let why = end.timed_out.expect("a timeout");
+    assert!(why.contains("`sleep 4242`"), "{why}");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(descendants(pid).is_empty(), "the hung step outlived the kill");
+
+    // act itself waiting on nothing: no output, no process below it.
+    let started = Instant::now();
+    let end = supervise(spawn("exec sleep 4243"), &log, secs(60), secs(1));
+    assert!(end.timed_out.is_none() && end.status.is_none());
+    assert!(end.stalled.expect("a stall").contains("ran no step"));
+    assert!(started.elapsed() < secs(30));
+
+    // A timeout names the jobs that started and did not finish.
+    std::fs::write(
+        &log,
+        "[release/Plan the release] ⭐ Run Set up job\n\
+         [b/build x (in rockylinux:9)-1] ⭐ Run Main Build\n\
+         [release/Plan the release] 🏁  Job succeeded\n",
+    )
+    .unwrap();
+    assert_eq!(
+        unfinished_jobs(&log),
+        "`b/build x (in rockylinux:9)-1` (last: ⭐ Run Main Build)"
+    );
+
+    // A run that ends, failed or not, is just waited for.
+    let end = supervise(spawn("echo done; exit 3"), &log, secs(60), secs(1));
+    assert_eq!(end.status.and_then(|s| s.code()), Some(3));
+    assert!(end.stalled.is_none() && end.timed_out.is_none());
 }
 
 /// act's lost step output is told from a step that said why it failed, in
