@@ -255,7 +255,8 @@ fn generate_updates_a_changed_file() {
 
 #[test]
 fn generate_dry_run_writes_nothing() {
-    let repo = TempRepo::with_fixture("opsml");
+    let repo = TempRepo::with_fixture_repo("opsml");
+    let before = repo.files();
     let out = run_in(repo.path(), &["generate", "--dry-run"]);
     expect_code(&out, 0, "generate --dry-run");
     let text = stdout(&out);
@@ -264,7 +265,7 @@ fn generate_dry_run_writes_nothing() {
         "{text}"
     );
     assert!(text.contains("dry run:"), "{text}");
-    assert_eq!(repo.files(), ["wfgen.yaml"], "--dry-run wrote files");
+    assert_eq!(repo.files(), before, "--dry-run wrote files");
 
     repo.generate();
     let release = repo.read(".github/workflows/release.yml");
@@ -820,4 +821,58 @@ fn the_changelog_must_be_in_the_repository() {
         "outside a repository: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// In a repository, each `include` of a binary must name something there,
+/// unless git ignores it: an ignored path is a build output that a `setup`
+/// step makes (opsml's UI bundle), left to the build job.
+#[test]
+fn includes_must_name_files_of_the_repository_or_ignored_outputs() {
+    let spec = "wfgen: 1
+project:
+  name: demo
+binaries:
+  - name: demo
+    kind: rust
+    targets: [x86_64-unknown-linux-gnu]
+    include:
+      - README.md
+      - LICENSE*
+      - { from: ui/build, to: ui }
+      - docs/*.md
+";
+    let repo = TempRepo::new();
+    repo.write("wfgen.yaml", spec);
+    let out = wfgen().current_dir(repo.path()).arg("validate").output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    for (at, what) in [
+        (
+            "wfgen.yaml:9:9:",
+            "the file `README.md` of `include` names nothing in the repository",
+        ),
+        ("wfgen.yaml:10:9:", "the glob `LICENSE*` of `include`"),
+        ("wfgen.yaml:11:17:", "the directory `ui/build` of `include`"),
+        ("wfgen.yaml:12:9:", "the glob `docs/*.md` of `include`"),
+    ] {
+        assert!(stderr.contains(at) && stderr.contains(what), "{at} {what}:\n{stderr}");
+    }
+    assert!(stderr.contains("list it in .gitignore"), "{stderr}");
+    let out = wfgen().current_dir(repo.path()).arg("generate").output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(!repo.join(".github/workflows").exists(), "nothing is written");
+
+    // Committed files, and the UI bundle as an ignored build output.
+    repo.write("README.md", "# demo\n");
+    repo.write("LICENSE-MIT", "MIT\n");
+    repo.write("docs/guide.md", "guide\n");
+    repo.write(".gitignore", "/ui/build\n");
+    let out = wfgen().current_dir(repo.path()).arg("generate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Outside a repository the spec is checked alone.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wfgen.yaml"), spec).unwrap();
+    let out = wfgen().current_dir(dir.path()).arg("validate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }

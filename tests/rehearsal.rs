@@ -319,6 +319,35 @@ impl SpecInfo {
     }
 }
 
+/// The `make` targets that these steps' `run` scripts call.
+fn make_targets<'a>(steps: impl Iterator<Item = &'a Yaml>) -> Vec<String> {
+    steps
+        .flat_map(|st| {
+            st["run"]
+                .as_str()
+                .unwrap_or_default()
+                .lines()
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+        .filter_map(|l| l.trim().strip_prefix("make ").map(String::from))
+        .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
+        .collect()
+}
+
+/// The recipe line by which a `make` target makes the directories of the
+/// build outputs that `include` takes (`(target, directory)`).
+fn made_dirs_recipe(made: &[(String, String)]) -> String {
+    if made.is_empty() {
+        return String::new();
+    }
+    let arms: String = made
+        .iter()
+        .map(|(t, dir)| format!(" {t}) mkdir -p '{dir}' && echo '<p>made by make {t}</p>' > '{dir}/index.html';;"))
+        .collect();
+    format!("\t@case \"$@\" in{arms} esac\n")
+}
+
 /// The file the rehearsal lays out for a `release.assets` pattern: `*` and
 /// `?` filled in.
 fn asset_file(pattern: &str) -> String {
@@ -339,7 +368,10 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         &format!("# rehearsal of {}\n", spec.repository),
     );
     // What the binaries' `include` names: a file for each name or glob (the
-    // glob's stem), a directory with a file for each `from`.
+    // glob's stem), a directory with a file for each `from`. A `from` that
+    // git ignores (opsml's UI bundle) is a build output: the `make` targets
+    // of the binary's setup steps make it, and no commit holds it.
+    let mut made_dirs: Vec<(String, String)> = vec![];
     for b in spec.seq("binaries") {
         for inc in b["include"].as_sequence().cloned().unwrap_or_default() {
             if let Some(f) = inc.as_str() {
@@ -348,7 +380,17 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
                     write(&repo.join(name), "included by the rehearsal\n");
                 }
             } else if let Some(from) = inc["from"].as_str() {
-                write(&repo.join(from).join("index.html"), "<p>rehearsal</p>\n");
+                if wfgen::spec::tree::git_ignores(repo, from) != Some(true) {
+                    write(&repo.join(from).join("index.html"), "<p>rehearsal</p>\n");
+                    continue;
+                }
+                let targets = make_targets(b["setup"].as_sequence().cloned().unwrap_or_default().iter());
+                assert!(
+                    !targets.is_empty(),
+                    "{}: `{from}` is ignored by git, and no `make` target of its setup steps makes it",
+                    spec.repository
+                );
+                made_dirs.extend(targets.into_iter().map(|t| (t, from.to_string())));
             }
         }
     }
@@ -422,7 +464,8 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
             + "\
          \t@case \";$$REHEARSAL_FAIL;\" in *\";make:$@;\"*) printf '{\"kind\":\"injected\",\"tool\":\"make\",\"job\":\"%s\"}\\n' \"$$GITHUB_JOB\" >>\"$$REHEARSAL_DIR/record.jsonl\"; echo \"::error title=Rehearsal::injected failure of make ($@)\"; exit 1;; esac\n\
          \t@printf '{\"kind\":\"tool\",\"tool\":\"make\",\"job\":\"%s\",\"argv\":[\"%s\"],\"images\":\"%s\",\"secrets_seen\":%s,\"oidc\":%s}\\n' \"$$GITHUB_JOB\" \"$@\" \"$$(printf '%s' \"$$RELEASE_IMAGES\" | tr '\\n' ';')\" \"$$(env | grep -c rehearsal-secret- || true)\" \"$$(if [ -n \"$${ACTIONS_ID_TOKEN_REQUEST_URL:-}$${ACTIONS_ID_TOKEN_REQUEST_TOKEN:-}\" ]; then echo true; else echo false; fi)\" >>\"$$REHEARSAL_DIR/record.jsonl\"\n\
-         \t@echo \"make $@: ok (rehearsal)\"\n"),
+         \t@echo \"make $@: ok (rehearsal)\"\n"
+            + &made_dirs_recipe(&made_dirs)),
     );
     // A gate that runs a script of the repository (`scripts/test`): a stand-in
     // that is recorded with its job and fails when REHEARSAL_FAIL holds

@@ -3,6 +3,7 @@
 pub mod load;
 mod model;
 pub mod names;
+pub mod tree;
 pub mod validate;
 
 pub use load::{LoadError, LoadedSpec, find_spec, from_text, load, parse, schema_json};

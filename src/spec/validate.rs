@@ -1984,15 +1984,55 @@ fn pull_request_build(spec: &Spec, c: &mut Ctx) {
     }
 }
 
-/// The files of the repository that the spec names and that must be
-/// committed (not made by a build): the changelog or notes file of
-/// `release.notes`.
+/// The files of the repository that the spec names: the changelog or notes
+/// file of `release.notes` must be there, and each `binaries[].include`
+/// entry must name something there or be ignored by git.
 /// Run by the loader only when the spec sits in a git work tree (`root`
 /// holds `.git`): a spec copied anywhere else is checked as a spec alone.
-/// `binaries[].include` is checked by the build job instead: its entries
-/// often name build outputs (a UI bundle) that exist only after `setup`.
+/// An include that git ignores is taken for a build output (opsml's UI
+/// bundle, made by a `setup` step, sits in an ignored `build/`): the build
+/// job checks it once the setup steps have run.
 pub fn repository(spec: &Spec, loc: &Located, root: &std::path::Path) -> Vec<Problem> {
     let mut c = Ctx { loc, out: Vec::new() };
+    for (i, b) in spec.binaries.iter().enumerate() {
+        for (j, inc) in b.include.iter().enumerate() {
+            let (at, path, dir) = match inc {
+                crate::spec::Include::File(f) => (ypath!["binaries", i, "include", j], f.as_str(), false),
+                crate::spec::Include::Dir(d) => (ypath!["binaries", i, "include", j, "from"], d.from.as_str(), true),
+            };
+            if super::tree::names_something(root, path, dir) {
+                continue;
+            }
+            // The path up to its first glob segment, and the whole pattern
+            // (git's own patterns match `LICENSE*` as a path).
+            let stem: Vec<&str> = path.split('/').take_while(|s| !s.contains(['*', '?', '['])).collect();
+            let ignored = [stem.join("/"), path.to_string()]
+                .iter()
+                .filter(|p| !p.is_empty())
+                .map(|p| super::tree::git_ignores(root, p))
+                .collect::<Vec<_>>();
+            // Without git to ask, say nothing: the build job checks it.
+            if ignored.iter().any(|g| *g != Some(false)) {
+                continue;
+            }
+            let what = if dir {
+                "directory"
+            } else if path.contains(['*', '?', '[']) {
+                "glob"
+            } else {
+                "file"
+            };
+            c.err(
+                at,
+                Part::Value,
+                format!("the {what} `{path}` of `include` names nothing in the repository"),
+                "paths are relative to the repository root: fix the path, or commit the file; if a \
+                 `setup` step makes it before the build, list it in .gitignore (a build output belongs \
+                 there) and the build job checks it instead"
+                    .into(),
+            );
+        }
+    }
     let r = &spec.release;
     if r.github_release != GithubRelease::Never && r.notes != "generated" && r.notes != "none" {
         let (path, what) = match r.notes.strip_prefix("changelog:") {

@@ -54,20 +54,6 @@ fn strings(v: Option<&Value>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// A path segment glob (`*`, `?`) as a regex.
-fn glob_re(seg: &str) -> Option<regex::Regex> {
-    let mut re = String::from("^");
-    for c in seg.chars() {
-        match c {
-            '*' => re.push_str("[^/]*"),
-            '?' => re.push_str("[^/]"),
-            c => re.push_str(&regex::escape(&c.to_string())),
-        }
-    }
-    re.push('$');
-    regex::Regex::new(&re).ok()
-}
-
 /// The directories a `members` entry names (globs expanded), `/` paths.
 fn expand(repo: &Repo, pattern: &str) -> Vec<String> {
     let mut dirs = vec![String::from(".")];
@@ -82,7 +68,9 @@ fn expand(repo: &Repo, pattern: &str) -> Vec<String> {
         let mut next = Vec::new();
         for d in &dirs {
             if seg.contains(['*', '?', '[']) {
-                let Some(re) = glob_re(seg) else { continue };
+                let Some(re) = crate::spec::tree::segment_glob(seg) else {
+                    continue;
+                };
                 for (name, is_dir) in repo.list(d) {
                     if is_dir && !name.starts_with('.') && re.is_match(&name) {
                         next.push(repo::join(d, &name));
