@@ -352,7 +352,7 @@ fn wheel_installs_and_python_hook_checks() {
     hooks.git(&["add", "-A"]);
     hooks.git(&["commit", "-q", "-m", "wfgen-check from the wheel"]);
 
-    let repo = TempRepo::with_fixture("opsml");
+    let repo = TempRepo::with_fixture_repo("opsml");
     repo.generate();
     repo.git(&["add", "-A"]);
     let home = tempfile::tempdir().unwrap();
