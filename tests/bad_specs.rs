@@ -550,6 +550,14 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "inside the repository",
         ),
         (
+            "an include directory given as a glob",
+            base(
+                "binaries:\n  - { name: s, kind: rust, include: [{ from: ui/*, to: ui }], targets: [x86_64-unknown-linux-gnu] }\n",
+            ),
+            p(5, 46),
+            "names one directory",
+        ),
+        (
             "a PyPI token secret under GITHUB_",
             base("python:\n  - { name: pkg, build: pure, token-secret: GITHUB_TOKEN }\n"),
             p(5, 45),

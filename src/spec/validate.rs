@@ -1346,6 +1346,16 @@ fn binary_build_keys(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
                 c.err(pp, Part::Value, format!("`{path}` is not a path inside the repository"), "write a relative path from the repository root, without `..`, `:` or `\\`, e.g. `README.md`, `LICENSE*` or `{ from: ui/dist, to: ui }`".into());
             }
         }
+        if let crate::spec::Include::Dir(d) = inc
+            && d.from.contains(['*', '?', '['])
+        {
+            c.err(
+                at.key("from"),
+                Part::Value,
+                format!("`from: {}` is a glob; `from` names one directory", d.from),
+                "write the directory's path (its files go under `to`), or list files and globs as plain entries of `include`".into(),
+            );
+        }
         if b.archive == crate::spec::ArchiveFormat::None {
             c.err(
                 at,
