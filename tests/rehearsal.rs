@@ -297,19 +297,13 @@ impl SpecInfo {
 
     /// The `make` targets of `release.setup`.
     fn setup_targets(&self) -> Vec<String> {
-        self.yaml["release"]["setup"]
-            .as_sequence()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|st| {
-                st["run"]
-                    .as_str()
-                    .and_then(|r| r.strip_prefix("make "))
-                    .map(String::from)
-            })
-            .flat_map(|t| t.split_whitespace().map(String::from).collect::<Vec<_>>())
-            .collect()
+        make_targets(
+            self.yaml["release"]["setup"]
+                .as_sequence()
+                .cloned()
+                .unwrap_or_default()
+                .iter(),
+        )
     }
 
     fn has_maturin(&self) -> bool {
@@ -319,7 +313,7 @@ impl SpecInfo {
     }
 }
 
-/// The `make` targets that these steps' `run` scripts call.
+/// The `make` targets that these steps' (or gates') `run` scripts call.
 fn make_targets<'a>(steps: impl Iterator<Item = &'a Yaml>) -> Vec<String> {
     steps
         .flat_map(|st| {
@@ -384,7 +378,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
                     write(&repo.join(from).join("index.html"), "<p>rehearsal</p>\n");
                     continue;
                 }
-                let targets = make_targets(b["setup"].as_sequence().cloned().unwrap_or_default().iter());
+                let targets = make_targets(b["setup"].as_sequence().into_iter().flatten());
                 assert!(
                     !targets.is_empty(),
                     "{}: `{from}` is ignored by git, and no `make` target of its setup steps makes it",
@@ -417,33 +411,22 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         }
     }
     let setup_targets = spec.setup_targets();
-    // The setup steps of every level (top, gates, binaries) run `make X` too.
-    let setup_runs: Vec<Yaml> = spec
-        .seq("setup")
+    // The gates, your jobs' steps and the setup steps of every level (top,
+    // gates, binaries) run `make X` too.
+    let steps_of = |x: &Yaml, key: &str| x[key].as_sequence().cloned().unwrap_or_default();
+    let runs: Vec<Yaml> = spec
+        .seq("gates")
         .into_iter()
+        .chain(spec.seq("jobs").iter().flat_map(|j| steps_of(j, "steps")))
+        .chain(spec.seq("setup"))
         .chain(
             spec.seq("gates")
                 .iter()
                 .chain(spec.seq("binaries").iter())
-                .flat_map(|x| x["setup"].as_sequence().cloned().unwrap_or_default()),
+                .flat_map(|x| steps_of(x, "setup")),
         )
-        .map(|st| st["run"].clone())
         .collect();
-    for cmd in spec.seq("gates").iter().map(|g| &g["run"]).chain(
-        spec.seq("jobs")
-            .iter()
-            .flat_map(|j| j["steps"].as_sequence().cloned().unwrap_or_default())
-            .map(|st| st["run"].clone())
-            .chain(setup_runs)
-            .collect::<Vec<_>>()
-            .iter(),
-    ) {
-        for line in cmd.as_str().unwrap_or_default().lines() {
-            if let Some(t) = line.trim().strip_prefix("make ") {
-                phony.extend(t.split_whitespace().map(String::from));
-            }
-        }
-    }
+    phony.extend(make_targets(runs.iter()));
     phony.sort();
     phony.dedup();
     phony.retain(|t| !setup_targets.contains(t));
@@ -2912,17 +2895,15 @@ fn unfinished_jobs(log: &Path) -> String {
     let text = std::fs::read_to_string(log).unwrap_or_default();
     let mut last: BTreeMap<&str, &str> = BTreeMap::new();
     let mut done: BTreeSet<&str> = BTreeSet::new();
-    for line in text.lines().filter(|l| l.starts_with('[')) {
-        // A job's prefix is padded to the longest name; its name may hold `]`.
-        let Some(at) = line.find("] ").or_else(|| line.rfind(']')) else {
+    const MARKS: [&str; 7] = [" ⭐ Run ", "   ✅  ", "   ❌  ", "   ❗  ", "   ⚙  ", "   | ", " 🏁  "];
+    for line in text.lines() {
+        let Some((job, mark, at)) = job_of(line, &MARKS) else {
             continue;
         };
-        let job = line[1..at].trim_end();
-        let rest = line[at + 1..].trim();
-        if rest.starts_with("🏁") {
+        if mark == " 🏁  " {
             done.insert(job);
         }
-        last.insert(job, rest);
+        last.insert(job, line[at..].trim());
     }
     let open: Vec<String> = last
         .iter()
@@ -2934,6 +2915,26 @@ fn unfinished_jobs(log: &Path) -> String {
     } else {
         open.join(", ")
     }
+}
+
+/// The job of a line of an act log, `[workflow/job] <mark>...`, with the
+/// first of `marks` in it and where that starts. act pads the prefix to the
+/// longest job name, and a name may hold `]`, so the prefix ends where the
+/// first mark starts. `None` for a line of no job or with none of `marks`.
+fn job_of<'a, 'm>(line: &'a str, marks: &[&'m str]) -> Option<(&'a str, &'m str, usize)> {
+    if !line.starts_with('[') {
+        return None;
+    }
+    let (at, mark) = marks
+        .iter()
+        .filter_map(|m| line.find(m).map(|i| (i, *m)))
+        .min_by_key(|(i, _)| *i)?;
+    let job = line[..at]
+        .trim_end()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim_end();
+    Some((job, mark, at))
 }
 
 /// The command lines of these processes, for a report.
@@ -3012,19 +3013,10 @@ fn act_lost_step(log: &Path) -> Option<String> {
     const MARKS: [&str; 5] = [" ⭐ Run ", "   ❌  Failure - Main ", "   ❗  ", "   | ", " 🏁  "];
     // job -> (step, failed, printed)
     let mut steps: std::collections::HashMap<&str, (&str, bool, bool)> = std::collections::HashMap::new();
-    for line in text.lines().filter(|l| l.starts_with('[')) {
-        let Some((at, mark)) = MARKS
-            .iter()
-            .filter_map(|m| line.find(m).map(|i| (i, *m)))
-            .min_by_key(|(i, _)| *i)
-        else {
+    for line in text.lines() {
+        let Some((job, mark, at)) = job_of(line, &MARKS) else {
             continue;
         };
-        let job = line[..at]
-            .trim_end()
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .trim_end();
         let rest = &line[at + mark.len()..];
         let lost = |s: &(&str, bool, bool)| s.1 && !s.2;
         match mark {

@@ -135,6 +135,15 @@ project_meta() {
     echo "$name $version"
 }
 
+# dist_meta DIR: prints "NAME VERSION" of the Python project in DIR as its
+# distribution files spell them (the file name prefix, the PEP 440 normal
+# form).
+dist_meta() {
+    local meta
+    meta=$(project_meta "$1")
+    echo "$(python_dist_name "${meta%% *}") $(pep440 "${meta#* }")"
+}
+
 # pep440 VERSION: the normal form of a version, as the build backends write
 # it in file names: a SemVer pre-release (1.3.0-rc.1 -> 1.3.0rc1) and every
 # PEP 440 spelling (1.3.0.rc1, 1.3.0-rc1 -> 1.3.0rc1; 1.3.0-dev2 -> 1.3.0.dev2;
@@ -164,10 +173,8 @@ pep440() {
 # would build for the project in DIR (one per --interpreter, or abi3; one
 # py3-none wheel for `bindings = "bin"` in pyproject.toml's [tool.maturin]).
 write_wheels() {
-    local out=$1 dir=$2 target=$3 manylinux=$4 args=$5 meta name version platform arch
-    meta=$(project_meta "$dir")
-    name=$(python_dist_name "${meta%% *}")
-    version=$(pep440 "${meta#* }")
+    local out=$1 dir=$2 target=$3 manylinux=$4 args=$5 name version platform arch
+    read -r name version <<<"$(dist_meta "$dir")"
     case $target in
     x86_64 | x86_64-unknown-linux-gnu | x86_64-unknown-linux-musl | x86_64-apple-darwin) arch=x86_64 ;;
     aarch64 | aarch64-unknown-linux-gnu | aarch64-unknown-linux-musl | aarch64-apple-darwin | arm64) arch=aarch64 ;;
@@ -221,20 +228,16 @@ write_wheels() {
 # write_pure_wheel OUTDIR DIR: the py3-none-any wheel of the Python project
 # in DIR.
 write_pure_wheel() {
-    local out=$1 dir=$2 meta name version
-    meta=$(project_meta "$dir")
-    name=$(python_dist_name "${meta%% *}")
-    version=$(pep440 "${meta#* }")
+    local out=$1 dir=$2 name version
+    read -r name version <<<"$(dist_meta "$dir")"
     mkdir -p "$out"
     printf 'rehearsal wheel %s %s py3-none-any\n' "$name" "$version" >"$out/$name-$version-py3-none-any.whl"
 }
 
 # write_sdist OUTDIR DIR: the sdist of the Python project in DIR.
 write_sdist() {
-    local out=$1 dir=$2 meta name version
-    meta=$(project_meta "$dir")
-    name=$(python_dist_name "${meta%% *}")
-    version=$(pep440 "${meta#* }")
+    local out=$1 dir=$2 name version
+    read -r name version <<<"$(dist_meta "$dir")"
     mkdir -p "$out"
     printf 'rehearsal sdist %s %s\n' "$name" "$version" | gzip -c >"$out/$name-$version.tar.gz"
 }
