@@ -16,6 +16,7 @@ pub mod exit;
 pub mod fsio;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod jobids;
 pub mod limits;
 pub mod plan;
 pub mod render;

@@ -1293,7 +1293,7 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, fro
     if let Some(b) = wfgen::plan::build::plan(&parsed) {
         let mut legs = 0;
         for j in &b.jobs {
-            let job = wfgen::plan::pullrequest::binary_job(&j.id);
+            let job = wfgen::jobids::pull_request_binaries(&j.id);
             for e in &j.entries {
                 legs += 1;
                 if !uploaded(&job, &e.artifact) {
@@ -1378,7 +1378,7 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, fro
     if let Some(docker) = wfgen::plan::docker::plan(&parsed) {
         for im in &docker.images {
             for v in &im.variants {
-                let job = wfgen::plan::pullrequest::image_job(&v.key);
+                let job = wfgen::jobids::pull_request_image(&v.key);
                 let args = plan["outputs"][&v.build_args_output].as_str().unwrap_or_default();
                 for p in &v.platforms {
                     want_builds += 1;

@@ -9,6 +9,7 @@ use super::assetnames;
 use super::pins::Pins;
 use super::runners::{self, RustBuild};
 use super::steps::{self, SetupStep};
+use crate::jobids;
 use crate::spec::{Binary, BinaryKind, Spec, Target};
 
 /// Directory (relative to the checkout) where a build job stages the files it
@@ -330,9 +331,9 @@ pub fn plan(spec: &Spec) -> Option<BuildPlan> {
     let mut entries = Vec::new();
     // (job id, kind, in a container): the jobs in the order they are written.
     let layout: [(&str, BinaryKind, bool); 3] = [
-        ("build-rust", BinaryKind::Rust, false),
-        ("build-rust-container", BinaryKind::Rust, true),
-        ("build-go", BinaryKind::Go, false),
+        (jobids::BUILD_RUST, BinaryKind::Rust, false),
+        (jobids::BUILD_RUST_CONTAINER, BinaryKind::Rust, true),
+        (jobids::BUILD_GO, BinaryKind::Go, false),
     ];
     let mut jobs = Vec::new();
     for (id, kind, container) in layout {

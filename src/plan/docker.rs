@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::runners;
+use crate::jobids;
 use crate::spec::Spec;
 use crate::spec::validate::registry_host;
 
@@ -417,8 +418,8 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     format!("needs.plan.outputs.{tags_output} != ''")
                 };
                 let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
-                let build_job = format!("build-{key}");
-                let scan_job = format!("scan-{key}");
+                let build_job = jobids::docker_build(&key);
+                let scan_job = jobids::docker_scan(&key);
                 // With a scan, the publish job of `stage: all` (a dispatch)
                 // also waits for it; release.yml's publish call waits for the
                 // whole build call, scans included.
@@ -449,11 +450,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
                     } else {
                         format!("{} [{name}]", d.image)
                     },
-                    merge_job: if d.per_arch {
-                        format!("tags-{key}")
-                    } else {
-                        format!("manifest-{key}")
-                    },
+                    merge_job: jobids::docker_publish(&key, d.per_arch),
                     build_job,
                     scan_job,
                     tags_output,

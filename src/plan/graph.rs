@@ -200,9 +200,10 @@ impl<B> Graph<B> {
     /// Refuses duplicate ids, unknown needs, cycles, needs of a later stage,
     /// and a publish job that does not wait for every build and verify job.
     pub fn check(&self) -> Result<(), GraphError> {
+        // GitHub compares job ids ignoring case.
         let mut ids = BTreeSet::new();
         for j in &self.jobs {
-            if !ids.insert(j.id.as_str()) {
+            if !ids.insert(j.id.to_ascii_lowercase()) {
                 return Err(GraphError::DuplicateId(j.id.clone()));
             }
         }
@@ -324,6 +325,14 @@ mod tests {
             jobs: vec![job("plan", Stage::Plan, &[]), job("plan", Stage::Gates, &[])],
         };
         assert_eq!(g.check(), Err(GraphError::DuplicateId("plan".into())));
+        let g = Graph {
+            jobs: vec![job("plan", Stage::Plan, &[]), job("Plan", Stage::Gates, &[])],
+        };
+        assert_eq!(
+            g.check(),
+            Err(GraphError::DuplicateId("Plan".into())),
+            "one id for GitHub"
+        );
         let g = Graph {
             jobs: vec![job("a", Stage::Build, &["nope"])],
         };

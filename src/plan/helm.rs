@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::Permission;
 
+use crate::jobids;
 use crate::spec::Spec;
 
 #[derive(Debug, Clone, Serialize)]
@@ -92,10 +93,14 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
                 }
             })
             .collect();
-        let mut job = format!("chart-{slug}");
-        if charts.iter().any(|c| c.job == job) {
-            job = format!("{job}-{i}");
+        // Two charts of one name (`a/x`, `b/x`): the later one's ids get its
+        // position, until no earlier chart has them (GitHub compares job ids
+        // ignoring case).
+        let mut slug = slug;
+        while charts.iter().any(|c| jobids::same(&c.job, &jobids::helm_chart(&slug))) {
+            slug = format!("{slug}-{i}");
         }
+        let job = jobids::helm_chart(&slug);
         let registry_host = registry_host(&h.registry);
         // Validation refuses a host without credentials.
         let login = super::registries::login(spec, &registry_host, None)
@@ -105,8 +110,8 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
         } else {
             Vec::new()
         };
-        let push_job = job.replacen("chart-", "push-", 1);
-        let artifact = job.replacen("chart-", "helm-", 1);
+        let push_job = jobids::helm_push(&slug);
+        let artifact = format!("helm-{slug}");
         let publish_if = format!(
             "${{{{ !cancelled() && needs.plan.result == 'success' && needs.plan.outputs.promotion != 'true' && (inputs.stage == 'publish' || inputs.stage != 'build' && needs.{job}.result == 'success') }}}}"
         );
@@ -177,6 +182,8 @@ helm:
         let h = plan(&spec).unwrap();
         let jobs: Vec<_> = h.charts.iter().map(|c| c.job.as_str()).collect();
         assert_eq!(jobs, ["chart-llm-proxy", "chart-llm-proxy-1", "chart-my-chart"]);
+        assert_eq!(h.charts[1].push_job, "push-llm-proxy-1");
+        assert_eq!(h.charts[1].artifact, "helm-llm-proxy-1");
         assert_eq!(h.charts[0].chart, "deploy/helm/llm-proxy");
         assert_eq!(h.charts[0].registry_host, "ghcr.io");
         assert_eq!(h.charts[1].app_version, "v{version}");
@@ -199,6 +206,44 @@ helm:
             h.caller_permissions
                 .iter()
                 .any(|p| p.name == "packages" && p.access == crate::plan::Access::Write)
+        );
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    #[test]
+    fn chart_ids_stay_unique_when_names_collide() {
+        // `a-2` first, then two charts named `a`: the third one's `chart-a-2`
+        // is taken by the first; and `B` and `b` are one job id for GitHub.
+        let (spec, _) = crate::spec::parse(
+            "wfgen.yaml",
+            "wfgen: 1
+project: { name: x }
+helm:
+  - { chart: p/a-2, registry: 'oci://ghcr.io/x/c' }
+  - { chart: q/a, registry: 'oci://ghcr.io/x/c' }
+  - { chart: r/a, registry: 'oci://ghcr.io/x/c' }
+  - { chart: s/B, registry: 'oci://ghcr.io/x/c' }
+  - { chart: t/b, registry: 'oci://ghcr.io/x/c' }
+",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let h = super::plan(&spec).unwrap();
+        let ids: Vec<(&str, &str, &str)> = h
+            .charts
+            .iter()
+            .map(|c| (c.job.as_str(), c.push_job.as_str(), c.artifact.as_str()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("chart-a-2", "push-a-2", "helm-a-2"),
+                ("chart-a", "push-a", "helm-a"),
+                ("chart-a-2-2", "push-a-2-2", "helm-a-2-2"),
+                ("chart-B", "push-B", "helm-B"),
+                ("chart-b-4", "push-b-4", "helm-b-4"),
+            ]
         );
     }
 }

@@ -36,6 +36,7 @@ use super::release::Input;
 use super::steps::SetupStep;
 use super::version::Grammar;
 use super::{Permission, release};
+use crate::jobids;
 use crate::spec::{PullRequest, Scheme};
 
 /// What pull-request.yml.j2 sees.
@@ -151,7 +152,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
             .collect();
     }
     jobs.push(Job {
-        id: "plan".into(),
+        id: jobids::PLAN.into(),
         name: "Plan a release of the pull request".into(),
         stage: Stage::Plan,
         needs: Vec::new(),
@@ -204,7 +205,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
     let mut binary_jobs = Vec::new();
     if let Some(b) = &p.build {
         for (i, bj) in b.jobs.iter().enumerate() {
-            let id = binary_job(&bj.id);
+            let id = jobids::pull_request_binaries(&bj.id);
             binary_jobs.push(id.clone());
             jobs.push(Job {
                 id,
@@ -281,7 +282,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                     needs.extend(binary_jobs.iter().cloned());
                 }
                 jobs.push(Job {
-                    id: image_job(&v.key),
+                    id: jobids::pull_request_image(&v.key),
                     name: format!("Build {} (${{{{ matrix.platform }}}})", v.title),
                     stage: Stage::Build,
                     needs,
@@ -312,18 +313,6 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
         }
     }
     Some(workflow(p, runner, true, jobs))
-}
-
-/// The id of the job that builds an image variant (`image-<key>`; gate names
-/// cannot start so, see `PULL_REQUEST_JOB_PREFIXES`).
-pub fn image_job(key: &str) -> String {
-    format!("image-{key}")
-}
-
-/// The id of the job that builds the legs of build-assets.yml's job `id`
-/// (`build-rust` gives `bin-rust`; gate names cannot start with `bin-`).
-pub fn binary_job(id: &str) -> String {
-    format!("bin-{}", id.strip_prefix("build-").unwrap_or(id))
 }
 
 /// The setup steps a pull request's job runs: those that name no secret.

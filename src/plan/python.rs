@@ -8,6 +8,7 @@ use super::build::exact_pattern;
 use super::runners;
 use super::steps::{JobEnv, SetupStep};
 use super::toolchains::Toolchains;
+use crate::jobids;
 use crate::spec::{Manylinux, Publish, PythonBuild, PythonBuilder, Spec, Step, StepOs};
 
 /// Wheel platforms built when a maturin package lists none.
@@ -318,9 +319,9 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             build_python,
             sdist: p.sdist,
             sdist_artifact,
-            wheel_job: format!("wheels-{job_slug}"),
-            sdist_job: format!("sdist-{job_slug}"),
-            pure_job: format!("build-{job_slug}"),
+            wheel_job: jobids::python_wheels(&job_slug),
+            sdist_job: jobids::python_sdist(&job_slug),
+            pure_job: jobids::python_pure(&job_slug),
             dist_dir,
             wheel_args,
             builder: builder.word().into(),
@@ -352,7 +353,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             repository_url: (p.publish == Publish::Testpypi).then(|| "https://test.pypi.org/legacy/".into()),
             environment: p.environment.clone(),
             token_secret: p.token_secret.clone(),
-            publish_job: format!("publish-{}", p.name.replace('.', "-").to_ascii_lowercase()),
+            publish_job: jobids::pypi_publish(&p.name),
             slug,
         };
         match workflows.iter_mut().find(|w| w.name == name) {

@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::graph::{Graph, Job, Stage};
 use super::{Access, Permission, Plan};
+use crate::jobids;
 use crate::spec::{CustomStage, LocalCalls, PermissionLevel, When};
 
 /// What release.yml.j2 sees: the trigger and the job graph.
@@ -343,11 +344,12 @@ fn custom_job(
                     .map(|(name, output)| Input::plan_output(&format!("RELEASE_{}", name.to_ascii_uppercase()), output))
                     // The images of the build stage, by digest: a smoke test
                     // pulls exactly what will be tagged.
-                    .chain(
-                        p.docker.as_ref().map(|_| {
-                            Input::new("RELEASE_IMAGES", "${{ needs.docker-build.outputs.images }}".to_string())
-                        }),
-                    )
+                    .chain(p.docker.as_ref().map(|_| {
+                        Input::new(
+                            "RELEASE_IMAGES",
+                            format!("${{{{ needs.{}.outputs.images }}}}", jobids::DOCKER_BUILD),
+                        )
+                    }))
                     .chain(secrets.iter().map(|s| Input::new(s, format!("${{{{ secrets.{s} }}}}"))))
                     .collect(),
                 environment: cj.environment.clone(),
@@ -420,7 +422,7 @@ pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
             &g.id,
             format!("Gate: {}", g.id),
             Stage::Gates,
-            vec!["plan".into()],
+            vec![jobids::PLAN.into()],
             body,
         );
         if !call {
@@ -480,7 +482,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
 
     // plan
     let mut plan_job = job(
-        "plan",
+        jobids::PLAN,
         "Plan the release".into(),
         Stage::Plan,
         Vec::new(),
@@ -545,7 +547,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let mut publish_calls: Vec<Call> = Vec::new();
     if let Some(b) = &p.build {
         build_calls.push(Call::new(
-            "build-assets",
+            jobids::BUILD_ASSETS,
             "Build the binaries",
             "build-assets.yml",
             None,
@@ -561,7 +563,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     if let Some(d) = &p.docker {
         let (perms, secrets) = (&d.caller_permissions, &d.secrets);
         build_calls.push(Call::new(
-            "docker-build",
+            jobids::DOCKER_BUILD,
             "Build the images, pushed by digest only",
             "docker.yml",
             Some("build"),
@@ -569,7 +571,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             secrets,
         ));
         publish_calls.push(Call::new(
-            "docker-publish",
+            jobids::DOCKER_PUBLISH,
             "Publish the image tags",
             "docker.yml",
             Some("publish"),
@@ -580,7 +582,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     if let Some(h) = &p.helm {
         let perms = &h.caller_permissions;
         build_calls.push(Call::new(
-            "helm-build",
+            jobids::HELM_BUILD,
             "Lint and package the Helm charts",
             "helm-publish.yml",
             Some("build"),
@@ -588,7 +590,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             &[],
         ));
         publish_calls.push(Call::new(
-            "helm-publish",
+            jobids::HELM_PUBLISH,
             "Push the Helm charts",
             "helm-publish.yml",
             Some("publish"),
@@ -600,7 +602,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let release_assets = r.github_release != crate::spec::GithubRelease::Never && !p.release.setup.is_empty();
     if release_assets {
         let mut j = job(
-            "release-assets",
+            jobids::RELEASE_ASSETS,
             "Make the release assets".into(),
             Stage::Build,
             after_gates.clone(),
@@ -627,8 +629,8 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let images_after_binaries = p.docker.as_ref().is_some_and(|d| d.uses_binaries) && p.build.is_some();
     for c in build_calls {
         let mut needs = after_gates.clone();
-        if images_after_binaries && c.id == "docker-build" {
-            needs.push("build-assets".into());
+        if images_after_binaries && c.id == jobids::DOCKER_BUILD {
+            needs.push(jobids::BUILD_ASSETS.into());
         }
         jobs.push(c.job(Stage::Build, needs, not_promotion.clone()));
     }
@@ -747,7 +749,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         }
         let checkout = notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
         let mut j = job(
-            "github-release",
+            jobids::GITHUB_RELEASE,
             "GitHub release".into(),
             Stage::Publish,
             built.iter().chain(&published).cloned().collect(),
@@ -788,7 +790,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
 
     if let Some(secret) = &r.slack_webhook_secret {
         let mut j = job(
-            "notify",
+            jobids::NOTIFY,
             "Tell Slack".into(),
             Stage::Notify,
             jobs.iter().map(|j| j.id.clone()).collect(),
