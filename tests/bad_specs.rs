@@ -127,6 +127,30 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "starts like a job of pull-request.yml",
         ),
         (
+            "a gate named like the job of release.setup",
+            base("gates:\n  - { name: release-assets, run: make check }\nrelease:\n  setup: [{ run: make notes }]\n"),
+            p(5, 13),
+            "is a job of release.yml",
+        ),
+        (
+            "a gate named like a job of release.yml but for its case",
+            base("gates:\n  - { name: Plan, run: make check }\n"),
+            p(5, 13),
+            "ignoring case",
+        ),
+        (
+            "two Python distributions that are one PyPI project",
+            base("python:\n  - { name: demo.py, build: pure }\n  - { name: Demo_Py, build: pure }\n"),
+            p(6, 13),
+            "for PyPI",
+        ),
+        (
+            "a Python package whose default workflow is a job of release.yml",
+            base("python:\n  - { name: assets, build: pure }\n"),
+            p(5, 13),
+            "release-assets",
+        ),
+        (
             "a Python workflow named like pull-request.yml",
             base("python:\n  - { name: demo, workflow: pull-request }\n"),
             p(5, 29),
@@ -871,5 +895,116 @@ fn every_bad_spec_is_refused_at_its_place_with_a_help_and_nothing_written() {
         failures.len(),
         cases.len(),
         failures.join("\n")
+    );
+}
+
+/// The spec sections that make release.yml write each of its own jobs.
+fn making(id: &str) -> &'static str {
+    match id {
+        "plan" => "",
+        "build-assets" => "binaries:\n  - { name: demo, kind: go, targets: [linux/amd64] }\n",
+        "docker-build" | "docker-publish" => "docker:\n  - { image: ghcr.io/acme/demo }\n",
+        "helm-build" | "helm-publish" => "helm:\n  - { chart: deploy/demo, registry: 'oci://ghcr.io/acme/charts' }\n",
+        "release-assets" => "release:\n  setup: [{ run: make notes }]\n",
+        "github-release" => "release:\n  github-release: always\n",
+        "notify" => "release:\n  notify: { slack-webhook-secret: SLACK_WEBHOOK_URL }\n",
+        "publish-demo-py" => "python:\n  - { name: demo-py, build: pure }\n",
+        other => panic!("no spec makes release.yml's job `{other}`: add one to `making`"),
+    }
+}
+
+/// Validates `spec` and snapshots the report: exit 3, located, a help, no
+/// panic; `generate` exits 3 and writes nothing.
+fn refused(name: &str, spec: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("wfgen.yaml"), spec).unwrap();
+    let run = |args: &[&str]| {
+        common::wfgen()
+            .current_dir(dir.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--color", "never", "validate"]);
+    let report = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(3), "{name}: validate\n{report}");
+    assert!(
+        report.contains("wfgen.yaml:") && report.contains("help:") && !report.contains("panicked"),
+        "{name}: {report}"
+    );
+    insta::with_settings!({
+        snapshot_path => "snapshots",
+        omit_expression => true,
+        description => format!("wfgen --color never validate, with wfgen.yaml:\n{spec}"),
+    }, {
+        insta::assert_snapshot!(name, report);
+    });
+    let out = run(&["generate"]);
+    assert_eq!(out.status.code(), Some(3), "{name}: generate");
+    assert!(!dir.path().join(".github").exists(), "{name}: generate wrote files");
+}
+
+/// Each name of the spec that becomes a job id of release.yml (a gate, one
+/// of `jobs:`, a Python workflow) is refused where it takes an id of
+/// release.yml's own jobs, at the name, with a help that lists them: every
+/// fixed id of `wfgen::jobids::RELEASE_JOBS` and `publish-*`, beside the
+/// sections that make that job (generating the spec with another id shows
+/// the job is there). Before, a gate named `release-assets` beside
+/// `release.setup` passed validation and `generate` panicked.
+#[test]
+fn a_name_that_takes_an_id_of_release_yml_is_refused_at_its_place() {
+    let ids = wfgen::jobids::RELEASE_JOBS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(std::iter::once(wfgen::jobids::pypi_publish("demo-py")));
+    for id in ids {
+        let job = |id: &str| format!("jobs:\n  - {{ id: {id}, stage: verify, steps: [{{ run: make smoke }}] }}\n");
+        // The job is there when nothing collides.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("wfgen.yaml"),
+            format!("{BASE}{}{}", making(&id), job("smoke")),
+        )
+        .unwrap();
+        let out = common::wfgen()
+            .current_dir(dir.path())
+            .arg("generate")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{id}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let release = std::fs::read_to_string(dir.path().join(".github/workflows/release.yml")).unwrap();
+        assert!(
+            release.contains(&format!("\n  {id}:\n")),
+            "release.yml has no job `{id}`"
+        );
+        refused(
+            &format!("reserved_job_id_{}", id.replace('-', "_")),
+            &format!("{BASE}{}{}", making(&id), job(&id)),
+        );
+    }
+    refused(
+        "reserved_gate_release_assets",
+        &format!(
+            "{BASE}gates:\n  - {{ name: release-assets, run: make check }}\nrelease:\n  setup: [{{ run: make notes }}]\n"
+        ),
+    );
+    refused(
+        "reserved_ids_ignore_case",
+        &format!(
+            "{BASE}gates:\n  - {{ name: Plan, run: make check }}\n  - {{ name: lint, run: make lint }}\n  - {{ name: LINT, run: make lint }}\njobs:\n  - {{ id: Publish-Demo-Py, stage: verify, steps: [{{ run: make smoke }}] }}\npython:\n  - {{ name: demo-py, build: pure }}\n"
+        ),
+    );
+    refused(
+        "reserved_python_names",
+        &format!(
+            "{BASE}python:\n  - {{ name: assets, build: pure }}\n  - {{ name: demo.py, build: pure }}\n  - {{ name: Demo_Py, build: pure }}\n  - {{ name: x, workflow: Python, build: pure }}\n  - {{ name: y, workflow: python, build: pure }}\nrelease:\n  setup: [{{ run: make notes }}]\n"
+        ),
     );
 }

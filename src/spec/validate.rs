@@ -8,6 +8,7 @@ use regex::Regex;
 use super::names::{self, placeholders};
 use super::*;
 use crate::diag::Problem;
+use crate::jobids;
 use crate::ypath;
 use crate::ypath::{Located, Part, YPath};
 
@@ -98,18 +99,54 @@ impl Ctx<'_> {
     }
 
     /// A problem when `value`, a job id of release.yml, is one that wfgen's
-    /// own jobs use; returns whether it is.
+    /// own jobs use (GitHub compares job ids ignoring case); returns whether
+    /// it is.
     fn reserved_job(&mut self, path: YPath, value: &str, what: &str, help: &str) -> bool {
-        let reserved = RESERVED_JOBS.contains(&value) || value.starts_with("publish-");
-        if reserved {
-            self.err(
-                path,
-                Part::Value,
-                format!("{what} `{value}` is a job of release.yml"),
-                format!("{help}; release.yml uses {} and publish-*", RESERVED_JOBS.join(", ")),
-            );
+        let Some(own) = jobids::release_job(value) else {
+            return false;
+        };
+        let message = match own.strip_suffix('*') {
+            Some(prefix) if value.starts_with(prefix) => {
+                format!("{what} `{value}` starts like the jobs `{own}` of release.yml")
+            }
+            Some(_) => format!(
+                "{what} `{value}` starts like the jobs `{own}` of release.yml (GitHub compares job ids ignoring case)"
+            ),
+            None if own == value => format!("{what} `{value}` is a job of release.yml"),
+            None => {
+                format!("{what} `{value}` is the job `{own}` of release.yml (GitHub compares job ids ignoring case)")
+            }
+        };
+        self.err(
+            path,
+            Part::Value,
+            message,
+            format!("{help}; release.yml uses {}", jobids::release_jobs_list()),
+        );
+        true
+    }
+
+    /// Job ids that must differ, as GitHub compares them (ignoring case):
+    /// a problem at each one that an earlier one takes.
+    fn unique_ids<'s>(&mut self, items: impl Iterator<Item = (YPath, &'s str)>, what: &str) {
+        let mut seen: Vec<&str> = Vec::new();
+        for (path, v) in items {
+            match seen.iter().find(|s| jobids::same(s, v)) {
+                Some(s) if *s == v => self.err(
+                    path,
+                    Part::Value,
+                    format!("duplicate {what} `{v}`"),
+                    format!("each {what} may appear once"),
+                ),
+                Some(s) => self.err(
+                    path,
+                    Part::Value,
+                    format!("duplicate {what} `{v}`: `{s}` is the same job id"),
+                    format!("each {what} may appear once, and GitHub compares job ids ignoring case"),
+                ),
+                None => seen.push(v),
+            }
         }
-        reserved
     }
 
     fn unique<'s>(&mut self, items: impl Iterator<Item = (YPath, &'s str)>, what: &str) {
@@ -158,20 +195,6 @@ fn re(s: &str) -> Regex {
 }
 
 const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
-
-/// Job ids that wfgen's release.yml uses itself.
-pub const RESERVED_JOBS: &[&str] = &[
-    "plan",
-    "gates",
-    "build-assets",
-    "docker",
-    "docker-build",
-    "docker-publish",
-    "helm-build",
-    "helm-publish",
-    "github-release",
-    "notify",
-];
 
 /// Validates a spec; returns every problem found (empty when valid).
 pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
@@ -368,7 +391,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         steps(spec, &mut c, p.key("setup"), &g.setup);
         env_map(&mut c, p.key("env"), &g.env);
     }
-    c.unique(
+    c.unique_ids(
         spec.gates
             .iter()
             .enumerate()
@@ -442,7 +465,12 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "workflow name",
                 "the file name without `.yml`, also a job id: letters, digits, `-` and `_`, starting with a letter",
             );
-            if ["release", "build-assets", "docker", "helm-publish", "pull-request"].contains(&w.as_str()) {
+            // Compared ignoring case: a checkout on macOS or Windows has one
+            // file for both.
+            if ["release", "build-assets", "docker", "helm-publish", "pull-request"]
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(w))
+            {
                 c.err(
                     p.key("workflow"),
                     Part::Value,
@@ -459,7 +487,18 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             }
         }
         let wf = py.workflow_name();
-        if spec.gates.iter().any(|g| g.name == wf) {
+        if py.workflow.is_none() && jobids::release_job(&wf).is_some() {
+            c.err(
+                p.key("name"),
+                Part::Value,
+                format!("the workflow of `{}` is named `{wf}`, a job of release.yml", py.name),
+                format!(
+                    "a Python workflow's name is also the id of the job that calls it: set `workflow` to another name, e.g. `{wf}-python`; release.yml uses {}",
+                    jobids::release_jobs_list()
+                ),
+            );
+        }
+        if spec.gates.iter().any(|g| jobids::same(&g.name, &wf)) {
             c.err(
                 p.key(if py.workflow.is_some() { "workflow" } else { "name" }),
                 Part::Value,
@@ -578,13 +617,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             );
         }
     }
-    c.unique(
-        spec.python
-            .iter()
-            .enumerate()
-            .map(|(i, py)| (ypath!["python", i, "name"], py.name.as_str())),
-        "Python distribution",
-    );
+    python_names(spec, &mut c);
 
     // registries
     let used: BTreeSet<String> = spec
@@ -1593,9 +1626,65 @@ fn login_secrets(c: &mut Ctx, at: &YPath, l: &crate::spec::Login) {
     }
 }
 
+/// Python distribution names, as PyPI tells them apart (PEP 503: lowercase,
+/// every run of `-`, `_` and `.` one `-`): two names of one project would
+/// give their jobs one id (`publish-*`, `wheels-*`, the default workflow).
+/// And workflow names, which are job ids of release.yml: two that differ in
+/// case only are one job for GitHub.
+fn python_names(spec: &Spec, c: &mut Ctx) {
+    let normalized = |n: &str| -> String {
+        let mut out = String::new();
+        for ch in n.chars() {
+            if matches!(ch, '-' | '_' | '.') {
+                if !out.ends_with('-') {
+                    out.push('-');
+                }
+            } else {
+                out.push(ch.to_ascii_lowercase());
+            }
+        }
+        out
+    };
+    let mut seen: Vec<(&str, String)> = Vec::new();
+    for (i, py) in spec.python.iter().enumerate() {
+        let n = normalized(&py.name);
+        match seen.iter().find(|(_, s)| *s == n) {
+            Some((first, _)) if *first == py.name => c.err(
+                ypath!["python", i, "name"],
+                Part::Value,
+                format!("duplicate Python distribution `{}`", py.name),
+                "each Python distribution may appear once".into(),
+            ),
+            Some((first, _)) => c.err(
+                ypath!["python", i, "name"],
+                Part::Value,
+                format!("Python distribution `{}` is `{first}` for PyPI", py.name),
+                format!(
+                    "PyPI compares names lowercase, with every run of `-`, `_` and `.` as one `-` (both are `{n}`): list the distribution once"
+                ),
+            ),
+            None => seen.push((&py.name, n)),
+        }
+    }
+    let mut workflows: Vec<String> = Vec::new();
+    for (i, py) in spec.python.iter().enumerate() {
+        let wf = py.workflow_name();
+        match workflows.iter().find(|w| jobids::same(w, &wf)) {
+            Some(w) if *w != wf => c.err(
+                ypath!["python", i, if py.workflow.is_some() { "workflow" } else { "name" }],
+                Part::Value,
+                format!("workflow `{wf}` differs from the workflow `{w}` in case only"),
+                "each workflow's name is the id of the job that calls it, and GitHub compares job ids ignoring case: write the name as the other package does".into(),
+            ),
+            Some(_) => {}
+            None => workflows.push(wf),
+        }
+    }
+}
+
 fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex) {
     let workflow = re(LOCAL_WORKFLOW);
-    let taken: BTreeSet<String> = spec
+    let taken: Vec<String> = spec
         .gates
         .iter()
         .map(|g| g.name.clone())
@@ -1610,7 +1699,9 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex) {
             "job id",
             "a job id: letters, digits, `-` and `_`, starting with a letter or `_`",
         );
-        if !c.reserved_job(p.key("id"), &j.id, "job id", "pick another id") && taken.contains(&j.id) {
+        if !c.reserved_job(p.key("id"), &j.id, "job id", "pick another id")
+            && taken.iter().any(|t| jobids::same(t, &j.id))
+        {
             c.err(
                 p.key("id"),
                 Part::Value,
@@ -1681,7 +1772,7 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex) {
         }
         steps(spec, c, p.key("steps"), &j.steps);
     }
-    c.unique(
+    c.unique_ids(
         spec.jobs
             .iter()
             .enumerate()
@@ -1964,16 +2055,14 @@ fn steps(spec: &Spec, c: &mut Ctx, at: YPath, steps: &[crate::spec::Step]) {
     }
 }
 
-/// Prefixes of the job ids that pull-request.yml gives its builds
-/// (`triggers.pull-request: build`), beside `plan` and the gates: binaries,
-/// wheels, sdists, images and charts.
-pub const PULL_REQUEST_JOB_PREFIXES: &[&str] = &["bin-", "wheels-", "sdist-", "image-", "chart-"];
-
 /// `triggers.pull-request: build`: gate names that would be the id of one
 /// of pull-request.yml's own jobs.
 fn pull_request_build(spec: &Spec, c: &mut Ctx) {
     for (i, g) in spec.gates.iter().enumerate() {
-        if let Some(prefix) = PULL_REQUEST_JOB_PREFIXES.iter().find(|p| g.name.starts_with(**p)) {
+        if let Some(prefix) = jobids::PULL_REQUEST_PREFIXES
+            .iter()
+            .find(|p| jobids::starts_with(&g.name, p))
+        {
             c.err(
                 ypath!["gates", i, "name"],
                 Part::Value,
@@ -1983,7 +2072,7 @@ fn pull_request_build(spec: &Spec, c: &mut Ctx) {
                 ),
                 format!(
                     "pick another name; with `pull-request: build`, pull-request.yml names its jobs plan, {}",
-                    PULL_REQUEST_JOB_PREFIXES
+                    jobids::PULL_REQUEST_PREFIXES
                         .iter()
                         .map(|p| format!("{p}*"))
                         .collect::<Vec<_>>()
