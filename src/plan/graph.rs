@@ -1,12 +1,17 @@
-//! The job graph of release.yml: typed jobs in stages, with their needs,
-//! runners, permissions, timeouts and conditions decided here, and checked
-//! before anything is rendered.
+//! The job graph of every workflow: typed jobs in stages, with their needs,
+//! runners, permissions, timeouts and conditions decided by the plan, and
+//! checked before anything is rendered.
 //!
 //! A release runs in stages (plan, gates, build, verify, publish,
 //! after-release, notify): nothing a user can pull or download changes
 //! before every build and verify job has succeeded. [`Graph::check`] refuses
-//! a graph that breaks this, or that has unknown needs, cycles or duplicate
-//! ids.
+//! a graph of release.yml (or pull-request.yml) that breaks this, or that has
+//! unknown needs, cycles or duplicate ids. The workflows that release.yml
+//! calls (docker.yml, helm-publish.yml, build-assets.yml, the Python
+//! workflows) have jobs of the same stages; release.yml calls their publish
+//! stage after every build, and [`Graph::check_called`] holds each of them
+//! to what is theirs: a publish job waits for what it publishes and for
+//! every check of it.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -143,6 +148,16 @@ pub enum GraphError {
         job: String,
         missing: String,
     },
+    /// A publish job of a called workflow that waits for no build job.
+    PublishesNothingBuilt {
+        job: String,
+    },
+    /// A publish job of a called workflow that does not wait for a verify
+    /// job of what it publishes (a scan of the image it tags).
+    PublishesUnverified {
+        job: String,
+        missing: String,
+    },
 }
 
 impl std::fmt::Display for GraphError {
@@ -161,6 +176,16 @@ impl std::fmt::Display for GraphError {
             GraphError::RunsBeforeRelease { job, missing } => write!(
                 f,
                 "after-release job `{job}` does not wait for `{missing}`: it could run before the release is out"
+            ),
+            GraphError::PublishesNothingBuilt { job } => {
+                write!(
+                    f,
+                    "publish job `{job}` waits for no build job: it has nothing to publish"
+                )
+            }
+            GraphError::PublishesUnverified { job, missing } => write!(
+                f,
+                "publish job `{job}` does not wait for `{missing}`, which checks what it publishes: it could publish while that check fails"
             ),
         }
     }
@@ -197,9 +222,79 @@ impl<B> Graph<B> {
         seen
     }
 
-    /// Refuses duplicate ids, unknown needs, cycles, needs of a later stage,
-    /// and a publish job that does not wait for every build and verify job.
+    /// release.yml's rules: refuses duplicate ids, unknown needs, cycles,
+    /// needs of a later stage, a publish job that does not wait for every
+    /// build and verify job, and an after-release job that does not wait for
+    /// every publish job.
     pub fn check(&self) -> Result<(), GraphError> {
+        self.check_shape()?;
+        let before_publish: Vec<&str> = self
+            .jobs
+            .iter()
+            .filter(|j| matches!(j.stage, Stage::Build | Stage::Verify))
+            .map(|j| j.id.as_str())
+            .collect();
+        for j in self.jobs.iter().filter(|j| j.stage == Stage::Publish) {
+            let waits = self.ancestors(&j.id);
+            if let Some(missing) = before_publish.iter().find(|b| !waits.contains(**b)) {
+                return Err(GraphError::PublishesEarly {
+                    job: j.id.clone(),
+                    missing: missing.to_string(),
+                });
+            }
+        }
+        self.check_after_release()
+    }
+
+    /// The rules of a workflow that release.yml calls stage by stage (its
+    /// `stage` input): release.yml keeps the release all or nothing, since it
+    /// calls the publish stage after every build of the release; a dispatch
+    /// with `stage: all` publishes each thing once it is built and checked.
+    /// So each publish job waits for a build job, and for every verify job
+    /// that checks a build it waits for; and what [`Graph::check`] refuses
+    /// besides the publish rule (ids, needs, cycles, stage order).
+    pub fn check_called(&self) -> Result<(), GraphError> {
+        self.check_shape()?;
+        for j in self.jobs.iter().filter(|j| j.stage == Stage::Publish) {
+            let waits = self.ancestors(&j.id);
+            let built: BTreeSet<&str> = waits
+                .iter()
+                .filter(|w| self.get(w).is_some_and(|b| b.stage == Stage::Build))
+                .map(String::as_str)
+                .collect();
+            if built.is_empty() {
+                return Err(GraphError::PublishesNothingBuilt { job: j.id.clone() });
+            }
+            let checks = self.jobs.iter().filter(|v| {
+                v.stage == Stage::Verify && self.ancestors(&v.id).iter().any(|a| built.contains(a.as_str()))
+            });
+            if let Some(missing) = checks.into_iter().find(|v| !waits.contains(&v.id)) {
+                return Err(GraphError::PublishesUnverified {
+                    job: j.id.clone(),
+                    missing: missing.id.clone(),
+                });
+            }
+        }
+        self.check_after_release()
+    }
+
+    /// Every after-release job waits for every publish job.
+    fn check_after_release(&self) -> Result<(), GraphError> {
+        let publish = self.ids_of(Stage::Publish);
+        for j in self.jobs.iter().filter(|j| j.stage == Stage::AfterRelease) {
+            let waits = self.ancestors(&j.id);
+            if let Some(missing) = publish.iter().find(|p| !waits.contains(*p)) {
+                return Err(GraphError::RunsBeforeRelease {
+                    job: j.id.clone(),
+                    missing: missing.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Unique ids, known needs of no later stage, no cycle.
+    fn check_shape(&self) -> Result<(), GraphError> {
         // GitHub compares job ids ignoring case.
         let mut ids = BTreeSet::new();
         for j in &self.jobs {
@@ -254,31 +349,6 @@ impl<B> Graph<B> {
         let mut state = BTreeMap::new();
         for j in &self.jobs {
             visit(self, &j.id, &mut state, &mut Vec::new())?;
-        }
-        let before_publish: Vec<&str> = self
-            .jobs
-            .iter()
-            .filter(|j| matches!(j.stage, Stage::Build | Stage::Verify))
-            .map(|j| j.id.as_str())
-            .collect();
-        for j in self.jobs.iter().filter(|j| j.stage == Stage::Publish) {
-            let waits = self.ancestors(&j.id);
-            if let Some(missing) = before_publish.iter().find(|b| !waits.contains(**b)) {
-                return Err(GraphError::PublishesEarly {
-                    job: j.id.clone(),
-                    missing: missing.to_string(),
-                });
-            }
-        }
-        let publish = self.ids_of(Stage::Publish);
-        for j in self.jobs.iter().filter(|j| j.stage == Stage::AfterRelease) {
-            let waits = self.ancestors(&j.id);
-            if let Some(missing) = publish.iter().find(|p| !waits.contains(*p)) {
-                return Err(GraphError::RunsBeforeRelease {
-                    job: j.id.clone(),
-                    missing: missing.clone(),
-                });
-            }
         }
         Ok(())
     }
@@ -380,6 +450,50 @@ mod tests {
                 missing: "release".into()
             })
         );
+    }
+
+    #[test]
+    fn called_workflows_publish_what_they_built_and_checked() {
+        // docker.yml: each variant publishes after its own build and scan;
+        // the digests job and the other variant do not hold it back.
+        let g = Graph {
+            jobs: vec![
+                job("plan", Stage::Plan, &[]),
+                job("digests", Stage::Build, &["plan", "build-0", "build-1"]),
+                job("build-0", Stage::Build, &["plan"]),
+                job("scan-0", Stage::Verify, &["plan", "build-0"]),
+                job("manifest-0", Stage::Publish, &["plan", "build-0", "scan-0"]),
+                job("build-1", Stage::Build, &["plan"]),
+                job("manifest-1", Stage::Publish, &["plan", "build-1"]),
+            ],
+        };
+        assert_eq!(g.check_called(), Ok(()));
+        assert!(
+            matches!(g.check(), Err(GraphError::PublishesEarly { .. })),
+            "release.yml's rule is all or nothing"
+        );
+        // The tags of an image whose scan they do not wait for.
+        let mut g = g;
+        g.jobs[4].needs = vec!["plan".into(), "build-0".into()];
+        assert_eq!(
+            g.check_called(),
+            Err(GraphError::PublishesUnverified {
+                job: "manifest-0".into(),
+                missing: "scan-0".into()
+            })
+        );
+        let g = Graph {
+            jobs: vec![job("plan", Stage::Plan, &[]), job("push", Stage::Publish, &["plan"])],
+        };
+        assert_eq!(
+            g.check_called(),
+            Err(GraphError::PublishesNothingBuilt { job: "push".into() })
+        );
+        // The shape rules hold for called workflows too.
+        let g = Graph {
+            jobs: vec![job("a", Stage::Build, &["b"]), job("b", Stage::Build, &["a"])],
+        };
+        assert!(matches!(g.check_called(), Err(GraphError::Cycle(_))));
     }
 
     #[test]
