@@ -16,7 +16,7 @@ use crate::spec::Spec;
 use crate::spec::validate::registry_host;
 
 /// Runner of the jobs that only run scripts (plan, manifest).
-pub const SCRIPT_RUNNER: &str = "ubuntu-24.04";
+pub const SCRIPT_RUNNER: &str = runners::SCRIPTS;
 /// `timeout-minutes` of the plan job.
 pub const PLAN_TIMEOUT: u32 = 10;
 /// `timeout-minutes` of a build on a native runner.

@@ -1,9 +1,12 @@
 //! The helm-publish.yml plan: a `plan` job that runs the tag script for the
-//! chart version and appVersions, then one job per chart.
+//! chart version and appVersions, then per chart a job that lints and
+//! packages it (build stage) and one that pushes the package (publish
+//! stage), as a checked job graph ([`workflow`]).
 
 use serde::Serialize;
 
 use super::Permission;
+use super::graph::{Graph, Job, Stage};
 
 use crate::jobids;
 use crate::spec::Spec;
@@ -63,6 +66,87 @@ pub struct ChartPlan {
     pub build_if: String,
     /// `if:` of the push job (publish stage; see docker.yml's `publish_if`).
     pub publish_if: String,
+}
+
+/// What helm-publish.yml.j2 sees: the plan and the job graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct HelmWorkflow<'a> {
+    #[serde(flatten)]
+    pub plan: &'a HelmPlan,
+    pub jobs: Graph<Body>,
+}
+
+/// The part of a helm-publish.yml job that differs by kind; the template
+/// lays out each kind's steps.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The tag script: the chart versions and appVersions as outputs.
+    Plan,
+    /// Lint and package `charts[chart]`, and keep the package.
+    Chart { chart: usize },
+    /// Push the package of `charts[chart]`.
+    Push { chart: usize },
+}
+
+/// Runner of helm-publish.yml's jobs.
+pub const RUNNER: &str = super::runners::SCRIPTS;
+
+/// helm-publish.yml's jobs: `plan`, then per chart its build and its push.
+/// A broken graph is a bug of wfgen's: it panics.
+pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
+    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, timeout: u32, body: Body| Job {
+        id: id.to_string(),
+        name,
+        stage,
+        needs,
+        runs_on: Some(RUNNER.to_string()),
+        permissions: h.read_permissions.clone(),
+        timeout: Some(timeout),
+        condition: None,
+        condition_why: None,
+        body,
+    };
+    let mut jobs = vec![job(
+        jobids::PLAN,
+        "plan".into(),
+        Stage::Plan,
+        Vec::new(),
+        h.plan_timeout,
+        Body::Plan,
+    )];
+    for (i, c) in h.charts.iter().enumerate() {
+        let mut build = job(
+            &c.job,
+            format!("chart {}", c.name),
+            Stage::Build,
+            vec![jobids::PLAN.into()],
+            h.chart_timeout,
+            Body::Chart { chart: i },
+        );
+        build.condition = Some(c.build_if.clone());
+        build.condition_why = Some("A promotion tag builds nothing: the chart of X.Y.Z was pushed by X.Y.Z.".into());
+        let mut push = job(
+            &c.push_job,
+            format!("push chart {}", c.name),
+            Stage::Publish,
+            vec![jobids::PLAN.into(), c.job.clone()],
+            h.chart_timeout,
+            Body::Push { chart: i },
+        );
+        push.permissions = c.push_permissions.clone();
+        push.condition = Some(c.publish_if.clone());
+        push.condition_why = Some(
+            "Only after every build of the release succeeded (release.yml calls the\npublish stage last); a dispatch with stage all pushes what it packaged."
+                .into(),
+        );
+        jobs.extend([build, push]);
+    }
+    let jobs = Graph { jobs };
+    if let Err(e) = jobs.check_called() {
+        panic!("helm-publish.yml's job graph is broken (a bug of wfgen): {e}");
+    }
+    HelmWorkflow { plan: h, jobs }
 }
 
 /// The host of an `oci://host/path` registry.
@@ -183,6 +267,18 @@ helm:
         let jobs: Vec<_> = h.charts.iter().map(|c| c.job.as_str()).collect();
         assert_eq!(jobs, ["chart-llm-proxy", "chart-llm-proxy-1", "chart-my-chart"]);
         assert_eq!(h.charts[1].push_job, "push-llm-proxy-1");
+        // The job graph: each push waits for the plan and its chart's build.
+        let wf = workflow(&h);
+        assert_eq!(
+            wf.jobs.ids_of(Stage::Build),
+            ["chart-llm-proxy", "chart-llm-proxy-1", "chart-my-chart"]
+        );
+        assert_eq!(
+            wf.jobs.ids_of(Stage::Publish),
+            ["push-llm-proxy", "push-llm-proxy-1", "push-my-chart"]
+        );
+        assert_eq!(wf.jobs.get("push-llm-proxy-1").unwrap().needs, ["plan", "chart-llm-proxy-1"]);
+        assert_eq!(wf.jobs.check_called(), Ok(()));
         assert_eq!(h.charts[1].artifact, "helm-llm-proxy-1");
         assert_eq!(h.charts[0].chart, "deploy/helm/llm-proxy");
         assert_eq!(h.charts[0].registry_host, "ghcr.io");

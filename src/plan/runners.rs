@@ -5,6 +5,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+/// Runner of the jobs that run scripts and actions only: the plan jobs,
+/// manifests, pushes, provenance, sdists and pure Python builds.
+pub const SCRIPTS: &str = "ubuntu-24.04";
+
 /// How a Rust target is built on its runner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]

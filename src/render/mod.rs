@@ -212,7 +212,7 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
         out.push(render_one(
             "helm-publish.yml.j2",
             "helm-publish.yml",
-            Value::from_serialize(h),
+            Value::from_serialize(crate::plan::helm::workflow(h)),
         ));
     }
     if let Some(pr) = crate::plan::pullrequest::plan(plan) {
