@@ -4,12 +4,15 @@
 //!
 //! Everything docker.yml prints is decided here: job ids, runners, QEMU,
 //! logins, permissions, the `if:` that skips a variant without tags, the
-//! buildx `outputs` value, attestation subject names.
+//! buildx `outputs` value, attestation subject names; and the job graph
+//! ([`workflow`]): builds by digest in the build stage, scans in the verify
+//! stage, manifests and tags in the publish stage.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use super::graph::{Graph, Job, Stage};
 use super::runners;
 use crate::jobids;
 use crate::spec::Spec;
@@ -191,6 +194,119 @@ pub struct PlatformPlan {
     /// The binaries, `exe=asset` words: the archive `asset` of the artifact
     /// holds the executable `exe`, which goes to `.wfgen/bin/exe`.
     pub binaries: String,
+}
+
+/// What docker.yml.j2 sees: the plan and the job graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct DockerWorkflow<'a> {
+    #[serde(flatten)]
+    pub plan: &'a DockerPlan,
+    pub jobs: Graph<Body>,
+}
+
+/// The part of a docker.yml job that differs by kind; the template lays out
+/// each kind's steps. `image` and `variant` index the plan's images and
+/// their variants.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The tag script: the tags, build arguments and labels as outputs.
+    Plan,
+    /// Every build's digest, as the workflow's `images` output.
+    Digests,
+    /// The platform builds of a variant, pushed by digest.
+    Build { image: usize, variant: usize },
+    /// The scan of each platform build, by digest.
+    Scan { image: usize, variant: usize },
+    /// The manifest and its tags, or per-arch the tags of each platform.
+    Publish { image: usize, variant: usize },
+}
+
+/// docker.yml's jobs: `plan`, `digests`, then per (image, variant) its
+/// builds, their scan and the publish job. A broken graph is a bug of
+/// wfgen's: it panics.
+pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
+    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body| Job {
+        id: id.to_string(),
+        name,
+        stage,
+        needs,
+        runs_on: Some(d.runner.clone()),
+        permissions: Vec::new(),
+        timeout: None,
+        condition: None,
+        condition_why: None,
+        body,
+    };
+    let plan = jobids::PLAN.to_string();
+    let mut plan_job = job(&plan, plan.clone(), Stage::Plan, Vec::new(), Body::Plan);
+    plan_job.timeout = Some(d.plan_timeout);
+    plan_job.permissions = vec![Permission::read("contents", "check out the tag")];
+    let mut digests = job(
+        jobids::DIGESTS,
+        jobids::DIGESTS.into(),
+        Stage::Build,
+        std::iter::once(plan.clone())
+            .chain(d.digests.needs.iter().cloned())
+            .collect(),
+        Body::Digests,
+    );
+    digests.timeout = Some(d.plan_timeout);
+    digests.condition = Some(d.digests.condition.clone());
+    digests.condition_why = Some("After the builds that ran (a variant without tags builds nothing).".into());
+    let mut jobs = vec![plan_job, digests];
+    for (i, im) in d.images.iter().enumerate() {
+        for (k, v) in im.variants.iter().enumerate() {
+            let (image, variant) = (i, k);
+            let mut build = job(
+                &v.build_job,
+                format!("build {} (${{{{ matrix.platform }}}})", v.title),
+                Stage::Build,
+                vec![plan.clone()],
+                Body::Build { image, variant },
+            );
+            build.runs_on = Some("${{ matrix.runner }}".into());
+            build.timeout = Some(v.build_timeout);
+            build.permissions = im.build_permissions.clone();
+            build.condition = Some(v.build_if.clone());
+            jobs.push(build);
+            let mut publish_needs = vec![plan.clone(), v.build_job.clone()];
+            if let Some(sc) = &im.scan {
+                let mut scan = job(
+                    &v.scan_job,
+                    format!("scan {} (${{{{ matrix.platform }}}})", v.title),
+                    Stage::Verify,
+                    vec![plan.clone(), v.build_job.clone()],
+                    Body::Scan { image, variant },
+                );
+                scan.timeout = Some(sc.timeout);
+                scan.permissions = sc.permissions.clone();
+                scan.condition = Some(v.build_if.clone());
+                scan.condition_why = Some(format!(
+                    "Before any tag exists: a finding at or above {} fails the\nbuild stage, and release.yml publishes nothing.",
+                    sc.fail_on
+                ));
+                jobs.push(scan);
+                publish_needs.push(v.scan_job.clone());
+            }
+            let mut publish = job(
+                &v.merge_job,
+                format!("{} {}", if im.per_arch { "tags" } else { "manifest" }, v.title),
+                Stage::Publish,
+                publish_needs,
+                Body::Publish { image, variant },
+            );
+            publish.timeout = Some(d.merge_timeout);
+            publish.permissions = im.merge_permissions.clone();
+            publish.condition = Some(v.publish_if.clone());
+            jobs.push(publish);
+        }
+    }
+    let jobs = Graph { jobs };
+    if let Err(e) = jobs.check_called() {
+        panic!("docker.yml's job graph is broken (a bug of wfgen): {e}");
+    }
+    DockerWorkflow { plan: d, jobs }
 }
 
 /// The binfmt (QEMU) architecture of a Docker platform: `linux/arm/v7` -> `arm`.
@@ -1024,12 +1140,44 @@ mod tests {
     }
 
     #[test]
+    fn the_job_graph_publishes_each_variant_after_its_build_and_scan() {
+        let d = fixture("llm-proxy");
+        let wf = workflow(&d);
+        let stages: Vec<(&str, Stage)> = wf.jobs.jobs.iter().map(|j| (j.id.as_str(), j.stage)).collect();
+        assert_eq!(
+            stages,
+            [
+                ("plan", Stage::Plan),
+                ("digests", Stage::Build),
+                ("build-0", Stage::Build),
+                ("scan-0", Stage::Verify),
+                ("manifest-0", Stage::Publish),
+            ]
+        );
+        assert_eq!(wf.jobs.get("manifest-0").unwrap().needs, ["plan", "build-0", "scan-0"]);
+        assert_eq!(wf.jobs.get("digests").unwrap().needs, ["plan", "build-0"]);
+        let scan = wf.jobs.get("scan-0").unwrap();
+        assert_eq!(
+            scan.condition.as_deref(),
+            Some(d.images[0].variants[0].build_if.as_str())
+        );
+        assert!(scan.condition_why.as_deref().unwrap().contains("at or above high"));
+        // Per-arch: one tags job per variant, after its builds.
+        let d = fixture("opsml");
+        let wf = workflow(&d);
+        assert_eq!(wf.jobs.get("tags-0-ubuntu").unwrap().needs, ["plan", "build-0-ubuntu"]);
+        assert_eq!(wf.jobs.get("tags-0-ubuntu").unwrap().stage, Stage::Publish);
+    }
+
+    #[test]
     fn job_ids_artifacts_and_outputs_are_unique() {
         let stress = format!(
             "{HEAD}docker:\n  - image: ghcr.io/acme/x\n    variants: [a, a-amd64, a.b, a-b]\n    tags: ['{{version}}-{{variant}}']\n    platforms: [linux/amd64, linux/arm/v7]\n  - image: ghcr.io/acme/y\n    per-arch: true\n    variants: [a, a-amd64]\n    tags: ['{{variant}}-{{arch}}']\n    platforms: [linux/amd64, linux/arm/v7]\n"
         );
         for yaml in FIXTURES.iter().map(|(_, y)| *y).chain([stress.as_str()]) {
             let d = docker(yaml);
+            // The job graph checks its ids (and panics on a duplicate).
+            assert_eq!(workflow(&d).jobs.check_called(), Ok(()));
             let mut seen = BTreeSet::new();
             for o in &d.plan_outputs {
                 assert!(seen.insert(o.clone()), "output {o} twice");

@@ -277,7 +277,10 @@ helm:
             wf.jobs.ids_of(Stage::Publish),
             ["push-llm-proxy", "push-llm-proxy-1", "push-my-chart"]
         );
-        assert_eq!(wf.jobs.get("push-llm-proxy-1").unwrap().needs, ["plan", "chart-llm-proxy-1"]);
+        assert_eq!(
+            wf.jobs.get("push-llm-proxy-1").unwrap().needs,
+            ["plan", "chart-llm-proxy-1"]
+        );
         assert_eq!(wf.jobs.check_called(), Ok(()));
         assert_eq!(h.charts[1].artifact, "helm-llm-proxy-1");
         assert_eq!(h.charts[0].chart, "deploy/helm/llm-proxy");

@@ -206,7 +206,11 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
         out.push(render_one("python.yml.j2", &w.file, Value::from_serialize(w)));
     }
     if let Some(d) = &plan.docker {
-        out.push(render_one("docker.yml.j2", "docker.yml", Value::from_serialize(d)));
+        out.push(render_one(
+            "docker.yml.j2",
+            "docker.yml",
+            Value::from_serialize(crate::plan::docker::workflow(d)),
+        ));
     }
     if let Some(h) = &plan.helm {
         out.push(render_one(
