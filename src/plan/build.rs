@@ -1,9 +1,11 @@
 //! The build-assets.yml plan: one matrix entry per (binary, target), split
-//! into one matrix job per toolchain (Rust, Go), and the provenance job.
+//! into one matrix job per toolchain (Rust, Go), and the provenance job, as
+//! a checked job graph ([`workflow`]).
 
 use serde::Serialize;
 
 use super::Permission;
+use super::graph::{Graph, Job, Stage};
 
 use super::assetnames;
 use super::pins::Pins;
@@ -56,6 +58,70 @@ pub struct BuildPlan {
     pub caller_permissions: Vec<Permission>,
     /// Secrets the setup steps of the build jobs name (passed by the caller).
     pub secrets: Vec<String>,
+}
+
+/// What build-assets.yml.j2 sees: the plan (`build`) and the job graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct BuildWorkflow<'a> {
+    pub build: &'a BuildPlan,
+    pub jobs: Graph<Body>,
+}
+
+/// The part of a build-assets.yml job that differs by kind; the template
+/// lays out each kind's steps.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The matrix job `build.jobs[job]`, in the container of its matrix
+    /// entry when `container`.
+    Binaries { job: usize, container: bool },
+    /// The provenance attestation of every asset.
+    Provenance,
+}
+
+/// build-assets.yml's jobs: the matrix jobs, then the provenance job after
+/// them. All of the build stage: release.yml calls the workflow as one of
+/// its builds. A broken graph is a bug of wfgen's: it panics.
+pub fn workflow(b: &BuildPlan) -> BuildWorkflow<'_> {
+    let mut jobs: Vec<Job<Body>> = b
+        .jobs
+        .iter()
+        .enumerate()
+        .map(|(i, bj)| Job {
+            id: bj.id.clone(),
+            name: bj.title.clone(),
+            stage: Stage::Build,
+            needs: Vec::new(),
+            runs_on: Some("${{ matrix.runner }}".into()),
+            permissions: b.build_permissions.clone(),
+            timeout: Some(bj.timeout),
+            condition: None,
+            condition_why: None,
+            body: Body::Binaries {
+                job: i,
+                container: bj.container,
+            },
+        })
+        .collect();
+    if b.provenance {
+        jobs.push(Job {
+            id: jobids::PROVENANCE.into(),
+            name: jobids::PROVENANCE.into(),
+            stage: Stage::Build,
+            needs: b.build_jobs.clone(),
+            runs_on: Some(super::runners::SCRIPTS.into()),
+            permissions: b.provenance_permissions.clone(),
+            timeout: Some(b.provenance_timeout),
+            condition: None,
+            condition_why: None,
+            body: Body::Provenance,
+        });
+    }
+    let jobs = Graph { jobs };
+    if let Err(e) = jobs.check_called() {
+        panic!("build-assets.yml's job graph is broken (a bug of wfgen): {e}");
+    }
+    BuildWorkflow { build: b, jobs }
 }
 
 /// One matrix job of build-assets.yml.
@@ -645,6 +711,25 @@ binaries:
 ",
         );
         assert_eq!(p.build_jobs, ["build-rust", "build-rust-container"]);
+        let wf = workflow(&p);
+        let ids: Vec<(&str, &[String])> = wf
+            .jobs
+            .jobs
+            .iter()
+            .map(|j| (j.id.as_str(), j.needs.as_slice()))
+            .collect();
+        assert_eq!(
+            ids,
+            [
+                ("build-rust", [].as_slice()),
+                ("build-rust-container", [].as_slice()),
+                (
+                    "provenance",
+                    ["build-rust".to_string(), "build-rust-container".to_string()].as_slice()
+                ),
+            ]
+        );
+        assert!(wf.jobs.jobs.iter().all(|j| j.stage == Stage::Build));
         let (plain, boxed) = (&p.jobs[0], &p.jobs[1]);
         assert_eq!(plain.entries.len(), 3);
         assert_eq!(boxed.entries.len(), 1);

@@ -199,7 +199,7 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
         out.push(render_one(
             "build-assets.yml.j2",
             "build-assets.yml",
-            Value::from_serialize(b),
+            Value::from_serialize(crate::plan::build::workflow(b)),
         ));
     }
     for w in &plan.python {
