@@ -1,10 +1,12 @@
 //! The Python workflows' plan: one workflow per distinct `workflow` name,
-//! each building wheels (and an sdist) for its packages.
+//! each building wheels (and an sdist) for its packages, as a checked job
+//! graph ([`workflow`]).
 
 use serde::Serialize;
 
 use super::Permission;
 use super::build::exact_pattern;
+use super::graph::{Graph, Job, Stage};
 use super::runners;
 use super::steps::{JobEnv, SetupStep};
 use super::toolchains::Toolchains;
@@ -48,6 +50,97 @@ pub struct PythonWorkflow {
     pub artifact_pattern: String,
     /// The spec's tag prefix, for the step that expands `env` values.
     pub tag_prefix: String,
+}
+
+/// What python.yml.j2 sees: one workflow's plan and its job graph.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkflowJobs<'a> {
+    #[serde(flatten)]
+    pub workflow: &'a PythonWorkflow,
+    pub jobs: Graph<Body>,
+}
+
+/// The part of a Python workflow's job that differs by kind; the template
+/// lays out each kind's steps. `package` indexes the workflow's packages.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Body {
+    /// The wheel matrix of a maturin package.
+    Wheels { package: usize },
+    /// The sdist of a maturin package.
+    Sdist { package: usize },
+    /// The wheel (and sdist) of a pure package.
+    Pure { package: usize },
+    /// The provenance attestation of every wheel and sdist.
+    Provenance,
+}
+
+/// `timeout-minutes` of the provenance job.
+pub const PROVENANCE_TIMEOUT: u32 = 10;
+
+/// A Python workflow's jobs: per package its builds, then the provenance
+/// job after every build. All of the build stage: release.yml calls the
+/// workflow as one of its builds. A broken graph is a bug of wfgen's: it
+/// panics.
+pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
+    let job = |id: &str, name: String, runs_on: &str, timeout: u32, body: Body| Job {
+        id: id.to_string(),
+        name,
+        stage: Stage::Build,
+        needs: Vec::new(),
+        runs_on: Some(runs_on.to_string()),
+        permissions: w.build_permissions.clone(),
+        timeout: Some(timeout),
+        condition: None,
+        condition_why: None,
+        body,
+    };
+    let mut jobs = Vec::new();
+    for (package, p) in w.packages.iter().enumerate() {
+        if p.build == "maturin" {
+            jobs.push(job(
+                &p.wheel_job,
+                format!("wheels {} (${{{{ matrix.platform }}}})", p.name),
+                "${{ matrix.runner }}",
+                p.wheel_timeout,
+                Body::Wheels { package },
+            ));
+            if p.sdist {
+                jobs.push(job(
+                    &p.sdist_job,
+                    format!("sdist {}", p.name),
+                    &p.sdist_runner,
+                    p.sdist_timeout,
+                    Body::Sdist { package },
+                ));
+            }
+        } else {
+            jobs.push(job(
+                &p.pure_job,
+                format!("build {}", p.name),
+                &p.sdist_runner,
+                p.sdist_timeout,
+                Body::Pure { package },
+            ));
+        }
+    }
+    if w.provenance {
+        let mut j = job(
+            jobids::PROVENANCE,
+            jobids::PROVENANCE.into(),
+            super::runners::SCRIPTS,
+            PROVENANCE_TIMEOUT,
+            Body::Provenance,
+        );
+        j.needs = w.build_jobs.clone();
+        j.permissions = w.provenance_permissions.clone();
+        jobs.push(j);
+    }
+    let jobs = Graph { jobs };
+    if let Err(e) = jobs.check_called() {
+        panic!("{}'s job graph is broken (a bug of wfgen): {e}", w.file);
+    }
+    WorkflowJobs { workflow: w, jobs }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -341,7 +434,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             pure_wheel_artifact,
             artifact_pattern: exact_pattern(&artifacts),
             artifacts,
-            sdist_runner: "ubuntu-24.04".into(),
+            sdist_runner: super::runners::SCRIPTS.into(),
             wheel_timeout: 90,
             sdist_timeout: 30,
             publish: match p.publish {
@@ -438,6 +531,15 @@ runners: { macos-aarch64: macos-15 }
         assert_eq!(names, [("release-server.yml", 2), ("release-client.yml", 1)]);
         assert_eq!(w[0].concurrency, "release-server-python");
         assert_eq!(w[0].packages[1].name, "opsml-extra");
+        // The job graph: the builds, then provenance after all of them.
+        let g = workflow(&w[0]);
+        let ids: Vec<&str> = g.jobs.jobs.iter().map(|j| j.id.as_str()).collect();
+        assert_eq!(ids, ["wheels-opsml", "sdist-opsml", "build-opsml-extra", "provenance"]);
+        assert_eq!(
+            g.jobs.get("provenance").unwrap().needs,
+            ["wheels-opsml", "sdist-opsml", "build-opsml-extra"]
+        );
+        assert!(g.jobs.jobs.iter().all(|j| j.stage == Stage::Build));
         let default = plan_of("wfgen: 1\nproject: { name: x }\npython: [{ name: My.Pkg }]\n");
         // The default workflow name is also a job id: lowercase, no dots.
         assert_eq!(default[0].file, "release-my-pkg.yml");

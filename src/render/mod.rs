@@ -203,7 +203,11 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
         ));
     }
     for w in &plan.python {
-        out.push(render_one("python.yml.j2", &w.file, Value::from_serialize(w)));
+        out.push(render_one(
+            "python.yml.j2",
+            &w.file,
+            Value::from_serialize(crate::plan::python::workflow(w)),
+        ));
     }
     if let Some(d) = &plan.docker {
         out.push(render_one(
