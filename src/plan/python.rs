@@ -48,6 +48,9 @@ pub struct PythonWorkflow {
     pub build_jobs: Vec<String>,
     /// download-artifact pattern of every package's artifacts.
     pub artifact_pattern: String,
+    /// The files the provenance job attests, as globs under `dist/`: the
+    /// wheels, and the sdists when a package builds one.
+    pub provenance_subjects: Vec<String>,
     /// The spec's tag prefix, for the step that expands `env` values.
     pub tag_prefix: String,
 }
@@ -467,6 +470,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
                 },
                 build_jobs: Vec::new(),
                 artifact_pattern: String::new(),
+                provenance_subjects: Vec::new(),
                 tag_prefix: spec.versioning.tag_prefix.clone(),
             }),
         }
@@ -491,6 +495,10 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             .collect();
         let artifacts: Vec<String> = w.packages.iter().flat_map(|p| p.artifacts.clone()).collect();
         w.artifact_pattern = exact_pattern(&artifacts);
+        w.provenance_subjects = std::iter::once("dist/*.whl")
+            .chain(w.packages.iter().any(|p| p.sdist).then_some("dist/*.tar.gz"))
+            .map(String::from)
+            .collect();
     }
     workflows
 }
