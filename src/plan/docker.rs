@@ -34,6 +34,8 @@ pub struct DockerPlan {
     pub images: Vec<ImagePlan>,
     pub sign: bool,
     pub provenance: bool,
+    /// The publish jobs sign or attest (or both) each digest they tag.
+    pub attests: bool,
     pub sbom: bool,
     /// Every login secret name, for `on.workflow_call.secrets` (the caller
     /// passes each by name).
@@ -704,6 +706,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
         images,
         sign,
         provenance,
+        attests: sign || provenance,
         sbom: spec.release.sbom,
         secrets,
         plan_outputs,
