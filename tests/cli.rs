@@ -503,7 +503,10 @@ fn plan_json_among(fixture: &str, tag: &str, repo_tags: &[&str], code: i32) -> s
         "promotion",
         "github_release",
         "latest",
-        "docker_tags",
+        "images",
+        "files",
+        "charts",
+        "pypi",
     ] {
         assert!(json.get(key).is_some(), "plan JSON has no `{key}`:\n{json:#}");
     }
@@ -512,12 +515,16 @@ fn plan_json_among(fixture: &str, tag: &str, repo_tags: &[&str], code: i32) -> s
 }
 
 fn docker_refs(json: &serde_json::Value, image: &str) -> Vec<String> {
-    json["docker_tags"][image]
+    let refs: Vec<String> = json["images"]
         .as_array()
-        .unwrap_or_else(|| panic!("no docker_tags for {image}:\n{json:#}"))
+        .unwrap_or_else(|| panic!("no images:\n{json:#}"))
         .iter()
+        .flat_map(|im| im["tags"].as_array().cloned().unwrap_or_default())
         .map(|v| v.as_str().unwrap().to_string())
-        .collect()
+        .filter(|r| r.rsplit_once(':').is_some_and(|(name, _)| name == image))
+        .collect();
+    assert!(!refs.is_empty(), "no tags of {image}:\n{json:#}");
+    refs
 }
 
 #[test]
@@ -527,7 +534,7 @@ fn plan_release_tag() {
     assert_eq!(json["version"], "1.4.2");
     assert_eq!(json["prerelease"], false);
     assert_eq!(json["promotion"], false);
-    assert_eq!(json["github_release"], true);
+    assert!(json["github_release"].is_object(), "{json:#}");
     assert_eq!(json["latest"], true);
     let refs = docker_refs(&json, "ghcr.io/acme/kubetool");
     for r in [
@@ -566,19 +573,20 @@ fn plan_release_title_checksums_assets_and_changelog() {
     let out = plan("v1.4.2", "json");
     expect_code(&out, 0, "plan v1.4.2");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["release_title"], "kubetool 1.4.2");
-    assert_eq!(json["checksums_file"], "kubetool_1.4.2_checksums.txt");
+    let r = &json["github_release"];
+    assert_eq!(r["title"], "kubetool 1.4.2");
+    assert_eq!(r["checksums_file"], "kubetool_1.4.2_checksums.txt");
     assert_eq!(
-        json["release_assets"],
+        r["assets"],
         serde_json::json!(["LICENSE", "docs/*.md", "THIRD_PARTY_NOTICES.md"])
     );
-    assert_eq!(json["release_notes"], "### Fixed\n- a fix\n");
+    assert_eq!(r["notes"]["text"], "### Fixed\n- a fix\n");
     assert_eq!(json["outputs"]["release-title"], "kubetool 1.4.2");
     assert_eq!(json["outputs"]["checksums-file"], "kubetool_1.4.2_checksums.txt");
     let out = plan("v1.4.1", "json");
     expect_code(&out, 0, "plan v1.4.1");
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["release_notes"], "- older\n");
+    assert_eq!(json["github_release"]["notes"]["text"], "- older\n");
 
     let want = "CHANGELOG.md has no section for version 1.5.0";
     let out = plan("v1.5.0", "json");
@@ -600,7 +608,7 @@ fn plan_release_title_checksums_assets_and_changelog() {
 fn plan_backport_moves_no_latest() {
     // 1.5.0 is out: 1.4.9 takes its minor line's tag, not `latest` nor `1`.
     let json = plan_json_among("cluster-tool", "v1.4.9", &["v1.5.0", "v1.4.8", "v2.0.0-rc.1"], 0);
-    assert_eq!(json["github_release"], true);
+    assert!(json["github_release"].is_object(), "{json:#}");
     assert_eq!(json["latest"], false, "{json:#}");
     assert_eq!(
         json["standing"],
@@ -631,8 +639,8 @@ fn plan_prerelease_tag() {
     assert_eq!(json["valid"], true);
     assert_eq!(json["prerelease"], true);
     assert_eq!(json["latest"], false);
-    assert_eq!(
-        json["github_release"], false,
+    assert!(
+        json["github_release"].is_null(),
         "github-release: stable makes no release for an rc"
     );
     let refs = docker_refs(&json, "ghcr.io/acme/kubetool");
@@ -652,12 +660,12 @@ fn plan_promotion_tag() {
     assert_eq!(json["valid"], true);
     assert_eq!(json["promotion"], true);
     assert_eq!(json["version"], "1.2.3");
-    assert_eq!(json["github_release"], true);
+    assert!(json["github_release"].is_object(), "{json:#}");
 
     let plain = plan_json("llm-proxy", "v1.2.3", 0);
     assert_eq!(plain["promotion"], false);
-    assert_eq!(
-        plain["github_release"], false,
+    assert!(
+        plain["github_release"].is_null(),
         "with stable-suffix only promotion tags create the release"
     );
     let refs = docker_refs(&plain, "ghcr.io/sofatutor/llm-proxy");
@@ -875,4 +883,100 @@ binaries:
     std::fs::write(dir.path().join("wfgen.yaml"), spec).unwrap();
     let out = wfgen().current_dir(dir.path()).arg("validate").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+// ---- the release manifest ------------------------------------------------------------
+
+#[test]
+fn manifest_schema_matches_the_committed_file() {
+    let out = wfgen().args(["schema", "--manifest"]).output().unwrap();
+    expect_code(&out, 0, "wfgen schema --manifest");
+    let committed = std::fs::read_to_string(common::repo_root().join("schema/manifest.schema.json"))
+        .expect("schema/manifest.schema.json is committed");
+    assert!(
+        stdout(&out) == committed,
+        "schema/manifest.schema.json is out of date; run: cargo run -q -- schema --manifest > schema/manifest.schema.json"
+    );
+}
+
+/// The manifest of every fixture, for a release, a pre-release, a
+/// promotion (where the grammar has one) and a rejected tag, matches its
+/// schema (check-jsonschema, which also checks the schema itself).
+#[test]
+fn every_manifest_matches_its_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = Vec::new();
+    let no_tags = dir.path().join("tags.txt");
+    std::fs::write(&no_tags, "").unwrap();
+    for fixture in common::fixtures() {
+        let spec = common::fixture_spec(&fixture);
+        let text = std::fs::read_to_string(&spec).unwrap();
+        let (parsed, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+        let p = wfgen::plan::Plan::new(&parsed);
+        let prefix = p.grammar.prefix.clone();
+        let mut tags = vec![
+            format!("{prefix}1.4.2"),
+            format!("{prefix}1.5.0rc1"),
+            "nope".to_string(),
+        ];
+        if let Some(s) = &p.grammar.stable_suffix {
+            tags.push(format!("{prefix}1.4.2{s}"));
+        }
+        for (i, tag) in tags.iter().enumerate() {
+            let out = wfgen()
+                .arg("--spec")
+                .arg(&spec)
+                .args(["plan", "--format", "json", "--sha", SHA, "--tags"])
+                .arg(&no_tags)
+                .args(["--", tag])
+                .output()
+                .unwrap();
+            let path = dir.path().join(format!("{fixture}-{i}.json"));
+            std::fs::write(&path, &out.stdout).unwrap();
+            files.push(path);
+        }
+    }
+    let mut cmd = common::judge_cmd("check-jsonschema");
+    cmd.arg("--schemafile")
+        .arg(common::repo_root().join("schema/manifest.schema.json"))
+        .args(&files);
+    let v = common::run_judge(cmd);
+    assert!(
+        v.success,
+        "a manifest does not match schema/manifest.schema.json:\n{}",
+        v.output
+    );
+}
+
+/// What the manifest says a release builds: opsml's wheels per platform
+/// and ABI, its sdist and its server archives, each with its job and
+/// artifact; the PyPI upload names the same files at the PEP 440 version.
+#[test]
+fn manifest_names_every_file_of_the_release() {
+    let json = plan_json("opsml", "v1.3.0-rc.1", 0);
+    let files: Vec<String> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {} {} {}",
+                f["kind"].as_str().unwrap(),
+                f["name"].as_str().unwrap(),
+                f["version"].as_str().unwrap(),
+                f["workflow"].as_str().unwrap(),
+                f["job"].as_str().unwrap()
+            )
+        })
+        .collect();
+    insta::assert_snapshot!(files.join("\n"));
+    for p in json["pypi"].as_array().unwrap() {
+        assert_eq!(p["version"], json["pep440"]);
+        assert!(!p["files"].as_array().unwrap().is_empty(), "{p}");
+    }
+    // A promotion builds nothing.
+    let json = plan_json("llm-proxy", "v1.2.3-stable", 0);
+    assert_eq!(json["kind"], "promotion");
+    assert_eq!(json["files"], serde_json::json!([]));
+    assert_eq!(json["images"], serde_json::json!([]));
 }

@@ -2148,13 +2148,12 @@ fn published(dir: &Path, from: usize) -> Published {
 
 struct Expected {
     published: Published,
-    /// Comparisons the plan JSON cannot support yet (missing keys).
+    /// What the scenario cannot compare on this spec, and why.
     todo: Vec<String>,
-    compare_chart_registry: bool,
-    compare_pypi: bool,
-    compare_draft: bool,
 }
 
+/// The release manifest of `tag` (`wfgen plan TAG --format json`), read
+/// once per scenario step: what the run must publish.
 fn plan_json(repo: &Path, tag: &str, sha: &str) -> Json {
     let out = common::wfgen()
         .current_dir(repo)
@@ -2173,20 +2172,15 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
     let mut e = Expected {
         published: Published::default(),
         todo: vec![],
-        compare_chart_registry: true,
-        compare_pypi: true,
-        compare_draft: true,
     };
     if plan["valid"].as_bool() != Some(true) {
         return e;
     }
-    if let Some(m) = plan["docker_tags"].as_object() {
-        for refs in m.values() {
-            e.published.images.extend(strs(refs));
-        }
+    for im in plan["images"].as_array().expect("manifest: images") {
+        e.published.images.extend(strs(&im["tags"]));
     }
-    for h in plan["helm"].as_array().cloned().unwrap_or_default() {
-        let chart = h["chart"].as_str().unwrap_or("").trim_end_matches('/');
+    for h in plan["charts"].as_array().expect("manifest: charts") {
+        let chart = h["chart"].as_str().expect("manifest: chart").trim_end_matches('/');
         let name = std::fs::read_to_string(repo.join(chart).join("Chart.yaml"))
             .ok()
             .and_then(|t| {
@@ -2194,13 +2188,10 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
                     .find_map(|l| l.strip_prefix("name:").map(|n| n.trim().to_string()))
             })
             .unwrap_or_else(|| chart.rsplit('/').next().unwrap().to_string());
-        let registry = match h["registry"].as_str() {
-            Some(r) => r.trim_end_matches('/').to_string(),
-            None => {
-                e.compare_chart_registry = false;
-                String::new()
-            }
-        };
+        let registry = h["registry"]
+            .as_str()
+            .expect("manifest: chart registry")
+            .trim_end_matches('/');
         // ghcr.io: the actor with GITHUB_TOKEN; another registry: the
         // user name secret of its `registries` entry.
         let user = match h["username_secret"].as_str() {
@@ -2210,62 +2201,31 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
         e.published.chart_users.insert(format!("{registry}/{name}"), user);
         e.published.charts.insert((
             format!("{registry}/{name}"),
-            h["version"].as_str().unwrap_or("").to_string(),
+            h["version"].as_str().expect("manifest: chart version").to_string(),
         ));
     }
-    if plan.get("helm").is_none() && !spec.seq("helm").is_empty() {
-        e.todo.push("plan JSON has no `helm` key: charts not compared".into());
-        e.compare_chart_registry = false;
-    } else if !e.compare_chart_registry && !e.published.charts.is_empty() {
-        e.todo
-            .push("plan JSON `helm` entries have no `registry`: charts compared by name and version only".into());
-    }
-    match plan["pypi"].as_array() {
-        Some(list) => {
-            for p in list {
-                let name = normalize_dist(p["name"].as_str().unwrap_or(""));
-                let repo = match p["repository"].as_str() {
-                    Some("testpypi") => "https://test.pypi.org/legacy/",
-                    _ => "https://upload.pypi.org/legacy/",
-                }
-                .to_string();
-                e.published.pypi_projects.insert((name, repo));
-            }
+    for p in plan["pypi"].as_array().expect("manifest: pypi") {
+        let name = normalize_dist(p["name"].as_str().expect("manifest: pypi name"));
+        let repo = match p["repository"].as_str() {
+            Some("testpypi") => "https://test.pypi.org/legacy/",
+            _ => "https://upload.pypi.org/legacy/",
         }
-        None => {
-            e.compare_pypi = false;
-            if !spec.seq("python").is_empty() {
-                e.todo
-                    .push("plan JSON has no `pypi` key: PyPI uploads not compared".into());
-            }
-        }
+        .to_string();
+        e.published.pypi_projects.insert((name, repo));
     }
-    if plan["github_release"].as_bool() == Some(true) {
-        let tag = plan["tag"].as_str().unwrap().to_string();
-        let tag = if plan["promotion"].as_bool() == Some(true) {
-            spec.tag(plan["version"].as_str().unwrap())
-        } else {
-            tag
-        };
-        let draft = match plan["draft"].as_bool() {
-            Some(d) => d,
-            None => {
-                e.compare_draft = false;
-                e.todo
-                    .push("plan JSON has no `draft` key: release draft flag not compared".into());
-                false
-            }
-        };
+    let r = &plan["github_release"];
+    if r.is_object() {
         // Files the release must have beside the built ones: the checksums
         // file by its planned name, and the files of `release.assets`.
-        let mut assets: BTreeSet<String> = plan["checksums_file"].as_str().map(String::from).into_iter().collect();
-        // The binaries' release files, named as the plan names them for
-        // this version, each with its checksum file.
-        for a in strs(&plan["binary_assets"]) {
-            assets.insert(format!("{a}.sha256"));
-            assets.insert(a);
+        let mut assets: BTreeSet<String> = r["checksums_file"].as_str().map(String::from).into_iter().collect();
+        // The binaries' release files, named as the manifest names them
+        // for this version, each with its checksum file.
+        for f in r["files"].as_array().expect("manifest: release files") {
+            if matches!(f["kind"].as_str(), Some("archive" | "executable" | "checksum")) {
+                assets.insert(f["name"].as_str().expect("manifest: file name").to_string());
+            }
         }
-        for pattern in strs(&plan["release_assets"]) {
+        for pattern in strs(&r["assets"]) {
             let mut found = glob_files(repo, &pattern);
             if spec.setup_made_asset().as_deref() == Some(pattern.as_str()) {
                 found.insert(asset_file(&pattern).rsplit('/').next().unwrap_or_default().to_string());
@@ -2278,12 +2238,12 @@ fn expected(repo: &Path, spec: &SpecInfo, plan: &Json) -> Expected {
             assets.extend(found);
         }
         e.published.release = Some(ReleaseState {
-            title: plan["release_title"].as_str().map(String::from),
-            notes: plan["release_notes"].as_str().map(String::from),
-            tag,
-            draft,
-            prerelease: plan["prerelease"].as_bool().unwrap_or(false),
-            latest: plan["latest"].as_bool().unwrap_or(false),
+            title: r["title"].as_str().map(String::from),
+            notes: r["notes"]["text"].as_str().map(String::from),
+            tag: r["tag"].as_str().expect("manifest: release tag").to_string(),
+            draft: r["draft"].as_bool().expect("manifest: draft"),
+            prerelease: r["prerelease"].as_bool().expect("manifest: prerelease"),
+            latest: r["latest"].as_bool().expect("manifest: latest"),
             assets,
         });
     }
@@ -2305,13 +2265,7 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
         }
     };
     diff("images", &actual.images, &want.images, &mut d);
-    let chart_key = |c: &(String, String)| {
-        if exp.compare_chart_registry {
-            format!("{} {}", c.0, c.1)
-        } else {
-            format!("{} {}", c.0.rsplit('/').next().unwrap_or(""), c.1)
-        }
-    };
+    let chart_key = |c: &(String, String)| format!("{} {}", c.0, c.1);
     diff(
         "charts",
         &actual.charts.iter().map(chart_key).collect(),
@@ -2327,15 +2281,13 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
             ));
         }
     }
-    if exp.compare_pypi {
-        let key = |(n, r): &(String, String)| format!("{n} -> {r}");
-        diff(
-            "PyPI projects",
-            &actual.pypi_projects.iter().map(key).collect(),
-            &want.pypi_projects.iter().map(key).collect(),
-            &mut d,
-        );
-    }
+    let key = |(n, r): &(String, String)| format!("{n} -> {r}");
+    diff(
+        "PyPI projects",
+        &actual.pypi_projects.iter().map(key).collect(),
+        &want.pypi_projects.iter().map(key).collect(),
+        &mut d,
+    );
     match (&actual.release, &want.release) {
         (None, None) => {}
         (Some(a), None) => d.push(format!("GitHub release {} published but the plan has none", a.tag)),
@@ -2344,7 +2296,7 @@ fn compare(actual: &Published, exp: &Expected) -> Vec<String> {
             if a.tag != w.tag {
                 d.push(format!("release tag: got {}, planned {}", a.tag, w.tag));
             }
-            if exp.compare_draft && a.draft != w.draft {
+            if a.draft != w.draft {
                 d.push(format!("release draft: got {}, planned {}", a.draft, w.draft));
             }
             if a.prerelease != w.prerelease {

@@ -138,8 +138,13 @@ pub enum Command {
     Pins(PinsCommand),
     /// Validate the spec only.
     Validate,
-    /// Print the JSON Schema of the spec format.
-    Schema,
+    /// Print the JSON Schema of the spec format (or, with --manifest, of
+    /// the release manifest that `wfgen plan --format json` prints).
+    Schema {
+        /// The schema of the release manifest instead.
+        #[arg(long)]
+        manifest: bool,
+    },
     /// Print a shell completion script.
     Completions { shell: clap_complete::Shell },
 }
@@ -231,8 +236,15 @@ pub fn run(cli: Cli) -> i32 {
             outln!("{}: valid (spec format {})", s.name, s.spec.wfgen);
             exit::OK
         }),
-        Command::Schema => {
-            outln!("{}", schema_text());
+        Command::Schema { manifest } => {
+            if *manifest {
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&crate::plan::manifest::schema_json()).expect("schema serializes")
+                );
+            } else {
+                outln!("{}", schema_text());
+            }
             exit::OK
         }
         Command::Completions { shell } => {

@@ -8,6 +8,7 @@ pub mod docker;
 pub mod graph;
 pub mod helm;
 pub mod imagebins;
+pub mod manifest;
 pub mod pins;
 pub mod pullrequest;
 pub mod python;
