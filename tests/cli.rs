@@ -980,3 +980,32 @@ fn manifest_names_every_file_of_the_release() {
     assert_eq!(json["files"], serde_json::json!([]));
     assert_eq!(json["images"], serde_json::json!([]));
 }
+
+/// `toolchains` lists what the tag's run installs: no Rust, Python or
+/// maturin for a Go spec, and nothing but cosign (to sign the release's
+/// files) for a promotion, which builds nothing.
+#[test]
+fn plan_lists_only_the_toolchains_the_run_uses() {
+    let json = plan_json("cluster-tool", "v1.4.2", 0);
+    let tools: Vec<&str> = json["toolchains"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(tools.contains(&"go") && tools.contains(&"helm"), "{tools:?}");
+    for absent in ["rust", "maturin", "poetry", "uv", "cargo-zigbuild"] {
+        assert!(!tools.contains(&absent), "{absent} in {tools:?}");
+    }
+    let json = plan_json("llm-proxy", "v1.2.3-stable", 0);
+    let tools: Vec<&str> = json["toolchains"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert!(
+        tools.iter().all(|t| *t == "cosign"),
+        "a promotion builds nothing: {tools:?}"
+    );
+}

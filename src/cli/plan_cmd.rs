@@ -165,13 +165,18 @@ fn plain(plan: &Plan, m: &Manifest, facts: &RepoFacts) {
                 .unwrap_or_else(|| "GITHUB_TOKEN".into())
         );
     }
-    let tools: Vec<String> = plan
-        .toolchains
-        .pairs()
+    let tools: Vec<String> = manifest::used_toolchains(plan, kind == ReleaseKind::Promotion)
         .into_iter()
         .map(|(tool, version)| format!("{tool} {version}"))
         .collect();
-    outln!("  toolchains: {}", tools.join(", "));
+    outln!(
+        "  toolchains: {}",
+        if tools.is_empty() {
+            "none".to_string()
+        } else {
+            tools.join(", ")
+        }
+    );
 }
 
 /// The commit a tag names, if git knows it.

@@ -333,14 +333,55 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
         images,
         charts,
         pypi,
-        toolchains: plan
-            .toolchains
-            .pairs()
+        toolchains: used_toolchains(plan, v.as_ref().is_some_and(|v| v.promotion))
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
         outputs: t.outputs,
     }
+}
+
+/// The pinned tools that a run of the tag installs, in the order `wfgen
+/// plan` prints them: those of the jobs the run has. A promotion builds
+/// nothing: at most cosign, for the GitHub release's signatures.
+pub fn used_toolchains(plan: &Plan, promotion: bool) -> Vec<(&'static str, String)> {
+    let r = &plan.release;
+    let release_files = plan.build.is_some() || !plan.python.is_empty() || !r.assets.is_empty();
+    let release_signs = r.github_release != crate::spec::GithubRelease::Never && r.sign && release_files;
+    let named = |t: &str| plan.toolchains.named.iter().any(|n| n == t);
+    let packages = || plan.python.iter().flat_map(|w| &w.packages);
+    let maturin = packages().any(|p| p.build == "maturin");
+    let pure = |builder: &str| packages().any(|p| p.build == "pure" && p.builder == builder);
+    let zigbuild = plan
+        .build
+        .as_ref()
+        .is_some_and(|b| b.entries.iter().any(|e| e.build == "zigbuild"));
+    let docker = plan.docker.as_ref();
+    let used = |tool: &str| -> bool {
+        if promotion {
+            return tool == "cosign" && release_signs;
+        }
+        match tool {
+            "rust" => plan.build.as_ref().is_some_and(|b| b.has_rust) || maturin || named("rust"),
+            "go" => plan.build.as_ref().is_some_and(|b| b.has_go) || named("go"),
+            // cargo-zigbuild and Zig come from PyPI.
+            "python" => !plan.python.is_empty() || named("python") || zigbuild,
+            "node" => true,
+            "helm" => plan.helm.is_some(),
+            "maturin" => maturin,
+            "cosign" => release_signs || docker.is_some_and(|d| d.sign),
+            "cargo-zigbuild" | "ziglang" => zigbuild,
+            "build" | "uv" | "poetry" => pure(tool),
+            "binfmt" => docker.is_some_and(|d| d.images.iter().flat_map(|i| &i.variants).any(|v| v.qemu)),
+            "buildkit" => docker.is_some(),
+            _ => true,
+        }
+    };
+    plan.toolchains
+        .pairs()
+        .into_iter()
+        .filter(|(tool, _)| used(tool))
+        .collect()
 }
 
 fn github_release(
