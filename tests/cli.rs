@@ -1009,3 +1009,35 @@ fn plan_lists_only_the_toolchains_the_run_uses() {
         "a promotion builds nothing: {tools:?}"
     );
 }
+
+/// `wfgen validate` warns, naming the file, when a published package's
+/// version comes from a file the release does not check against the tag;
+/// listing it in versioning.version-files (or deriving the version from
+/// the tag) ends the warning. A warning does not fail the command.
+#[test]
+fn validate_warns_of_an_unchecked_version_source() {
+    let repo = TempRepo::new();
+    let spec = "wfgen: 1\nproject: { name: demo, repository: acme/demo }\n{VERSIONING}python:\n  - name: demo-core\n    path: py\n    build: pure\n";
+    repo.write("wfgen.yaml", &spec.replace("{VERSIONING}", ""));
+    repo.write(
+        "py/pyproject.toml",
+        "[project]\nname = \"demo-core\"\nversion = \"1.2.3\"\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n",
+    );
+    let out = run_in(repo.path(), &["validate"]);
+    expect_code(&out, 0, "validate with an unchecked version source");
+    insta::assert_snapshot!(stderr(&out));
+    repo.write(
+        "wfgen.yaml",
+        &spec.replace("{VERSIONING}", "versioning: { version-files: [py/pyproject.toml] }\n"),
+    );
+    let out = run_in(repo.path(), &["validate"]);
+    expect_code(&out, 0, "validate with a checked version source");
+    assert_eq!(stderr(&out), "", "a checked source: no warning");
+    // setuptools-scm: the version is the tag's.
+    repo.write("wfgen.yaml", &spec.replace("{VERSIONING}", ""));
+    repo.write(
+        "py/pyproject.toml",
+        "[project]\nname = \"demo-core\"\ndynamic = [\"version\"]\n[build-system]\nrequires = [\"setuptools\", \"setuptools-scm\"]\nbuild-backend = \"setuptools.build_meta\"\n",
+    );
+    assert_eq!(stderr(&run_in(repo.path(), &["validate"])), "");
+}

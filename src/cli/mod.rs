@@ -234,6 +234,12 @@ pub fn run(cli: Cli) -> i32 {
         }
         Command::Validate => with_spec(&cli, &cwd, |s| {
             outln!("{}: valid (spec format {})", s.name, s.spec.wfgen);
+            // Versions the release would publish without checking them
+            // against the tag: warnings, not errors.
+            for (warning, help) in spec::versionsource::unchecked(&s.spec, &s.root) {
+                eprintln!("warning: {warning}");
+                eprintln!("  help: {help}");
+            }
             exit::OK
         }),
         Command::Schema { manifest } => {

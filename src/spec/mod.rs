@@ -5,6 +5,7 @@ mod model;
 pub mod names;
 pub mod tree;
 pub mod validate;
+pub mod versionsource;
 
 pub use load::{LoadError, LoadedSpec, find_spec, from_text, load, parse, schema_json};
 pub use model::*;
