@@ -2542,7 +2542,14 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     std::fs::copy(subject_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
     // The fixture's own files: the workflows its `jobs:` call.
     for (rel, text) in subject_files(s.fixture) {
-        write(&repo.join(&rel), &text);
+        let dst = repo.join(&rel);
+        write(&dst, &text);
+        // With the mode of the subject's file: a `run: scripts/x.sh` of a
+        // setup step or custom job needs its executable bit.
+        let src = subject_spec(s.fixture).parent().unwrap().join(&rel);
+        if let Ok(meta) = std::fs::metadata(&src) {
+            std::fs::set_permissions(&dst, meta.permissions()).unwrap();
+        }
     }
     for (i, (version, tags)) in s.commits.iter().enumerate() {
         lay_out(&repo, spec, version);
