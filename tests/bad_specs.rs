@@ -17,6 +17,18 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
     let p = |l: usize, c: usize| format!("{l}:{c}");
     vec![
         (
+            "build metadata with pep440",
+            base("versioning: { scheme: pep440, build-metadata: allow }\n"),
+            p(4, 47),
+            "is for semver tags",
+        ),
+        (
+            "build metadata with a PyPI upload",
+            base("versioning: { build-metadata: allow }\npython:\n  - { name: demo, path: ., build: pure }\n"),
+            p(4, 31),
+            "published to PyPI",
+        ),
+        (
             "a setup action without a pin",
             base("setup:\n  - { uses: acme/setup-thing }\n"),
             p(5, 13),

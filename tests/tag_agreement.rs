@@ -85,7 +85,7 @@ release:
     ),
     (
         "extra-no-labels",
-        "wfgen: 1\nproject: { name: nolabels }\nversioning: { prereleases: [] }\ntriggers: { dispatch: false }\n",
+        "wfgen: 1\nproject: { name: nolabels }\nversioning: { prereleases: [], build-metadata: allow }\ntriggers: { dispatch: false }\n",
     ),
 ];
 

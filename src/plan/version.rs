@@ -142,6 +142,70 @@ pub fn samples(spec: &crate::spec::Spec) -> Vec<Version> {
     tags.iter().filter_map(|t| g.parse(t).ok()).collect()
 }
 
+/// What a release tag looks like, in words a user can act on: the release
+/// form with an example, the pre-releases (or that there are none), the
+/// promotion form, and whether `+BUILD` metadata may follow. Both the plan
+/// and the tag script of release.yml end their rejection with it.
+fn describe(v: &Versioning, pep440_labels: &[String], build_metadata: bool) -> String {
+    let p = &v.tag_prefix;
+    let mut d = match v.scheme {
+        Scheme::Semver => {
+            let mut d = format!("{p}MAJOR.MINOR.PATCH such as {p}1.2.3");
+            match v.prereleases.first() {
+                Some(first) => d.push_str(&format!(
+                    ", or a pre-release {p}MAJOR.MINOR.PATCH-PRE whose PRE starts with {} such as {p}1.2.3-{first}.1",
+                    words_or(&v.prereleases)
+                )),
+                None => d.push_str(" (versioning.prereleases is empty: no pre-releases)"),
+            }
+            d
+        }
+        Scheme::Pep440 => {
+            let pre: Vec<String> = pep440_labels.iter().filter(|l| *l != "dev").cloned().collect();
+            let mut d = format!("{p}N.N.N such as {p}1.2.0");
+            match pre.first() {
+                Some(first) => d.push_str(&format!(
+                    ", a pre-release {p}N.N.N{{{}}}N such as {p}1.2.0{first}1",
+                    pre.join("|")
+                )),
+                None if !pep440_labels.iter().any(|l| l == "dev") => {
+                    d.push_str(" (versioning.prereleases is empty: no pre-releases)")
+                }
+                None => {}
+            }
+            d.push_str(", each with an optional .postN");
+            if pep440_labels.iter().any(|l| l == "dev") {
+                d.push_str(" and .devN");
+            }
+            if v.pep440_spelling == Pep440Spelling::Any {
+                d.push_str(", in any spelling PEP 440 normalises (1.2.0rc1, 1.2.0.rc1, 1.2.0-rc.1)");
+            }
+            d
+        }
+    };
+    if let Some(s) = &v.stable_suffix {
+        let x = if v.scheme == Scheme::Semver { "1.2.3" } else { "1.2.0" };
+        d.push_str(&format!("; or {p}{x}{s} to promote the release {p}{x}"));
+    }
+    if v.scheme == Scheme::Semver {
+        d.push_str(if build_metadata {
+            "; +BUILD metadata may follow"
+        } else {
+            "; no +BUILD metadata"
+        });
+    }
+    d
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn words_or(list: &[String]) -> String {
+    match list {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
 impl Grammar {
     /// The grammar of a spec's tags; `pypi`: the spec publishes to (Test)PyPI.
     pub fn new(v: &Versioning, pypi: bool) -> Self {
@@ -165,49 +229,16 @@ impl Grammar {
         } else {
             Vec::new()
         };
-        let p = &v.tag_prefix;
-        let description = match v.scheme {
-            Scheme::Semver => {
-                let build = if pypi { "" } else { "[+BUILD]" };
-                let mut d = format!(
-                    "{p}MAJOR.MINOR.PATCH[-PRE]{build} where PRE starts with {}",
-                    v.prereleases.join(", ")
-                );
-                if let Some(s) = &v.stable_suffix {
-                    d.push_str(&format!(", or {p}MAJOR.MINOR.PATCH{s}"));
-                }
-                d
-            }
-            Scheme::Pep440 => {
-                let pre: Vec<&str> = pep440_labels
-                    .iter()
-                    .filter(|l| *l != "dev")
-                    .map(String::as_str)
-                    .collect();
-                let mut d = format!("{p}N.N.N");
-                if !pre.is_empty() {
-                    d.push_str(&format!("[{{{}}}N]", pre.join("|")));
-                }
-                d.push_str("[.postN]");
-                if pep440_labels.iter().any(|l| l == "dev") {
-                    d.push_str("[.devN]");
-                }
-                if v.pep440_spelling == Pep440Spelling::Any {
-                    d.push_str(" in any spelling PEP 440 normalises (1.2.0rc1, 1.2.0.rc1, 1.2.0-rc.1)");
-                }
-                if let Some(s) = &v.stable_suffix {
-                    d.push_str(&format!(", or {p}N.N.N{s}"));
-                }
-                d
-            }
-        };
+        let build_metadata =
+            v.scheme == Scheme::Semver && !pypi && v.build_metadata == crate::spec::BuildMetadata::Allow;
+        let description = describe(v, &pep440_labels, build_metadata);
         Grammar {
             scheme: v.scheme,
             prefix: v.tag_prefix.clone(),
             labels: v.prereleases.clone(),
             pep440_labels,
             stable_suffix: v.stable_suffix.clone(),
-            build_metadata: v.scheme == Scheme::Semver && !pypi,
+            build_metadata,
             pep440_any: v.scheme == Scheme::Pep440 && v.pep440_spelling == Pep440Spelling::Any,
             description,
         }
@@ -372,20 +403,64 @@ mod tests {
         Grammar::new(&v, false)
     }
 
+    /// Every grammar's rejection says what a tag may be, with examples, and
+    /// never prints an empty list.
+    #[test]
+    fn rejections_say_what_is_accepted() {
+        let msg = |yaml: &str| grammar(yaml).parse("nope").unwrap_err();
+        assert_eq!(
+            msg("{}"),
+            "tag 'nope' is not a release tag: expected vMAJOR.MINOR.PATCH such as v1.2.3, or a pre-release \
+             vMAJOR.MINOR.PATCH-PRE whose PRE starts with rc, alpha or beta such as v1.2.3-rc.1; no +BUILD metadata"
+        );
+        assert_eq!(
+            msg("{prereleases: [], stable-suffix: -stable}"),
+            "tag 'nope' is not a release tag: expected vMAJOR.MINOR.PATCH such as v1.2.3 (versioning.prereleases \
+             is empty: no pre-releases); or v1.2.3-stable to promote the release v1.2.3; no +BUILD metadata"
+        );
+        assert_eq!(
+            msg("{prereleases: [rc], build-metadata: allow}"),
+            "tag 'nope' is not a release tag: expected vMAJOR.MINOR.PATCH such as v1.2.3, or a pre-release \
+             vMAJOR.MINOR.PATCH-PRE whose PRE starts with rc such as v1.2.3-rc.1; +BUILD metadata may follow"
+        );
+        assert_eq!(
+            msg("{scheme: pep440, tag-prefix: '', prereleases: [rc, dev], pep440-spelling: canonical}"),
+            "tag 'nope' is not a release tag: expected N.N.N such as 1.2.0, a pre-release N.N.N{rc}N such as \
+             1.2.0rc1, each with an optional .postN and .devN"
+        );
+        assert!(
+            msg("{scheme: pep440, prereleases: []}").contains("(versioning.prereleases is empty: no pre-releases)"),
+            "{}",
+            msg("{scheme: pep440, prereleases: []}")
+        );
+        for yaml in [
+            "{}",
+            "{prereleases: []}",
+            "{scheme: pep440}",
+            "{scheme: pep440, prereleases: []}",
+        ] {
+            let m = msg(yaml);
+            assert!(
+                !m.contains("with ,") && !m.contains("  ") && !m.contains("[]"),
+                "{yaml}: {m}"
+            );
+        }
+    }
+
     #[test]
     fn semver_tags() {
         let g = grammar("{}");
         let v = g.parse("v1.2.3").unwrap();
         assert_eq!((v.major, v.minor, v.patch, v.is_prerelease), (1, 2, 3, false));
-        for ok in [
-            "v1.2.3-rc.1",
-            "v1.2.3-rc1",
-            "v0.1.0-beta2",
-            "v1.2.3-alpha",
-            "v1.2.3+build.5",
-            "v1.2.3-rc.1+b",
-        ] {
+        for ok in ["v1.2.3-rc.1", "v1.2.3-rc1", "v0.1.0-beta2", "v1.2.3-alpha"] {
             assert!(g.parse(ok).is_ok(), "{ok}");
+        }
+        // +BUILD only where the spec allows it.
+        let allow = grammar("{build-metadata: allow}");
+        for tag in ["v1.2.3+build.5", "v1.2.3-rc.1+b"] {
+            let e = g.parse(tag).unwrap_err();
+            assert!(e.ends_with("; no +BUILD metadata"), "{e}");
+            assert!(allow.parse(tag).is_ok(), "{tag}");
         }
         for bad in [
             "1.2.3",

@@ -128,6 +128,22 @@ pub struct Versioning {
     /// pep440: which spellings of a version a tag may use.
     #[serde(default)]
     pub pep440_spelling: Pep440Spelling,
+    /// Whether a tag may carry SemVer `+BUILD` metadata (`v1.3.0+b1`).
+    #[serde(default)]
+    pub build_metadata: BuildMetadata,
+}
+
+/// Whether release tags may carry SemVer build metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum BuildMetadata {
+    /// A tag with `+BUILD` is not a release tag: PyPI refuses local
+    /// versions, and a Docker tag cannot hold `+`.
+    #[default]
+    Refuse,
+    /// `+BUILD` is accepted (semver, with no PyPI upload); it becomes `_` in
+    /// Docker tags.
+    Allow,
 }
 
 /// The spellings of a PEP 440 version that tags may use.
@@ -152,6 +168,7 @@ impl Default for Versioning {
             stable_suffix: None,
             version_files: Vec::new(),
             pep440_spelling: Pep440Spelling::Any,
+            build_metadata: BuildMetadata::Refuse,
         }
     }
 }

@@ -284,6 +284,24 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             }
         }
     }
+    if v.build_metadata == crate::spec::BuildMetadata::Allow {
+        let pypi = spec.python.iter().any(|p| p.publish != crate::spec::Publish::None);
+        if v.scheme == crate::spec::Scheme::Pep440 {
+            c.err(
+                ypath!["versioning", "build-metadata"],
+                Part::Value,
+                "`build-metadata: allow` is for semver tags".into(),
+                "PEP 440's local versions (`+local`) are refused: PyPI does not accept them; remove the key".into(),
+            );
+        } else if pypi {
+            c.err(
+                ypath!["versioning", "build-metadata"],
+                Part::Value,
+                "`build-metadata: allow` with a package published to PyPI".into(),
+                "PyPI refuses local versions (`1.3.0+b1`), so such a tag could never publish the package: remove the key, or set the package's publish to none".into(),
+            );
+        }
+    }
     for (i, f) in v.version_files.iter().enumerate() {
         if !rel_path.is_match(f) || f.split('/').any(|s| s == "..") {
             c.err(

@@ -312,6 +312,7 @@ fn acceptance(g: &Guess, tags: &[String], loose_pep: &[&String]) -> Vec<String> 
         stable_suffix: g.stable_suffix.as_ref().map(|(s, _)| s.clone()),
         version_files: Vec::new(),
         pep440_spelling: Default::default(),
+        build_metadata: Default::default(),
     };
     let grammar = Grammar::new(&v, false);
     let rejected: Vec<&String> = tags.iter().filter(|t| grammar.parse(t).is_err()).collect();
