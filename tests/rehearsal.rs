@@ -1408,9 +1408,9 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, fro
         .filter(|r| r["tool"] == "helm" && r["argv"][0] == "package")
         .map(|r| strs(&r["argv"]))
         .collect();
-    let charts = plan["helm"].as_array().cloned().unwrap_or_default();
+    let charts = plan["charts"].as_array().cloned().expect("manifest: charts");
     for c in &charts {
-        let (chart, version, app) = (c["chart"].as_str(), c["version"].as_str(), c["app_version"].as_str());
+        let (chart, version, app) = (c["chart"].as_str(), c["version"].as_str(), c["appVersion"].as_str());
         let found = packages.iter().any(|a| {
             let after = |flag: &str| {
                 a.iter()
@@ -1678,14 +1678,11 @@ fn released_legs(fixture: &str, version: &str) -> Vec<(wfgen::plan::build::Build
 }
 
 /// Every file uploaded to PyPI is of the planned version, in the normal
-/// form that wheel and sdist names spell (`pep440` of the plan of a PEP 440
-/// spec, whatever the tag's spelling; a SemVer pre-release the PEP 440 way).
-fn pypi_version_problems(spec: &SpecInfo, got: &Published, plan: &Json) -> Vec<String> {
-    let want = if spec.pep440 {
-        plan["pep440"].as_str().unwrap_or_default().to_string()
-    } else {
-        pep440(plan["version"].as_str().unwrap_or_default())
-    };
+/// form that wheel and sdist names spell (`pep440` of the manifest,
+/// whatever the tag's spelling; a SemVer pre-release the PEP 440 way).
+fn pypi_version_problems(got: &Published, plan: &Json) -> Vec<String> {
+    // The manifest's `pep440`: the version of every Python file.
+    let want = plan["pep440"].as_str().expect("manifest: pep440").to_string();
     got.pypi
         .iter()
         .filter_map(|f| {
@@ -3092,7 +3089,7 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 for d in pypi_auth_problems(&spec, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
-                for d in pypi_version_problems(&spec, &got, &plan) {
+                for d in pypi_version_problems(&got, &plan) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
