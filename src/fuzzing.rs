@@ -3,6 +3,8 @@
 //! (tests/fuzz_seeds.rs). Each body panics on a finding and returns quietly
 //! on an input it has nothing to say about.
 
+pub mod mutations;
+
 use std::path::Path;
 
 use crate::check::{self, Options, Severity, sync};
@@ -40,6 +42,120 @@ pub fn spec_pipeline(data: &[u8]) {
     let plan = Plan::new(&spec.spec);
     let _ = plan.evaluate("v1.2.3", "0123456789abcdef0123456789abcdef01234567", &[]);
     let _ = crate::generate(&spec);
+}
+
+/// The tags whose plans `exercise` evaluates: releases, pre-releases in
+/// semver and PEP 440 spellings, promotions (`-stable`), build metadata,
+/// tags without a prefix, and tags no grammar accepts.
+pub const TAGS: &[&str] = &[
+    "v1.2.3",
+    "v0.1.0",
+    "v1.2.3-rc.1",
+    "v1.2.3-rc1",
+    "v1.2.3-beta.2",
+    "v1.2.3-alpha",
+    "v2.0.0-dev.1",
+    "v1.2.3-stable",
+    "v1.2.3-rc.1-stable",
+    "v1.2.3+b1",
+    "v1.2.3-rc.1+b1",
+    "1.2.3",
+    "1.2.3rc1",
+    "1.2.3.rc1",
+    "1.2.3-rc1",
+    "1.2.3a1",
+    "1.2.3.dev2",
+    "1.2.3.post1",
+    "1.2.3-stable",
+    "release/1.2.3",
+    "",
+    "v1.2",
+    "v01.2.3",
+    "v1.2.3-",
+    "vx.y.z",
+];
+
+/// The repository's tags while `exercise` plans a tag (they decide where
+/// `latest` and the moving tags go).
+const REPOSITORY_TAGS: &[&str] = &["v1.2.2", "v1.3.0", "v1.2.3-rc.1", "1.2.2", "1.3.0rc1", "v1.2.2-stable"];
+
+const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// What a valid spec went through in `exercise`.
+#[derive(Debug, Clone, Copy)]
+pub struct Exercised {
+    /// Workflows rendered.
+    pub workflows: usize,
+    /// Tags the plan accepted.
+    pub releases: usize,
+}
+
+/// Tags in the spelling of `v`: its prefix, each pre-release label in the
+/// semver and the PEP 440 way, its stable suffix, build metadata.
+fn tags_of(v: &crate::spec::Versioning) -> Vec<String> {
+    let p = &v.tag_prefix;
+    let mut tags = vec![format!("{p}1.2.3"), format!("{p}1.2.3+b1"), format!("{p}0.0.0")];
+    for l in &v.prereleases {
+        tags.extend([
+            format!("{p}1.2.3-{l}.1"),
+            format!("{p}1.2.3{l}1"),
+            format!("{p}1.2.3.{l}1"),
+        ]);
+    }
+    if let Some(s) = &v.stable_suffix {
+        tags.push(format!("{p}1.2.3{s}"));
+        if let Some(l) = v.prereleases.first() {
+            tags.push(format!("{p}1.2.3-{l}.1{s}"));
+        }
+    }
+    tags
+}
+
+/// The oracle of `spec_mutations`: a spec that loads (parse and validate
+/// return Ok) generates every workflow, plans every tag of [`TAGS`] and of
+/// its own tag spelling, and renders, without a panic; one that does not
+/// load gets problems that each have a place and a help. `None` for a spec
+/// that does not load.
+pub fn exercise(text: &str) -> Option<Exercised> {
+    let spec = match spec::from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.to_string()) {
+        Ok(s) => s,
+        Err(e) => {
+            for p in &e.problems {
+                assert!(
+                    p.span.is_some() && p.help.is_some(),
+                    "a problem without a place or a help: {} (place {:?}, help {:?})",
+                    p.message,
+                    p.span,
+                    p.help
+                );
+            }
+            return None;
+        }
+    };
+    let rendered = crate::generate(&spec);
+    let plan = Plan::new(&spec.spec);
+    let _ = plan.output_names();
+    let _ = plan.evaluate(TAGS[0], SHA, &[]);
+    let repository: Vec<String> = REPOSITORY_TAGS.iter().map(|t| t.to_string()).collect();
+    let own = tags_of(&spec.spec.versioning);
+    let releases = TAGS
+        .iter()
+        .copied()
+        .chain(own.iter().map(String::as_str))
+        .filter(|t| plan.evaluate(t, SHA, &repository).valid)
+        .count();
+    Some(Exercised {
+        workflows: rendered.len(),
+        releases,
+    })
+}
+
+/// `spec_mutations`: a base spec changed by a chain of mutations the bytes
+/// pick ([`mutations::Corpus::decode`]), through [`exercise`]. Oracle: no
+/// panic. tests/fuzz_mutations.rs runs every single mutation and seeded
+/// chains; `Corpus::decode(data).describe()` names what an input does.
+pub fn spec_mutations(corpus: &mutations::Corpus, data: &[u8]) {
+    let _ = exercise(&corpus.decode(data).text());
 }
 
 /// `check_workflow`: any text as one of `fixture`'s workflows on disk (the

@@ -3,6 +3,7 @@
 //! specs, their workflows and hostile strings. A seed that panics is a
 //! finding, as in the fuzzer.
 
+use wfgen::fuzzing::mutations::Corpus;
 use wfgen::fuzzing::{self, Prepared};
 
 const FIXTURES: [&str; 5] = ["llm-proxy", "cluster-tool", "opsml", "model-server", "mlserver"];
@@ -139,6 +140,7 @@ fn pins_sync_roundtrip_seeds() {
 #[test]
 fn fuzz_findings_stay_fixed() {
     let prepared: Vec<Prepared> = FIXTURES.iter().map(|f| Prepared::new(&fixture(f))).collect();
+    let corpus = Corpus::from_repository(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
     let dir = format!("{}/tests/data/fuzz", env!("CARGO_MANIFEST_DIR"));
     let mut ran = 0;
     for target in std::fs::read_dir(&dir).unwrap() {
@@ -150,6 +152,20 @@ fn fuzz_findings_stay_fixed() {
             match target.file_name().unwrap().to_str().unwrap() {
                 "check_workflow" => fuzzing::check_workflow(p, rest),
                 "spec_pipeline" => fuzzing::spec_pipeline(&data),
+                // The whole input, as the target takes it; a panic names the
+                // base spec and the mutations.
+                "spec_mutations" => {
+                    let case = corpus.decode(&data);
+                    let text = case.text();
+                    if let Err(e) = std::panic::catch_unwind(|| fuzzing::exercise(&text)) {
+                        let msg = e
+                            .downcast_ref::<String>()
+                            .cloned()
+                            .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
+                            .unwrap_or_default();
+                        panic!("spec_mutations finding {}: {msg}", case.describe());
+                    }
+                }
                 "pins_sync_roundtrip" => {
                     fuzzing::pins_sync_roundtrip(&fixture(FIXTURES[*first as usize % FIXTURES.len()]), rest)
                 }

@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use wfgen::fuzzing::Prepared;
+use wfgen::fuzzing::mutations::{BASE_SPECS, Corpus, base_name};
 
 /// The texts of the fixture specs (fixtures/*/wfgen.yaml).
 pub const FIXTURES: [&str; 4] = [
@@ -25,4 +26,27 @@ pub fn pick(data: &[u8]) -> (&'static Prepared, &[u8]) {
         Some((b, rest)) => (&all[*b as usize % all.len()], rest),
         None => (&all[0], data),
     }
+}
+
+/// The base specs of `spec_mutations`, the files of
+/// `wfgen::fuzzing::mutations::BASE_SPECS` in its order.
+pub const SPECS: [&str; 8] = [
+    include_str!("../../fixtures/aicr/wfgen.yaml"),
+    include_str!("../../fixtures/cluster-tool/wfgen.yaml"),
+    include_str!("../../fixtures/llm-proxy/wfgen.yaml"),
+    include_str!("../../fixtures/mlserver/wfgen.yaml"),
+    include_str!("../../fixtures/model-server/wfgen.yaml"),
+    include_str!("../../fixtures/opsml/wfgen.yaml"),
+    include_str!("../../fixtures/opsml-server/wfgen.yaml"),
+    include_str!("../../wfgen.yaml"),
+];
+
+/// The base specs and what they hold, for `spec_mutations`, built once per
+/// process.
+pub fn mutations() -> &'static Corpus {
+    static C: OnceLock<Corpus> = OnceLock::new();
+    C.get_or_init(|| {
+        let specs: Vec<(&str, &str)> = BASE_SPECS.iter().map(|p| base_name(p)).zip(SPECS).collect();
+        Corpus::new(&specs)
+    })
 }

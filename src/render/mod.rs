@@ -128,7 +128,14 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "builds.j2",
 ];
 
-fn environment() -> Environment<'static> {
+/// The templates, parsed once per process (parsing them took about half of
+/// a render).
+fn environment() -> &'static Environment<'static> {
+    static ENV: std::sync::OnceLock<Environment<'static>> = std::sync::OnceLock::new();
+    ENV.get_or_init(new_environment)
+}
+
+fn new_environment() -> Environment<'static> {
     let mut env = Environment::new();
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);

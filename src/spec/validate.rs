@@ -190,8 +190,18 @@ fn secret_names(c: &mut Ctx, at: YPath, names: &[String], reserved_help: &str) {
     }
 }
 
-fn re(s: &str) -> Regex {
-    Regex::new(s).expect("valid regex")
+/// The regex of `s`, compiled once per process: validation uses a few dozen
+/// fixed patterns, and compiling them took most of its time.
+fn re(s: &'static str) -> Regex {
+    static CACHE: std::sync::OnceLock<std::sync::Mutex<BTreeMap<&'static str, Regex>>> = std::sync::OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    cache
+        .entry(s)
+        .or_insert_with(|| Regex::new(s).expect("valid regex"))
+        .clone()
 }
 
 const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
