@@ -142,7 +142,11 @@ pub fn exercise(text: &str) -> Option<Exercised> {
         .iter()
         .copied()
         .chain(own.iter().map(String::as_str))
-        .filter(|t| plan.evaluate(t, SHA, &repository).valid)
+        .filter(|t| {
+            // The release manifest of each tag is built from its plan.
+            let facts = crate::plan::manifest::RepoFacts::default();
+            crate::plan::manifest::manifest(&plan, plan.evaluate(t, SHA, &repository), &facts).valid
+        })
         .count();
     Some(Exercised {
         workflows: rendered.len(),

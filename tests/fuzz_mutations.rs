@@ -19,14 +19,6 @@ use wfgen::fuzzing::mutations::{BASE_SPECS, Case, Corpus, Mutation, apply};
 /// more often). WFGEN_MUTATION_CHAINS=N runs N of each instead.
 const CHAINS: u64 = 200;
 
-/// KNOWN_UNTIL_JOB_ID_FIX: a gate (or a Python workflow, or a custom job)
-/// named `release-assets` beside `release.setup` validates, then release.yml's
-/// job graph has that id twice and `generate` panics. It is being fixed on
-/// another branch (job-id constants and reserved ids); until that lands,
-/// cases that panic with this message are listed but do not fail the test.
-/// Delete this filter when the fix is merged.
-const KNOWN_UNTIL_JOB_ID_FIX: &str = "two jobs have the id `release-assets`";
-
 #[derive(Default)]
 struct Tally {
     cases: usize,
@@ -35,7 +27,6 @@ struct Tally {
     workflows: usize,
     releases: usize,
     failures: Vec<(String, String)>,
-    known: Vec<(String, String)>,
 }
 
 impl Tally {
@@ -63,11 +54,7 @@ impl Tally {
                     .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
                     .unwrap_or_else(|| "(a panic without a message)".into());
                 let entry = (case.describe(), msg);
-                if entry.1.contains(KNOWN_UNTIL_JOB_ID_FIX) {
-                    self.known.push(entry);
-                } else {
-                    self.failures.push(entry);
-                }
+                self.failures.push(entry);
                 true
             }
         }
@@ -169,17 +156,6 @@ fn every_single_mutation_and_seeded_chains_of_every_base_spec() {
         chains.duplicates,
         start.elapsed()
     );
-    let known: Vec<&(String, String)> = singles.known.iter().chain(&chains.known).collect();
-    if !known.is_empty() {
-        println!(
-            "{} cases hit the known `release-assets` job id collision (KNOWN_UNTIL_JOB_ID_FIX), e.g.:",
-            known.len()
-        );
-        for (case, msg) in known.iter().take(5) {
-            println!("  {case}\n    {msg}");
-        }
-    }
-
     // A test that validates nothing proves nothing.
     assert!(
         singles.valid * 3 >= singles.cases,
