@@ -76,7 +76,7 @@ pub struct Manifest {
     pub charts: Vec<Chart>,
     /// Every PyPI (or TestPyPI) upload.
     pub pypi: Vec<PypiUpload>,
-    /// The pinned version of every tool the jobs install.
+    /// The pinned version of each tool that the tag's run installs.
     pub toolchains: BTreeMap<String, String>,
     /// Exactly the outputs that release.yml's tag script writes for the tag.
     pub outputs: BTreeMap<String, String>,
