@@ -9,6 +9,11 @@
 //!   .github/workflows/*.yml on disk --check-------------+--> findings --report--> output
 //! ```
 
+// The rules the code keeps, where the compiler enforces them: no unsafe
+// code, and only the command line (src/cli) prints.
+#![forbid(unsafe_code)]
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod check;
 pub mod cli;
 pub mod diag;

@@ -1,3 +1,5 @@
+#![forbid(unsafe_code)]
+
 fn main() {
     std::process::exit(wfgen::cli::main());
 }

@@ -1,6 +1,9 @@
 //! cli: the command line (clap). Thin: each command loads, plans, renders or
 //! checks through the library and prints.
 
+// The one layer that prints.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 /// `println!` for the commands' output: a reader that closed the pipe early
 /// (`wfgen plan v1 | head -1`) ends wfgen quietly, not with a panic.
 macro_rules! outln {
