@@ -594,6 +594,13 @@ fn plan_release_title_checksums_assets_and_changelog() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["valid"], false);
     assert!(json["error"].as_str().unwrap().starts_with(want), "{json}");
+    for nothing in ["files", "images", "charts", "pypi"] {
+        assert_eq!(
+            json[nothing],
+            serde_json::json!([]),
+            "a rejected tag publishes no {nothing}"
+        );
+    }
     let out = plan("v1.5.0", "plain");
     expect_code(&out, 1, "plan v1.5.0");
     assert!(stderr(&out).contains(want), "{}", stderr(&out));

@@ -271,9 +271,11 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
         _ => None,
     };
     let images = images(plan, &t);
+    // A rejected tag (a changelog without its section) publishes nothing.
     let charts = t
         .helm
         .iter()
+        .filter(|_| t.valid)
         .zip(plan.helm.iter().flat_map(|h| &h.charts))
         .map(|(r, c)| Chart {
             chart: r.chart.clone(),
@@ -290,6 +292,7 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
     let pypi = t
         .pypi
         .iter()
+        .filter(|_| t.valid)
         .map(|u| {
             let pk = plan.python.iter().flat_map(|w| &w.packages).find(|p| p.name == u.name);
             PypiUpload {
