@@ -74,8 +74,10 @@ fn plain(plan: &Plan, m: &Manifest, facts: &RepoFacts) {
         ReleaseKind::Prerelease => "pre-release",
         ReleaseKind::Release => "release",
     };
+    // The PEP 440 form matters where Python files carry it, or tags use it.
+    let pep440_matters = !plan.python.is_empty() || plan.grammar.scheme == crate::spec::Scheme::Pep440;
     match &m.pep440 {
-        Some(p) if p != version => outln!(
+        Some(p) if p != version && pep440_matters => outln!(
             "tag {}: version {version} (PEP 440 normal form {p}) — {kind_text}",
             m.tag
         ),
