@@ -344,13 +344,18 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
     }
 }
 
+/// The GitHub release has files (and so a checksums file and signatures):
+/// binaries, Python distributions or `release.assets`.
+fn release_has_files(plan: &Plan) -> bool {
+    plan.build.is_some() || !plan.python.is_empty() || !plan.release.assets.is_empty()
+}
+
 /// The pinned tools that a run of the tag installs, in the order `wfgen
 /// plan` prints them: those of the jobs the run has. A promotion builds
 /// nothing: at most cosign, for the GitHub release's signatures.
 pub fn used_toolchains(plan: &Plan, promotion: bool) -> Vec<(&'static str, String)> {
     let r = &plan.release;
-    let release_files = plan.build.is_some() || !plan.python.is_empty() || !r.assets.is_empty();
-    let release_signs = r.github_release != crate::spec::GithubRelease::Never && r.sign && release_files;
+    let release_signs = r.github_release != crate::spec::GithubRelease::Never && r.sign && release_has_files(plan);
     let named = |t: &str| plan.toolchains.named.iter().any(|n| n == t);
     let packages = || plan.python.iter().flat_map(|w| &w.packages);
     let maturin = packages().any(|p| p.build == "maturin");
@@ -395,7 +400,7 @@ fn github_release(
     notes_text: Option<String>,
 ) -> GithubRelease {
     let r = &plan.release;
-    let has_files = plan.build.is_some() || !plan.python.is_empty() || !r.assets.is_empty();
+    let has_files = release_has_files(plan);
     let (source, path) = match r.notes.as_str() {
         "generated" => (NotesSource::Generated, None),
         "none" => (NotesSource::None, None),
