@@ -32,6 +32,8 @@ ids! {
         HELM_BUILD = "helm-build",
         /// The job of `release.setup`, which makes the release's extra files.
         RELEASE_ASSETS = "release-assets",
+        /// The identity check of everything built, before any publish job.
+        VERIFY_IDENTITY = "verify-identity",
         /// The call of docker.yml's publish stage.
         DOCKER_PUBLISH = "docker-publish",
         /// The call of helm-publish.yml's publish stage.

@@ -914,7 +914,7 @@ fn every_bad_spec_is_refused_at_its_place_with_a_help_and_nothing_written() {
 fn making(id: &str) -> &'static str {
     match id {
         "plan" => "",
-        "build-assets" => "binaries:\n  - { name: demo, kind: go, targets: [linux/amd64] }\n",
+        "build-assets" | "verify-identity" => "binaries:\n  - { name: demo, kind: go, targets: [linux/amd64] }\n",
         "docker-build" | "docker-publish" => "docker:\n  - { image: ghcr.io/acme/demo }\n",
         "helm-build" | "helm-publish" => "helm:\n  - { chart: deploy/demo, registry: 'oci://ghcr.io/acme/charts' }\n",
         "release-assets" => "release:\n  setup: [{ run: make notes }]\n",

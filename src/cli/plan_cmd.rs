@@ -167,6 +167,14 @@ fn plain(plan: &Plan, m: &Manifest, facts: &RepoFacts) {
                 .unwrap_or_else(|| "GITHUB_TOKEN".into())
         );
     }
+    if let Some(c) = &m.identity_check {
+        outln!(
+            "  identity check: {} ({}), before anything is published: {}",
+            c.job,
+            c.workflow,
+            c.checks
+        );
+    }
     let tools: Vec<String> = manifest::used_toolchains(plan, kind == ReleaseKind::Promotion)
         .into_iter()
         .map(|(tool, version)| format!("{tool} {version}"))

@@ -76,6 +76,10 @@ pub struct Manifest {
     pub charts: Vec<Chart>,
     /// Every PyPI (or TestPyPI) upload.
     pub pypi: Vec<PypiUpload>,
+    /// The job that opens every file and chart the run built and checks it
+    /// against this manifest before anything is published (none when the
+    /// run builds nothing: a promotion, a rejected tag, images only).
+    pub identity_check: Option<IdentityCheck>,
     /// The pinned version of each tool that the tag's run installs.
     pub toolchains: BTreeMap<String, String>,
     /// Exactly the outputs that release.yml's tag script writes for the tag.
@@ -214,6 +218,14 @@ pub struct Chart {
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct IdentityCheck {
+    pub workflow: String,
+    pub job: String,
+    /// What it checks, e.g. `6 binary files, 6 checksum files, 30 wheels, 2 sdists`.
+    pub checks: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PypiUpload {
     /// The distribution's name as the spec gives it.
     pub name: String,
@@ -272,7 +284,7 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
     };
     let images = images(plan, &t);
     // A rejected tag (a changelog without its section) publishes nothing.
-    let charts = t
+    let charts: Vec<Chart> = t
         .helm
         .iter()
         .filter(|_| t.valid)
@@ -309,6 +321,13 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
             }
         })
         .collect();
+    let identity_check = super::identity::plan(plan)
+        .filter(|_| !files_now.is_empty() || !charts.is_empty())
+        .map(|c| IdentityCheck {
+            workflow: "release.yml".into(),
+            job: jobids::VERIFY_IDENTITY.into(),
+            checks: c.summary,
+        });
     Manifest {
         format: FORMAT,
         project: plan.project.clone(),
@@ -336,6 +355,7 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
         images,
         charts,
         pypi,
+        identity_check,
         toolchains: used_toolchains(plan, v.as_ref().is_some_and(|v| v.promotion))
             .into_iter()
             .map(|(k, v)| (k.to_string(), v))
@@ -435,16 +455,24 @@ fn github_release(
 
 /// Every file that a run of a (non-promotion) tag of version `v` builds.
 fn files(plan: &Plan, v: &super::Version) -> Vec<File> {
+    files_of(plan, &v.version, &python_version(v))
+}
+
+/// Every file that a run of a (non-promotion) tag builds, whose version is
+/// `version` in the tag's spelling and `python` in PEP 440 normal form (the
+/// version of the Python files). The file set does not depend on the
+/// version: the identity check of release.yml gets it with placeholders.
+pub(crate) fn files_of(plan: &Plan, version: &str, python: &str) -> Vec<File> {
     let mut out = Vec::new();
     if let Some(b) = &plan.build {
         for job in &b.jobs {
             for e in &job.entries {
-                let asset = super::assetnames::with_version(&e.asset, &v.version);
+                let asset = super::assetnames::with_version(&e.asset, version);
                 let file = |kind, name: String| File {
                     kind,
                     name,
                     glob: false,
-                    version: v.version.clone(),
+                    version: version.to_string(),
                     package: e.binary.clone(),
                     target: Some(e.target.clone()).filter(|t| !t.is_empty()),
                     artifact: e.artifact.clone(),
@@ -462,7 +490,7 @@ fn files(plan: &Plan, v: &super::Version) -> Vec<File> {
                 if b.sbom {
                     out.push(file(
                         FileKind::Sbom,
-                        super::assetnames::with_version(&e.sbom_file, &v.version),
+                        super::assetnames::with_version(&e.sbom_file, version),
                     ));
                 }
             }
@@ -474,7 +502,7 @@ fn files(plan: &Plan, v: &super::Version) -> Vec<File> {
                 kind,
                 glob: kind == FileKind::Wheel,
                 name,
-                version: python_version(v),
+                version: python.to_string(),
                 package: p.name.clone(),
                 target: Some(target.to_string()),
                 artifact: artifact.to_string(),
@@ -482,7 +510,7 @@ fn files(plan: &Plan, v: &super::Version) -> Vec<File> {
                 job: job.to_string(),
                 released: true,
             };
-            let stem = format!("{}-{}", p.slug, python_version(v));
+            let stem = format!("{}-{python}", p.slug);
             if p.build == "maturin" {
                 for wh in &p.wheels {
                     for abi in wheel_abis(p) {

@@ -7,6 +7,7 @@ pub mod changelog;
 pub mod docker;
 pub mod graph;
 pub mod helm;
+pub mod identity;
 pub mod imagebins;
 pub mod manifest;
 pub mod pins;
@@ -198,6 +199,9 @@ impl Plan {
                 }
             }
         }
+        if !self.python.is_empty() {
+            names.push("python-version".into());
+        }
         if self.release.named() {
             names.push("release-title".into());
             names.push("checksums-file".into());
@@ -245,6 +249,9 @@ impl Plan {
         outputs.insert("promotion".into(), b(v.promotion));
         outputs.insert("github-release".into(), b(github_release));
         outputs.insert("latest".into(), b(latest));
+        if !self.python.is_empty() {
+            outputs.insert("python-version".into(), manifest::python_version(&v));
+        }
 
         let mut docker_tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
         // The first Docker reference whose tag is longer than Docker allows.

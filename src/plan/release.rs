@@ -93,6 +93,12 @@ pub enum Body {
     },
     /// One of the spec's `jobs:` with steps.
     Custom(CustomJob),
+    /// The identity check of everything built (plan::identity).
+    Identity {
+        check: super::identity::IdentityCheck,
+        /// The placeholders' values, from the plan job's outputs.
+        env: Vec<Input>,
+    },
     /// A PyPI upload (trusted publishing does not accept reusable workflows).
     Pypi(PypiJob),
     GithubRelease(GithubReleaseJob),
@@ -478,6 +484,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let not_promotion = promotion.then(|| "needs.plan.outputs.promotion != 'true'".to_string());
     let r = &p.release;
     let has_files = p.build.is_some() || !p.python.is_empty();
+    let identity = super::identity::plan(p);
     let mut jobs: Vec<Job<Body>> = Vec::new();
 
     // plan
@@ -499,6 +506,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                     .iter()
                     .copied(),
                 )
+                .chain(identity.iter().flat_map(|i| i.plan_outputs.iter().map(String::as_str)))
                 .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
                 .chain(std::iter::once(Input::new(
                     "sha",
@@ -634,8 +642,27 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         }
         jobs.push(c.job(Stage::Build, needs, not_promotion.clone()));
     }
-    // verify: your jobs after every build, before anything is published
+    // verify: the identity check of what was built, and your jobs, after
+    // every build and before anything is published
     let built_only: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    if let Some(check) = identity {
+        let env = check
+            .values
+            .iter()
+            .map(|(name, output)| Input::plan_output(name, output))
+            .collect();
+        let mut j = job(
+            jobids::VERIFY_IDENTITY,
+            "Check what was built against the release plan".into(),
+            Stage::Verify,
+            built_only.clone(),
+            Body::Identity { check, env },
+        );
+        j.timeout = Some(15);
+        // A promotion builds nothing.
+        j.condition = not_promotion.clone();
+        jobs.push(j);
+    }
     for cj in spec_jobs(p, CustomStage::Verify) {
         jobs.push(custom_job(
             p,
@@ -858,7 +885,8 @@ mod tests {
                 "github-release"
             ]
         );
-        // Publishing waits for every build: all or nothing.
+        // Publishing waits for every build and the identity check of what
+        // was built: all or nothing.
         for id in ["docker-publish", "publish-opsml"] {
             assert_eq!(
                 r.jobs.get(id).unwrap().needs,
@@ -869,7 +897,8 @@ mod tests {
                     "build-assets",
                     "release-server",
                     "release-client",
-                    "docker-build"
+                    "docker-build",
+                    "verify-identity"
                 ]
             );
         }

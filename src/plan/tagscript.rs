@@ -199,14 +199,16 @@ pub fn script(plan: &Plan) -> String {
         }
         Scheme::Pep440 => {
             line(&mut s, format!("pep440_re={}", quote(PEP440_RE)));
-            if g.pep440_any {
-                line(
-                    &mut s,
-                    format!("pep440_any_re={}", quote(crate::plan::version::PEP440_ANY_RE)),
-                );
-                s.push_str(PEP440_NORMAL);
-            }
         }
+    }
+    // The normal form of every spelling: the tag's under `pep440-spelling:
+    // any`, and the version of the Python files (`python-version`).
+    if (g.scheme == Scheme::Pep440 && g.pep440_any) || !plan.python.is_empty() {
+        line(
+            &mut s,
+            format!("pep440_any_re={}", quote(crate::plan::version::PEP440_ANY_RE)),
+        );
+        s.push_str(PEP440_NORMAL);
     }
     line(&mut s, "[[ $tag == \"$prefix\"* ]] || reject");
     line(&mut s, "rest=${tag#\"$prefix\"}");
@@ -238,6 +240,14 @@ pub fn script(plan: &Plan) -> String {
         line(&mut s, "fi");
     }
     line(&mut s, "pep440=${pep440:-$version} # the PEP 440 normal form, {pep440}");
+    if !plan.python.is_empty() {
+        // The version that the build backends write into wheels and sdists:
+        // a SemVer pre-release the PEP 440 way (1.3.0-rc.1 -> 1.3.0rc1).
+        line(
+            &mut s,
+            "if pep440_normal \"$version\"; then python_version=$normal; else python_version=$pep440; fi",
+        );
+    }
     let numbers = if post {
         "\"$major\" \"$minor\" \"$patch\" \"${post:-0}\""
     } else {
@@ -303,6 +313,9 @@ pub fn script(plan: &Plan) -> String {
             value.to_string()
         };
         line(&mut s, format!("put {name} {value}"));
+    }
+    if !plan.python.is_empty() {
+        line(&mut s, "put python-version \"$python_version\"");
     }
     docker_outputs(&mut s, plan);
     helm_outputs(&mut s, plan);
