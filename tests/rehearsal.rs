@@ -799,6 +799,12 @@ enum Kind {
     /// spellings PEP 440 normalises (`1.3.0.rc1`, then `1.3.1-rc1`, as
     /// MLServer tags them) release the normal form: what `wfgen plan` says.
     PrereleaseSpellings,
+    /// A package whose version source is not the tag: the tagged commit
+    /// holds the previous version and `versioning.version-files` checks
+    /// nothing, so the build makes wheels and sdists of 1.2.3 for the tag
+    /// v1.3.0 (charts: a chart build that packaged Chart.yaml as it is).
+    /// The identity check fails in the verify stage and nothing is published.
+    WrongVersion,
 }
 
 /// Why a re-run over a published release fails.
@@ -829,6 +835,9 @@ struct Scenario {
     steps: Vec<Step>,
     /// REHEARSAL_FAIL of every run: the stand-in or stub that fails.
     fail: Option<String>,
+    /// The scratch spec checks no version file (`versioning.version-files`
+    /// removed).
+    unchecked_versions: bool,
 }
 
 /// The scenario, or why it does not apply to the fixture.
@@ -853,6 +862,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         seeded_releases: vec![],
         steps: vec![on_tag(&release, dispatch)],
         fail: None,
+        unchecked_versions: false,
     };
     let failing = |s: &mut Scenario, fail: String| {
         let tool = fail.split(':').next().unwrap_or_default().to_string();
@@ -1077,6 +1087,24 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 return Err("the spec creates no GitHub release".into());
             }
             s.steps = vec![failing_on(&release, dispatch, "title=Release asset missing::")];
+        }
+        Kind::WrongVersion => {
+            let python = spec.seq("python").iter().any(|p| p["publish"].as_str() != Some("none"));
+            let charts = !spec.seq("helm").is_empty();
+            if !python && !charts {
+                return Err(
+                    "the spec builds no Python package and no chart: no file carries a version of its own".into(),
+                );
+            }
+            let tag = spec.tag("1.3.0");
+            s.commits = vec![("1.2.3".into(), vec![tag.clone()])];
+            s.unchecked_versions = true;
+            s.steps = vec![failing_on(&tag, dispatch, "title=Identity check::")];
+            if charts {
+                // helm packages with --version; a build that packaged
+                // Chart.yaml as it is stands for the rest.
+                s.fail = Some("helm-version:package".into());
+            }
         }
         Kind::FailChart => {
             if spec.seq("helm").is_empty() {
@@ -2537,6 +2565,13 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     git(&repo, &["config", "commit.gpgsign", "false"]);
     git(&repo, &["config", "tag.gpgsign", "false"]);
     std::fs::copy(subject_spec(s.fixture), repo.join("wfgen.yaml")).unwrap();
+    if s.unchecked_versions {
+        let mut y: Yaml = yaml_serde::from_str(&std::fs::read_to_string(repo.join("wfgen.yaml")).unwrap()).unwrap();
+        if let Some(v) = y.get_mut("versioning").and_then(|v| v.as_mapping_mut()) {
+            v.remove("version-files");
+        }
+        write(&repo.join("wfgen.yaml"), &yaml_serde::to_string(&y).unwrap());
+    }
     // The fixture's own files: the workflows its `jobs:` call.
     for (rel, text) in subject_files(s.fixture) {
         let dst = repo.join(&rel);
@@ -3342,6 +3377,14 @@ scenarios! {
     wfgen_fail_wheel: "wfgen", FailWheel;
     wfgen_fail_gate: "wfgen", FailGate;
     wfgen_rerun: "wfgen", Rerun;
+    llm_proxy_wrong_version: "llm-proxy", WrongVersion;
+    cluster_tool_wrong_version: "cluster-tool", WrongVersion;
+    opsml_wrong_version: "opsml", WrongVersion;
+    model_server_wrong_version: "model-server", WrongVersion;
+    opsml_server_wrong_version: "opsml-server", WrongVersion;
+    aicr_wrong_version: "aicr", WrongVersion;
+    mlserver_wrong_version: "mlserver", WrongVersion;
+    wfgen_wrong_version: "wfgen", WrongVersion;
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up
