@@ -1696,10 +1696,11 @@ fn pypi_version_problems(got: &Published, plan: &Json) -> Vec<String> {
         .collect()
 }
 
-/// What an archive (tar.gz or zip) of the release holds: its entry names.
+/// What an archive (tar.gz, or zip: a .zip of the release, a wheel) holds:
+/// its entry names.
 fn archive_entries(file: &Path) -> Vec<String> {
     let name = file.to_string_lossy();
-    let out = if name.ends_with(".zip") {
+    let out = if name.ends_with(".zip") || name.ends_with(".whl") {
         Command::new("unzip").arg("-Z1").arg(file).output().unwrap()
     } else {
         Command::new("tar").arg("-tzf").arg(file).output().unwrap()
@@ -1711,9 +1712,10 @@ fn archive_entries(file: &Path) -> Vec<String> {
 }
 
 /// The text of one entry of an archive of the release (the stand-ins'
-/// executables are scripts).
+/// executables are scripts), or of a wheel or sdist.
 fn archive_member(file: &Path, member: &str) -> String {
-    let out = if file.to_string_lossy().ends_with(".zip") {
+    let name = file.to_string_lossy();
+    let out = if name.ends_with(".zip") || name.ends_with(".whl") {
         Command::new("unzip").arg("-p").arg(file).arg(member).output().unwrap()
     } else {
         Command::new("tar").arg("-xzOf").arg(file).arg(member).output().unwrap()
@@ -3560,4 +3562,547 @@ fn lost_step_output_is_recognised_per_job() {
         check(lost).as_deref(),
         Some("step `Find the release assets` of `release/Make the release assets` failed with no output")
     );
+}
+
+/// Runs a stand-in of `tests/rehearsal/bin` in `dir` as a workflow step would
+/// (the stand-ins first on PATH, the real tools after them), without act:
+/// (success, stdout + stderr).
+fn run_stand_in(dir: &Path, state: &Path, tool: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let bin = support_dir().join("bin");
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut cmd = Command::new(bin.join(tool));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("REHEARSAL_BIN", &bin)
+        .env("REHEARSAL_DIR", state)
+        .env("REHEARSAL_FAIL", "")
+        .env("GITHUB_JOB", "self-test");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    for k in common::scrubbed_vars() {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `Metadata-Version:`, `Name:` and `Version:` of METADATA / PKG-INFO text.
+fn core_metadata(text: &str) -> (String, String, String) {
+    let field = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    (field("Metadata-Version:"), field("Name:"), field("Version:"))
+}
+
+/// The wheels and sdists of the stand-ins are real ones (a zip with
+/// METADATA, WHEEL and RECORD; a tar.gz with PKG-INFO and pyproject.toml),
+/// and take the name and version where maturin, poetry and the PEP 517
+/// backends of `python -m build` / `uv build` take them; a version that
+/// cannot be found fails naming the file and key (run without act).
+#[test]
+fn python_builds_take_name_and_version_where_the_real_tools_do() {
+    struct Case {
+        what: &'static str,
+        files: &'static [(&'static str, &'static str)],
+        tag: Option<&'static str>,
+        /// (tool, args, directory of the project below the scratch root)
+        run: (&'static str, &'static [&'static str], &'static str),
+        /// Ok((declared name, version, file names)) or Err(text of the failure)
+        want: Result<(&'static str, &'static str, &'static [&'static str]), &'static str>,
+    }
+    const MATURIN: (&str, &[&str], &str) = (
+        "maturin",
+        &["build", "--target", "x86_64-unknown-linux-gnu", "--out", "dist"],
+        ".",
+    );
+    const MATURIN_SDIST: (&str, &[&str], &str) = ("maturin", &["sdist", "--out", "dist"], ".");
+    const UV: (&str, &[&str], &str) = ("uv", &["build", "--out-dir", "dist"], ".");
+    const BUILD: (&str, &[&str], &str) = ("python3", &["-m", "build", "--outdir", "dist"], ".");
+    const POETRY: (&str, &[&str], &str) = ("poetry", &["build", "--output", "dist"], ".");
+    let cases = [
+        Case {
+            what: "maturin: [project] name and static version",
+            files: &[("pyproject.toml", "[project]\nname = \"My.Pkg\"\nversion = \"1.2.3\"\n")],
+            tag: None,
+            run: MATURIN,
+            want: Ok((
+                "My.Pkg",
+                "1.2.3",
+                &["my_pkg-1.2.3-cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"],
+            )),
+        },
+        Case {
+            what: "maturin: dynamic version from the Cargo.toml beside, PEP 440 normal form",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"wfgen-cli\"\ndynamic = [\"version\"]\n[tool.maturin]\nbindings = \"bin\"\n",
+                ),
+                ("Cargo.toml", "[package]\nname = \"wfgen\"\nversion = \"1.3.0-rc.1\"\n"),
+            ],
+            tag: None,
+            run: MATURIN,
+            want: Ok((
+                "wfgen-cli",
+                "1.3.0rc1",
+                &["wfgen_cli-1.3.0rc1-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"],
+            )),
+        },
+        Case {
+            what: "maturin: no [project] version at all, no [project] name: the crate's",
+            files: &[
+                ("pyproject.toml", "[build-system]\nbuild-backend = \"maturin\"\n"),
+                ("Cargo.toml", "[package]\nname = \"crate-only\"\nversion = \"0.4.0\"\n"),
+            ],
+            tag: None,
+            run: MATURIN_SDIST,
+            want: Ok(("crate-only", "0.4.0", &["crate_only-0.4.0.tar.gz"])),
+        },
+        Case {
+            what: "maturin: manifest-path, version.workspace = true from the workspace root",
+            files: &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"crates/*\"]\n[workspace.package]\nversion = \"2.0.0-beta.3\"\n",
+                ),
+                (
+                    "crates/py/Cargo.toml",
+                    "[package]\nname = \"py\"\nversion.workspace = true\n",
+                ),
+                (
+                    "py-pkg/pyproject.toml",
+                    "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.maturin]\nmanifest-path = \"../crates/py/Cargo.toml\"\n",
+                ),
+            ],
+            tag: None,
+            run: (
+                "maturin",
+                &[
+                    "build",
+                    "--target",
+                    "x86_64-unknown-linux-gnu",
+                    "--out",
+                    "dist",
+                    "--interpreter",
+                    "python3.10",
+                    "python3.11",
+                ],
+                "py-pkg",
+            ),
+            want: Ok((
+                "pkg",
+                "2.0.0b3",
+                &[
+                    "pkg-2.0.0b3-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                    "pkg-2.0.0b3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                ],
+            )),
+        },
+        Case {
+            what: "maturin: version = { workspace = true }",
+            files: &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\n[workspace.package]\nversion = \"3.1.0\"\n[package]\nname = \"root\"\nversion = { workspace = true }\n",
+                ),
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"root-py\"\ndynamic = [\"version\"]\n",
+                ),
+            ],
+            tag: None,
+            run: MATURIN_SDIST,
+            want: Ok(("root-py", "3.1.0", &["root_py-3.1.0.tar.gz"])),
+        },
+        Case {
+            what: "maturin: dynamic version and no Cargo.toml",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"lost\"\ndynamic = [\"version\"]\n",
+            )],
+            tag: None,
+            run: MATURIN,
+            want: Err("pyproject.toml: [project] version: missing or dynamic, and there is no"),
+        },
+        Case {
+            what: "maturin: version.workspace = true and no workspace",
+            files: &[
+                ("Cargo.toml", "[package]\nname = \"alone\"\nversion.workspace = true\n"),
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"alone\"\ndynamic = [\"version\"]\n",
+                ),
+            ],
+            tag: None,
+            run: MATURIN,
+            want: Err("Cargo.toml: [package] version.workspace = true, and no Cargo.toml with [workspace]"),
+        },
+        Case {
+            what: "poetry-core: [tool.poetry] version",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"mlserver-sklearn\"\nversion = \"1.7.0-dev2\"\n[build-system]\nbuild-backend = \"poetry.core.masonry.api\"\n",
+            )],
+            tag: None,
+            run: POETRY,
+            want: Ok((
+                "mlserver-sklearn",
+                "1.7.0.dev2",
+                &[
+                    "mlserver_sklearn-1.7.0.dev2-py3-none-any.whl",
+                    "mlserver_sklearn-1.7.0.dev2.tar.gz",
+                ],
+            )),
+        },
+        Case {
+            what: "poetry 2: [project] version",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"mlserver\"\nversion = \"1.3.0.rc1\"\n",
+            )],
+            tag: None,
+            run: ("poetry", &["build", "--format", "wheel", "--output", "dist"], "."),
+            want: Ok(("mlserver", "1.3.0rc1", &["mlserver-1.3.0rc1-py3-none-any.whl"])),
+        },
+        Case {
+            what: "poetry-dynamic-versioning: the tag at HEAD",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"dyn\"\nversion = \"0.0.0\"\n[tool.poetry-dynamic-versioning]\nenable = true\n",
+            )],
+            tag: Some("v1.4.0-rc.2"),
+            run: POETRY,
+            want: Ok((
+                "dyn",
+                "1.4.0rc2",
+                &["dyn-1.4.0rc2-py3-none-any.whl", "dyn-1.4.0rc2.tar.gz"],
+            )),
+        },
+        Case {
+            what: "poetry-dynamic-versioning and no tag at HEAD",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"dyn\"\nversion = \"0.0.0\"\n[tool.poetry-dynamic-versioning]\nenable = true\n",
+            )],
+            tag: None,
+            run: POETRY,
+            want: Err(
+                "[tool.poetry-dynamic-versioning] enable = true: the version comes from git, and no tag is at HEAD",
+            ),
+        },
+        Case {
+            what: "poetry: no version",
+            files: &[("pyproject.toml", "[tool.poetry]\nname = \"nov\"\n")],
+            tag: None,
+            run: POETRY,
+            want: Err("pyproject.toml: [tool.poetry] version (or [project] version): missing"),
+        },
+        Case {
+            what: "uv build, hatchling: static",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"Hatch_Me\"\nversion = \"0.9\"\n[build-system]\nbuild-backend = \"hatchling.build\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Ok((
+                "Hatch_Me",
+                "0.9",
+                &["hatch_me-0.9-py3-none-any.whl", "hatch_me-0.9.tar.gz"],
+            )),
+        },
+        Case {
+            what: "python -m build, hatchling: [tool.hatch.version] path",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"hp\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n[tool.hatch.version]\npath = \"src/hp/__about__.py\"\n",
+                ),
+                ("src/hp/__about__.py", "__version__ = \"2.3.4-rc1\"\n"),
+            ],
+            tag: None,
+            run: ("python3", &["-m", "build", "--sdist", "--outdir", "dist"], "."),
+            want: Ok(("hp", "2.3.4rc1", &["hp-2.3.4rc1.tar.gz"])),
+        },
+        Case {
+            what: "hatchling: source = \"vcs\", a prefixed tag",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"hv\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n[tool.hatch.version]\nsource = \"vcs\"\n",
+            )],
+            tag: Some("mlserver-1.6.1"),
+            run: UV,
+            want: Ok(("hv", "1.6.1", &["hv-1.6.1-py3-none-any.whl", "hv-1.6.1.tar.gz"])),
+        },
+        Case {
+            what: "hatchling: dynamic, no [tool.hatch.version]",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"hx\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Err("pyproject.toml: [tool.hatch.version]: missing"),
+        },
+        Case {
+            what: "setuptools: static (no build-backend: the legacy backend)",
+            files: &[("pyproject.toml", "[project]\nname = \"st\"\nversion = \"5.0.0\"\n")],
+            tag: None,
+            run: BUILD,
+            want: Ok(("st", "5.0.0", &["st-5.0.0-py3-none-any.whl", "st-5.0.0.tar.gz"])),
+        },
+        Case {
+            what: "setuptools: dynamic attr",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"sa\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools.dynamic]\nversion = {attr = \"sa_pkg.__version__\"}\n",
+                ),
+                ("src/sa_pkg/__init__.py", "__version__ = '0.1.0.post1'\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok((
+                "sa",
+                "0.1.0.post1",
+                &["sa-0.1.0.post1-py3-none-any.whl", "sa-0.1.0.post1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "setuptools: dynamic file",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"sf\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools.dynamic]\nversion = {file = \"VERSION\"}\n",
+                ),
+                ("VERSION", "4.4.4\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok(("sf", "4.4.4", &["sf-4.4.4-py3-none-any.whl", "sf-4.4.4.tar.gz"])),
+        },
+        Case {
+            what: "setuptools-scm: the tag",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"scm\"\ndynamic = [\"version\"]\n[build-system]\nrequires = [\"setuptools>=64\", \"setuptools-scm>=8\"]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools_scm]\n",
+            )],
+            tag: Some("v7.0.0-alpha.1"),
+            run: UV,
+            want: Ok((
+                "scm",
+                "7.0.0a1",
+                &["scm-7.0.0a1-py3-none-any.whl", "scm-7.0.0a1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "setuptools: dynamic, nothing says where",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"sn\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Err("pyproject.toml: [tool.setuptools.dynamic] version: missing"),
+        },
+        Case {
+            what: "setuptools: no version and not dynamic",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"none\"\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Err("pyproject.toml: [project] version: missing, and `version` is not in [project] dynamic"),
+        },
+        Case {
+            what: "pdm-backend: source = \"file\"",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"pf\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"pdm.backend\"\n[tool.pdm.version]\nsource = \"file\"\npath = \"pf/__init__.py\"\n",
+                ),
+                ("pf/__init__.py", "__version__ = \"1.0.0\"\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok(("pf", "1.0.0", &["pf-1.0.0-py3-none-any.whl", "pf-1.0.0.tar.gz"])),
+        },
+        Case {
+            what: "pdm-backend: source = \"scm\"",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"ps\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"pdm.backend\"\n[tool.pdm.version]\nsource = \"scm\"\n",
+            )],
+            tag: Some("2.2.2"),
+            run: UV,
+            want: Ok(("ps", "2.2.2", &["ps-2.2.2-py3-none-any.whl", "ps-2.2.2.tar.gz"])),
+        },
+        Case {
+            what: "pdm-backend: static",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"pstatic\"\nversion = \"0.0.1\"\n[build-system]\nbuild-backend = \"pdm.backend\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Ok((
+                "pstatic",
+                "0.0.1",
+                &["pstatic-0.0.1-py3-none-any.whl", "pstatic-0.0.1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "flit_core: __version__ of the module",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"flit-mod\"\ndynamic = [\"version\", \"description\"]\n[build-system]\nbuild-backend = \"flit_core.buildapi\"\n",
+                ),
+                ("flit_mod.py", "\"\"\"doc\"\"\"\n__version__ = \"0.3.0-rc.4\"\n"),
+            ],
+            tag: None,
+            run: BUILD,
+            want: Ok((
+                "flit-mod",
+                "0.3.0rc4",
+                &["flit_mod-0.3.0rc4-py3-none-any.whl", "flit_mod-0.3.0rc4.tar.gz"],
+            )),
+        },
+        Case {
+            what: "python -m build of a poetry-core project",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"pc\"\nversion = \"1.1.1\"\n[build-system]\nbuild-backend = \"poetry.core.masonry.api\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Ok(("pc", "1.1.1", &["pc-1.1.1-py3-none-any.whl", "pc-1.1.1.tar.gz"])),
+        },
+        Case {
+            what: "an unknown build backend",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"u\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"mystery.api\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Err("build-backend = 'mystery.api'"),
+        },
+    ];
+    let mut problems = vec![];
+    for c in &cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        let state = tmp.path().join("state");
+        std::fs::create_dir_all(&state).unwrap();
+        for (rel, text) in c.files {
+            write(&root.join(rel), text);
+        }
+        let (tool, args, sub) = c.run;
+        let dir = root.join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&root, &["init", "-q", "-b", "main"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "x"]);
+        if let Some(t) = c.tag {
+            git(&root, &["-c", "tag.gpgsign=false", "tag", "-a", t, "-m", t]);
+        }
+        let (ok, out) = run_stand_in(&dir, &state, tool, args, &[]);
+        match (&c.want, ok) {
+            (Err(text), false) => {
+                if !out.contains(text) {
+                    problems.push(format!("{}: failed, but not with {text:?}:\n{out}", c.what));
+                }
+                if std::fs::read_dir(dir.join("dist")).is_ok_and(|mut d| d.next().is_some()) {
+                    problems.push(format!("{}: failed and still wrote dist/", c.what));
+                }
+            }
+            (Err(text), true) => problems.push(format!(
+                "{}: succeeded; expected it to fail with {text:?}:\n{out}",
+                c.what
+            )),
+            (Ok(_), false) => problems.push(format!("{}: failed:\n{out}", c.what)),
+            (Ok((name, version, files)), true) => {
+                let mut got: Vec<String> = std::fs::read_dir(dir.join("dist"))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                got.sort();
+                if got != *files {
+                    problems.push(format!("{}: wrote {got:?}, expected {files:?}", c.what));
+                    continue;
+                }
+                for f in &got {
+                    let file = dir.join("dist").join(f);
+                    let dist = f.split('-').next().unwrap();
+                    let meta = if let Some(stem) = f.strip_suffix(".tar.gz") {
+                        let entries = archive_entries(&file);
+                        let want = [format!("{stem}/PKG-INFO"), format!("{stem}/pyproject.toml")];
+                        if entries != want {
+                            problems.push(format!("{}: {f} holds {entries:?}, expected {want:?}", c.what));
+                        }
+                        archive_member(&file, &format!("{stem}/PKG-INFO"))
+                    } else {
+                        let info = format!("{dist}-{version}.dist-info");
+                        let out = Command::new("unzip").arg("-t").arg(&file).output().unwrap();
+                        if !out.status.success() {
+                            problems.push(format!("{}: {f} is no valid zip", c.what));
+                        }
+                        let mut entries = archive_entries(&file);
+                        entries.sort();
+                        let mut want = [
+                            format!("{dist}/__init__.py"),
+                            format!("{info}/METADATA"),
+                            format!("{info}/RECORD"),
+                            format!("{info}/WHEEL"),
+                        ];
+                        want.sort();
+                        if entries != want {
+                            problems.push(format!("{}: {f} holds {entries:?}, expected {want:?}", c.what));
+                        }
+                        let record = archive_member(&file, &format!("{info}/RECORD"));
+                        if record.lines().count() != 4 || !record.contains(&format!("{info}/METADATA,sha256=")) {
+                            problems.push(format!("{}: {f}: RECORD is\n{record}", c.what));
+                        }
+                        let tag = f
+                            .strip_suffix(".whl")
+                            .unwrap()
+                            .splitn(3, '-')
+                            .nth(2)
+                            .unwrap()
+                            .to_string();
+                        let wheel = archive_member(&file, &format!("{info}/WHEEL"));
+                        if !wheel.contains(&format!("Tag: {tag}\n")) {
+                            problems.push(format!("{}: {f}: WHEEL is\n{wheel}", c.what));
+                        }
+                        archive_member(&file, &format!("{info}/METADATA"))
+                    };
+                    let got = core_metadata(&meta);
+                    if got != ("2.1".to_string(), name.to_string(), version.to_string()) {
+                        problems.push(format!(
+                            "{}: {f} says {got:?}, expected (2.1, {name:?}, {version:?}):\n{meta}",
+                            c.what
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
