@@ -829,6 +829,10 @@ struct Scenario {
     steps: Vec<Step>,
     /// REHEARSAL_FAIL of every run: the stand-in or stub that fails.
     fail: Option<String>,
+    /// REHEARSAL_WRONG_VERSION of every run: the stand-ins (`,`-separated)
+    /// that build with the wrong version (`helm`: `helm package` ignores
+    /// --version and --app-version), see tests/rehearsal/README.md.
+    wrong_version: Option<String>,
 }
 
 /// The scenario, or why it does not apply to the fixture.
@@ -853,6 +857,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         seeded_releases: vec![],
         steps: vec![on_tag(&release, dispatch)],
         fail: None,
+        wrong_version: None,
     };
     let failing = |s: &mut Scenario, fail: String| {
         let tool = fail.split(':').next().unwrap_or_default().to_string();
@@ -2642,6 +2647,13 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
 }
 
+/// The failure injection of a scenario's runs (tests/rehearsal/README.md,
+/// "Failure injection").
+struct Knobs<'a> {
+    fail: Option<&'a str>,
+    wrong_version: Option<&'a str>,
+}
+
 struct ActRun {
     success: bool,
     log: PathBuf,
@@ -2669,7 +2681,7 @@ fn record_run(state: &Path, n: usize, tag: &str, success: bool) {
     std::fs::write(&file, serde_json::to_string(&runs).unwrap()).unwrap();
 }
 
-fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: usize) -> ActRun {
+fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, knobs: &Knobs, n: usize) -> ActRun {
     // The working tree at the commit of the event (act takes GITHUB_SHA from HEAD).
     let target = if let Some(branch) = step.git_ref.strip_prefix("refs/heads/") {
         branch.to_string()
@@ -2742,7 +2754,10 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
     cmd.arg("--env").arg(format!("PATH={}", path.to_string_lossy()));
     cmd.arg("--env").arg(format!("REHEARSAL_DIR={}", sc.state.display()));
     cmd.arg("--env").arg(format!("REHEARSAL_BIN={}", bin.display()));
-    cmd.arg("--env").arg(format!("REHEARSAL_FAIL={}", fail.unwrap_or("")));
+    cmd.arg("--env")
+        .arg(format!("REHEARSAL_FAIL={}", knobs.fail.unwrap_or("")));
+    cmd.arg("--env")
+        .arg(format!("REHEARSAL_WRONG_VERSION={}", knobs.wrong_version.unwrap_or("")));
     for k in common::scrubbed_vars() {
         cmd.env_remove(k);
     }
@@ -3028,7 +3043,11 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         let from = records(&sc.state).len();
         // Artifacts belong to a workflow run: each run starts without any.
         let _ = std::fs::remove_dir_all(sc.state.join("artifacts"));
-        let act = run_act(&sc, &spec, step, s.fail.as_deref(), n);
+        let knobs = Knobs {
+            fail: s.fail.as_deref(),
+            wrong_version: s.wrong_version.as_deref(),
+        };
+        let act = run_act(&sc, &spec, step, &knobs, n);
         if let Some(crash) = act_crashed(&act.log)
             .or_else(|| act_lost_step(&act.log))
             .or_else(|| act.stalled.clone())
@@ -4105,4 +4124,76 @@ fn python_builds_take_name_and_version_where_the_real_tools_do() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `helm package` versions the package as helm does: --version, else
+/// Chart.yaml's `version`; --app-version, else Chart.yaml's `appVersion`
+/// (quoted or not); `<name>-<version>.tgz` holding every file of the chart;
+/// REHEARSAL_WRONG_VERSION=helm packages Chart.yaml's own values (run
+/// without act).
+#[test]
+fn helm_package_versions_like_helm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let ws = tmp.path().join("ws");
+    write(
+        &ws.join("deploy/chart/Chart.yaml"),
+        "apiVersion: v2\nname: \"web-app\" # the chart\ndescription: x\nversion: '0.1.0'\nappVersion: \"0.0.9\"\n",
+    );
+    write(&ws.join("deploy/chart/values.yaml"), "{}\n");
+    write(&ws.join("deploy/chart/templates/cm.yaml"), "kind: ConfigMap\n");
+    let package = |args: &[&str], env: &[(&str, &str)]| {
+        let out = tmp.path().join(format!("out-{}", args.len() + env.len()));
+        let mut argv = vec!["package", "deploy/chart", "--destination", out.to_str().unwrap()];
+        argv.extend(args);
+        let (ok, log) = run_stand_in(&ws, &state, "helm", &argv, env);
+        assert!(ok, "{log}");
+        let files: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let file = out.join(&files[0]);
+        let mut entries = archive_entries(&file);
+        entries.sort();
+        assert_eq!(
+            entries,
+            [
+                "web-app/",
+                "web-app/Chart.yaml",
+                "web-app/templates/",
+                "web-app/templates/cm.yaml",
+                "web-app/values.yaml"
+            ]
+        );
+        let chart = archive_member(&file, "web-app/Chart.yaml");
+        let field = |k: &str| {
+            chart
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}: ")))
+                .map(|v| v.trim_matches(['"', '\'']).to_string())
+                .unwrap_or_default()
+        };
+        (files[0].clone(), field("version"), field("appVersion"))
+    };
+    let v = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        package(&["--version", "1.2.3", "--app-version", "v1.2.3"], &[]),
+        v("web-app-1.2.3.tgz", "1.2.3", "v1.2.3")
+    );
+    assert_eq!(package(&[], &[]), v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"));
+    assert_eq!(
+        package(&["--version=2.0.0"], &[]),
+        v("web-app-2.0.0.tgz", "2.0.0", "0.0.9"),
+        "no --app-version: Chart.yaml's appVersion"
+    );
+    assert_eq!(
+        package(
+            &["--version", "1.2.3", "--app-version", "1.2.3"],
+            &[("REHEARSAL_WRONG_VERSION", "helm")]
+        ),
+        v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"),
+        "the injected broken chart build"
+    );
 }

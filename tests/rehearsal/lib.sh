@@ -120,6 +120,32 @@ pybuild() {
     "$py" "$(dirname "${BASH_SOURCE[0]}")/pybuild.py" "$@"
 }
 
+# chart_field KEY < Chart.yaml: the value of a top-level scalar KEY of a
+# Chart.yaml (quotes and a trailing comment dropped), or nothing.
+chart_field() {
+    local py
+    py=$(real_tool python3) || { echo "rehearsal: no real python3 on PATH" >&2; return 127; }
+    "$py" -c '
+import re, sys
+key = sys.argv[1]
+for line in sys.stdin:
+    m = re.match(r"^" + re.escape(key) + r":[ \t]*(.*?)[ \t]*$", line.rstrip("\n"))
+    if not m:
+        continue
+    v = m.group(1)
+    if v[:1] in ("\"", "\x27"):
+        q = v[0]
+        end = v.find(q, 1)
+        v = v[1:end] if end > 0 else v[1:]
+        if q == "\"":
+            v = v.replace("\\\"", "\"")
+    else:
+        v = re.sub(r"[ \t]+#.*$", "", v)
+    print(v)
+    break
+' "$1"
+}
+
 # write_wheels OUTDIR DIR TARGET MANYLINUX ARGS: writes the wheels maturin
 # would build for the project in DIR (one per --interpreter, or abi3; one
 # py3-none wheel for `bindings = "bin"` in pyproject.toml's [tool.maturin]).
