@@ -2483,6 +2483,651 @@ fn own_release_problems(sc: &Scratch, plan: &Json, got: &Published) -> Vec<Strin
     problems
 }
 
+// ---- the tools the scripts call ------------------------------------------------------
+
+/// What `tests/rehearsal/tools.tsv` says a tool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ToolKind {
+    /// A stand-in of `tests/rehearsal/bin/`.
+    StandIn,
+    /// A tool of the host that the rehearsal lets run for real.
+    Host,
+    /// Made by the harness in the scratch repository (the Makefile's
+    /// `make`, the stand-in of a gate script).
+    Harness,
+    /// Probed (`command -v`) by a script and left absent on purpose, so
+    /// that the script takes its other branch; a call of it fails.
+    Absent,
+}
+
+/// The rows of tests/rehearsal/tools.tsv: (name, kind, what it does).
+fn tool_table() -> Vec<(String, ToolKind, String)> {
+    let file = support_dir().join("tools.tsv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(n, l)| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(
+                cols.len(),
+                3,
+                "{}:{}: expected name, kind, what (tabs): {l:?}",
+                file.display(),
+                n + 1
+            );
+            let kind = match cols[1] {
+                "stand-in" => ToolKind::StandIn,
+                "host" => ToolKind::Host,
+                "harness" => ToolKind::Harness,
+                "absent" => ToolKind::Absent,
+                k => panic!(
+                    "{}:{}: unknown kind {k:?} (stand-in, host, harness, absent)",
+                    file.display(),
+                    n + 1
+                ),
+            };
+            (cols[0].to_string(), kind, cols[2].to_string())
+        })
+        .collect()
+}
+
+/// A token of a shell script.
+#[derive(Debug, PartialEq)]
+enum ShTok {
+    /// A word, its quotes removed; `dynamic` when an unquoted or
+    /// double-quoted expansion (`$x`, `$(...)`) is part of it.
+    Word { text: String, dynamic: bool },
+    /// `\n ; ;; ;& ;;& && || | |& & ( )`
+    Op(&'static str),
+    /// A redirection (`>`, `2>&`, `<`, ...): the next word is its target.
+    Redir,
+    /// A here-document operator with its delimiter (the body is skipped).
+    HereDoc,
+    /// `(( ... ))`, an arithmetic command.
+    Arith,
+}
+
+/// The text of `$( ... )` (or `<( ... )`) from `i`, just after the opening
+/// parenthesis, to its matching one; returns (inner text, index after it).
+fn sh_balanced(c: &[char], mut i: usize) -> (String, usize) {
+    let start = i;
+    let mut depth = 1;
+    while i < c.len() {
+        match c[i] {
+            '\\' => i += 1,
+            '\'' => {
+                i += 1;
+                while i < c.len() && c[i] != '\'' {
+                    i += 1;
+                }
+            }
+            '"' => {
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    if c[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (c[start..i].iter().collect(), i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (c[start..].iter().collect(), c.len())
+}
+
+/// Splits a bash script into tokens; the command words of command
+/// substitutions (`$(...)`, backquotes, `<(...)`) go to `nested`.
+fn sh_tokens(script: &str, nested: &mut Vec<String>) -> Vec<ShTok> {
+    let c: Vec<char> = script.chars().collect();
+    let mut toks = vec![];
+    let mut heredocs: Vec<(String, bool)> = vec![];
+    let mut i = 0;
+    let ops: [&'static str; 12] = [";;&", ";;", ";&", "&&", "||", "|&", ";", "|", "&", "(", ")", "\n"];
+    while i < c.len() {
+        let ch = c[i];
+        if ch == ' ' || ch == '\t' || ch == '\r' {
+            i += 1;
+            continue;
+        }
+        if ch == '\\' && c.get(i + 1) == Some(&'\n') {
+            i += 2;
+            continue;
+        }
+        if ch == '#' {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let rest: String = c[i..(i + 3).min(c.len())].iter().collect();
+        if rest.starts_with("((") {
+            // An arithmetic command: skip to its `))`.
+            let (_, end) = sh_balanced(&c, i + 1);
+            i = end;
+            toks.push(ShTok::Arith);
+            continue;
+        }
+        if (ch == '<' || ch == '>') && c.get(i + 1) == Some(&'(') {
+            let (inner, end) = sh_balanced(&c, i + 2);
+            nested.extend(command_words(&inner));
+            i = end;
+            toks.push(ShTok::Word {
+                text: String::new(),
+                dynamic: true,
+            });
+            continue;
+        }
+        // A redirection: [n]< [n]> >> <> >& <& >| &> <<< << <<-
+        let mut j = i;
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
+        let amp = ch == '&' && c.get(i + 1) == Some(&'>');
+        if amp || (j < c.len() && (c[j] == '<' || c[j] == '>')) {
+            if amp {
+                j = i + 1;
+            }
+            let op_start = j;
+            while j < c.len() && "<>&|-".contains(c[j]) && j - op_start < 3 {
+                j += 1;
+            }
+            let op: String = c[op_start..j].iter().collect();
+            if op.starts_with("<<") && !op.starts_with("<<<") {
+                // A here-document: its delimiter, quotes removed.
+                let strip_tabs = op.ends_with('-');
+                while j < c.len() && (c[j] == ' ' || c[j] == '\t') {
+                    j += 1;
+                }
+                let mut delim = String::new();
+                while j < c.len() && !c[j].is_whitespace() && !";&|()<>".contains(c[j]) {
+                    if !"'\"\\".contains(c[j]) {
+                        delim.push(c[j]);
+                    }
+                    j += 1;
+                }
+                heredocs.push((delim, strip_tabs));
+                toks.push(ShTok::HereDoc);
+            } else {
+                toks.push(ShTok::Redir);
+            }
+            i = j;
+            continue;
+        }
+        if let Some(op) = ops.iter().find(|op| {
+            let o: Vec<char> = op.chars().collect();
+            c[i..].starts_with(&o)
+        }) {
+            toks.push(ShTok::Op(op));
+            i += op.chars().count();
+            if *op == "\n" {
+                // The bodies of the here-documents of that line.
+                for (delim, strip_tabs) in std::mem::take(&mut heredocs) {
+                    loop {
+                        let end = c[i..].iter().position(|&x| x == '\n').map_or(c.len(), |p| i + p);
+                        let line: String = c[i..end].iter().collect();
+                        i = (end + 1).min(c.len());
+                        let line = if strip_tabs {
+                            line.trim_start_matches('\t')
+                        } else {
+                            &line
+                        };
+                        if line == delim || i >= c.len() {
+                            break;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        // A word.
+        let (mut text, mut dynamic) = (String::new(), false);
+        while i < c.len() {
+            let ch = c[i];
+            if ch == '(' && (text.ends_with('=') || text.ends_with("+=")) {
+                // An array: `args=(--draft "$(x)")`: words, no commands.
+                let (inner, end) = sh_balanced(&c, i + 1);
+                let _ = sh_tokens(&inner, nested);
+                text.push_str("(...)");
+                i = end;
+                continue;
+            }
+            if ch.is_whitespace() || ";&|()<>".contains(ch) {
+                break;
+            }
+            match ch {
+                '\\' => {
+                    if c.get(i + 1) != Some(&'\n')
+                        && let Some(&n) = c.get(i + 1)
+                    {
+                        text.push(n);
+                    }
+                    i += 2;
+                }
+                '\'' => {
+                    i += 1;
+                    while i < c.len() && c[i] != '\'' {
+                        text.push(c[i]);
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                '"' => {
+                    i += 1;
+                    while i < c.len() && c[i] != '"' {
+                        match c[i] {
+                            '\\' => {
+                                if let Some(&n) = c.get(i + 1) {
+                                    text.push(n);
+                                }
+                                i += 2;
+                            }
+                            '$' if c.get(i + 1) == Some(&'(') && c.get(i + 2) != Some(&'(') => {
+                                let (inner, end) = sh_balanced(&c, i + 2);
+                                nested.extend(command_words(&inner));
+                                dynamic = true;
+                                i = end;
+                            }
+                            '`' => {
+                                let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
+                                nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
+                                dynamic = true;
+                                i = end + 1;
+                            }
+                            '$' => {
+                                dynamic = true;
+                                text.push('$');
+                                i += 1;
+                            }
+                            x => {
+                                text.push(x);
+                                i += 1;
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+                '$' if c.get(i + 1) == Some(&'(') => {
+                    let (inner, end) = if c.get(i + 2) == Some(&'(') {
+                        (String::new(), sh_balanced(&c, i + 2).1)
+                    } else {
+                        sh_balanced(&c, i + 2)
+                    };
+                    nested.extend(command_words(&inner));
+                    dynamic = true;
+                    i = end;
+                }
+                '`' => {
+                    let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
+                    nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
+                    dynamic = true;
+                    i = end + 1;
+                }
+                '$' => {
+                    dynamic = true;
+                    text.push('$');
+                    i += 1;
+                }
+                x => {
+                    text.push(x);
+                    i += 1;
+                }
+            }
+        }
+        toks.push(ShTok::Word { text, dynamic });
+    }
+    toks
+}
+
+/// Bash's builtins and keywords that end a command word's search (their
+/// arguments are no commands; `command` and `exec` are prefixes instead).
+const SH_BUILTINS: &[&str] = &[
+    ":",
+    ".",
+    "[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "caller",
+    "cd",
+    "compgen",
+    "complete",
+    "compopt",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "enable",
+    "eval",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "wait",
+];
+
+/// The command words of a bash script, in order: the first word of each
+/// simple command (after newlines, `;`, `&&`, `||`, `|`, `(`, `$(`, ...),
+/// past `VAR=value` prefixes, redirections and the prefixes `sudo`, `env`,
+/// `exec`, `time`, `command` (but `command -v X` runs nothing); not shell
+/// keywords or builtins, not functions the script defines, not words made
+/// by an expansion (`"$TOOL"`), not paths of the repository (`scripts/x`,
+/// `./x`; an absolute path counts by its file name). Here-document bodies,
+/// comments, `[[ ... ]]` and `(( ... ))` are skipped; `case` patterns are
+/// no commands.
+fn command_words(script: &str) -> Vec<String> {
+    #[derive(PartialEq)]
+    enum Case {
+        Header,
+        Pattern,
+        Body,
+    }
+    let mut words = vec![];
+    let mut nested = vec![];
+    let toks = sh_tokens(script, &mut nested);
+    let mut functions: BTreeSet<String> = BTreeSet::new();
+    let mut cases: Vec<Case> = vec![];
+    let (mut expect_cmd, mut prefix, mut in_test, mut skip_target) = (true, false, false, false);
+    let mut i = 0;
+    while i < toks.len() {
+        let tok = &toks[i];
+        i += 1;
+        if skip_target {
+            skip_target = false;
+            if matches!(tok, ShTok::Word { .. }) {
+                continue;
+            }
+        }
+        if in_test {
+            in_test = !matches!(tok, ShTok::Word { text, .. } if text == "]]");
+            continue;
+        }
+        match cases.last() {
+            Some(Case::Header) => {
+                if matches!(tok, ShTok::Word { text, .. } if text == "in") {
+                    *cases.last_mut().unwrap() = Case::Pattern;
+                }
+                continue;
+            }
+            Some(Case::Pattern) => {
+                match tok {
+                    ShTok::Word { text, .. } if text == "esac" => {
+                        cases.pop();
+                        expect_cmd = false;
+                    }
+                    ShTok::Op(")") => {
+                        *cases.last_mut().unwrap() = Case::Body;
+                        expect_cmd = true;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            _ => {}
+        }
+        match tok {
+            ShTok::Redir => skip_target = true,
+            ShTok::HereDoc => {}
+            ShTok::Arith => expect_cmd = false,
+            ShTok::Op(op) => {
+                if matches!(*op, ";;" | ";&" | ";;&") && cases.last() == Some(&Case::Body) {
+                    *cases.last_mut().unwrap() = Case::Pattern;
+                }
+                expect_cmd = true;
+                prefix = false;
+            }
+            ShTok::Word { .. } if !expect_cmd => {}
+            ShTok::Word { text, dynamic } => {
+                let w = text.as_str();
+                let is_assignment = {
+                    let name: String = w
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    !name.is_empty()
+                        && !name.starts_with(|c: char| c.is_ascii_digit())
+                        && (w[name.len()..].starts_with('=')
+                            || w[name.len()..].starts_with("+=")
+                            || w[name.len()..].starts_with('['))
+                        && w.contains('=')
+                };
+                if prefix && (w.starts_with('-') || is_assignment) {
+                    // `sudo -E`, `env -i A=b`: still before the command.
+                    if matches!(w, "-u" | "-g") {
+                        skip_target = true;
+                    }
+                    continue;
+                }
+                if is_assignment {
+                    continue;
+                }
+                // `name() { ...; }`: a function, not a tool.
+                if toks.get(i) == Some(&ShTok::Op("(")) && toks.get(i + 1) == Some(&ShTok::Op(")")) {
+                    functions.insert(w.to_string());
+                    i += 2;
+                    continue;
+                }
+                match w {
+                    "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" => continue,
+                    "fi" | "done" | "}" | "esac" => {
+                        if w == "esac" {
+                            cases.pop();
+                        }
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "for" | "select" => {
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "case" => {
+                        cases.push(Case::Header);
+                        continue;
+                    }
+                    "[[" => {
+                        in_test = true;
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "function" => {
+                        if let Some(ShTok::Word { text, .. }) = toks.get(i) {
+                            functions.insert(text.clone());
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    "sudo" | "env" | "exec" | "time" | "builtin" | "nohup" => {
+                        prefix = true;
+                        continue;
+                    }
+                    "command" => {
+                        let probe = matches!(toks.get(i), Some(ShTok::Word { text, .. }) if text.starts_with("-v") || text.starts_with("-V"));
+                        expect_cmd = !probe;
+                        prefix = !probe;
+                        continue;
+                    }
+                    _ => {}
+                }
+                expect_cmd = false;
+                prefix = false;
+                let name = if w.starts_with('/') {
+                    w.rsplit('/').next().unwrap_or(w)
+                } else {
+                    w
+                };
+                if *dynamic || name.is_empty() || name.contains('/') || w.starts_with('~') {
+                    continue;
+                }
+                if SH_BUILTINS.contains(&name) {
+                    continue;
+                }
+                words.push(name.to_string());
+            }
+        }
+    }
+    words.extend(nested);
+    words.retain(|w| !functions.contains(w));
+    words
+}
+
+/// The `run:` scripts of a subject's spec that the rehearsal runs with its
+/// own tools: (who runs it, the script). Gates, setup steps of every level
+/// (top-level, gates', binaries', python packages', docker's, release.setup),
+/// the steps of `jobs:`, and the steps of the subject's own reusable
+/// workflows that gates and jobs call. Not `before-script-linux` (it runs in
+/// maturin's container, which the maturin stand-in does not run). Steps
+/// limited to macOS or Windows count too.
+fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out = vec![];
+    let name_of = |x: &Yaml, key: &str| x[key].as_str().unwrap_or("?").to_string();
+    let steps = |out: &mut Vec<(String, String)>, steps: &Yaml, what: &str, of: &str| {
+        for st in steps.as_sequence().into_iter().flatten() {
+            if let Some(run) = st["run"].as_str() {
+                let step = st["name"].as_str().unwrap_or("?");
+                out.push((format!("{what} `{step}`{of}"), run.to_string()));
+            }
+        }
+    };
+    let workflow = |out: &mut Vec<(String, String)>, uses: &str, who: &str| {
+        let Some(rel) = uses.strip_prefix("./") else { return };
+        let text = files.iter().find(|(r, _)| r == rel).map(|(_, t)| t.clone());
+        let text = text.unwrap_or_else(|| panic!("{who} calls {uses}, which the subject does not have"));
+        let y: Yaml = yaml_serde::from_str(&text).unwrap();
+        for (job, j) in y["jobs"].as_mapping().into_iter().flatten() {
+            for st in j["steps"].as_sequence().into_iter().flatten() {
+                if let Some(run) = st["run"].as_str() {
+                    let step = st["name"].as_str().unwrap_or("?");
+                    let job = job.as_str().unwrap_or("?");
+                    out.push((
+                        format!("{who} (step `{step}` of job `{job}` of {rel})"),
+                        run.to_string(),
+                    ));
+                }
+            }
+        }
+    };
+    steps(&mut out, &spec.yaml["setup"], "setup step", "");
+    for g in spec.seq("gates") {
+        let who = format!("gate `{}`", name_of(&g, "name"));
+        if let Some(run) = g["run"].as_str() {
+            out.push((who.clone(), run.to_string()));
+        }
+        if let Some(uses) = g["uses"].as_str() {
+            workflow(&mut out, uses, &who);
+        }
+        steps(&mut out, &g["setup"], "setup step", &format!(" of {who}"));
+    }
+    for (key, what, name) in [
+        ("binaries", "binary", "name"),
+        ("python", "python package", "name"),
+        ("docker", "image", "image"),
+    ] {
+        for x in spec.seq(key) {
+            steps(
+                &mut out,
+                &x["setup"],
+                "setup step",
+                &format!(" of {what} `{}`", name_of(&x, name)),
+            );
+        }
+    }
+    steps(&mut out, &spec.yaml["release"]["setup"], "release.setup step", "");
+    for j in spec.seq("jobs") {
+        let who = format!("job `{}`", j["id"].as_str().or(j["name"].as_str()).unwrap_or("?"));
+        steps(&mut out, &j["steps"], "step", &format!(" of {who}"));
+        if let Some(uses) = j["uses"].as_str() {
+            workflow(&mut out, uses, &who);
+        }
+    }
+    out
+}
+
+/// One line per tool a script of the subject calls that has no row in
+/// tools.tsv: the scenario fails before act runs.
+fn unknown_tool_problems(spec: &SpecInfo, files: &[(String, String)]) -> Vec<String> {
+    let table = tool_table();
+    // An `absent` tool counts: the script only probes it (a call of it
+    // fails at run time, bash_env.sh).
+    let known: BTreeSet<&str> = table.iter().map(|(n, _, _)| n.as_str()).collect();
+    let mut problems = vec![];
+    for (who, script) in spec_scripts(spec, files) {
+        let mut seen = BTreeSet::new();
+        for tool in command_words(&script) {
+            if !known.contains(tool.as_str()) && seen.insert(tool.clone()) {
+                problems.push(format!(
+                    "{who} calls `{tool}`, which has no stand-in: add it to tests/rehearsal/tools.tsv"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The commands a run called that exist nowhere (bash_env.sh's
+/// command_not_found_handle recorded them).
+fn missing_tool_problems(state: &Path, from: usize) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    records(state)
+        .into_iter()
+        .skip(from)
+        .filter(|r| r["kind"] == "missing-tool")
+        .filter_map(|r| {
+            let (tool, job) = (
+                r["tool"].as_str().unwrap_or("?").to_string(),
+                r["job"].as_str().unwrap_or("?").to_string(),
+            );
+            seen.insert((tool.clone(), job.clone())).then(|| {
+                format!("job `{job}` called `{tool}`, which has no stand-in: add it to tests/rehearsal/tools.tsv")
+            })
+        })
+        .collect()
+}
+
 // ---- running a scenario ------------------------------------------------------------------
 
 struct Scratch {
@@ -2531,6 +3176,19 @@ fn scan_workflows(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<
 }
 
 fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
+    // Every tool the spec's scripts call has a row in tools.tsv.
+    let unknown = unknown_tool_problems(spec, &subject_files(s.fixture));
+    assert!(
+        unknown.is_empty(),
+        "rehearsal {} {:?}: tools without a stand-in:\n{}",
+        s.fixture,
+        s.kind,
+        unknown
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let root = tempfile::Builder::new()
         .prefix(&format!("wfgen-rehearsal-{}-{:?}-", s.fixture, s.kind))
         .tempdir()
@@ -2754,6 +3412,9 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, knobs: &Knobs, n: usize) 
     cmd.arg("--env").arg(format!("PATH={}", path.to_string_lossy()));
     cmd.arg("--env").arg(format!("REHEARSAL_DIR={}", sc.state.display()));
     cmd.arg("--env").arg(format!("REHEARSAL_BIN={}", bin.display()));
+    // A command that exists nowhere is recorded (bash_env.sh).
+    cmd.arg("--env")
+        .arg(format!("BASH_ENV={}", support_dir().join("bash_env.sh").display()));
     cmd.arg("--env")
         .arg(format!("REHEARSAL_FAIL={}", knobs.fail.unwrap_or("")));
     cmd.arg("--env")
@@ -3167,6 +3828,9 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 step_problems.push(format!("{what}: published something although the release must fail"));
             }
         }
+        for d in missing_tool_problems(&sc.state, from) {
+            step_problems.push(format!("{what}: {d}"));
+        }
         if !act.success
             && let Some(why) = step.fails_with.as_deref()
         {
@@ -3370,7 +4034,7 @@ scenarios! {
 #[test]
 fn support_scripts_parse() {
     let dir = support_dir();
-    let mut files = vec![dir.join("action.sh"), dir.join("lib.sh")];
+    let mut files = vec![dir.join("action.sh"), dir.join("lib.sh"), dir.join("bash_env.sh")];
     for e in std::fs::read_dir(dir.join("bin")).unwrap() {
         files.push(e.unwrap().path());
     }
@@ -4195,5 +4859,192 @@ fn helm_package_versions_like_helm() {
         ),
         v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"),
         "the injected broken chart build"
+    );
+}
+
+/// The command words of tricky scripts: here-documents skipped, quotes,
+/// `$(...)` and backquotes, `if`/`case`, line continuations, prefixes,
+/// functions, `[[ ]]` and `(( ))` (no act).
+#[test]
+fn command_words_of_tricky_scripts() {
+    let cases: &[(&str, &[&str])] = &[
+        ("make lint", &["make"]),
+        ("FOO=1 BAR=\"x y\" arr[0]=z go test ./...", &["go"]),
+        (
+            "sudo apt-get update && sudo -E -u root apt-get install -y x",
+            &["apt-get", "apt-get"],
+        ),
+        (
+            "if command -v dnf >/dev/null; then\n  dnf install -y a\nelse\n  sudo apt-get update\nfi",
+            &["dnf", "apt-get"],
+        ),
+        ("command brew install x; command -V y", &["brew"]),
+        (
+            "cat <<EOF\nnot-a-command arg\n  EOF\nEOF\nnext-tool",
+            &["cat", "next-tool"],
+        ),
+        (
+            "cat <<-'EOF' | sed s/x/y/\n\tpnpm nope\n\tEOF\nlast",
+            &["cat", "sed", "last"],
+        ),
+        ("jq -n <<<'{}' && yq . <<< \"$x\"", &["jq", "yq"]),
+        ("echo \"$(git describe --tags) and `date`\"", &["git", "date"]),
+        ("x=$(jq -r .a f | tr a b)\nn=$((1 + 2))", &["jq", "tr"]),
+        ("out=\"$(curl -s \"$(printf %s u)\" | head -1)\"", &["curl", "head"]),
+        (
+            "case \"$(uname -m)\" in\n  x86_64) arch=x86_64 ;;\n  aarch64|arm64) curl -fsSL x ;;\n  (*) echo no >&2; exit 1 ;;\nesac\nafter",
+            &["curl", "after", "uname"],
+        ),
+        (
+            "case $a in x) case $b in y) inner ;; esac ;; z) outer ;; esac",
+            &["inner", "outer"],
+        ),
+        ("long-tool --a \\\n  --b \\\n  && other", &["long-tool", "other"]),
+        (
+            "echo 'make; fake' \"and ; quoted\" # trailing; comment-tool\nreal",
+            &["real"],
+        ),
+        ("m\\ake x; 'quoted'tool y", &["make", "quotedtool"]),
+        (
+            "[[ -f x && -n $y ]] || touch x; [ -d d ] && mkdir d",
+            &["touch", "mkdir"],
+        ),
+        ("(( n = 1 + 2 )); for f in a b; do rm \"$f\"; done", &["rm"]),
+        ("f() { helper-tool; }\nf\nfunction g { f; }\ng", &["helper-tool"]),
+        (
+            "scripts/test --fast && ./x.sh && \"$TOOL\" run && $PY -V && /usr/bin/tar x",
+            &["tar"],
+        ),
+        ("env -i A=b time exec node x.js; nohup sleep 1 &", &["node", "sleep"]),
+        (
+            "diff <(sort a) <(sort -r b) 2>&1 >/dev/null | tee log",
+            &["diff", "tee", "sort", "sort"],
+        ),
+        ("while read -r l; do echo \"$l\"; done < <(find . -name x)", &["find"]),
+        (
+            "{ gzip -c f; } > f.gz; ( cd d && zip -r x . ); exit 0",
+            &["gzip", "zip"],
+        ),
+        (
+            "! grep -q x f || printf '%s\\n' \"$(basename \"$PWD\")\" >> out",
+            &["grep", "basename"],
+        ),
+        (
+            "export A=\"$(id -u)\"; local -r B=`hostname`; source ./env.sh; . x",
+            &["id", "hostname"],
+        ),
+        (
+            "args=(--draft \"$(whoami)\" 'a b')\nargs+=(--x)\ngh release \"${args[@]}\"",
+            &["gh", "whoami"],
+        ),
+        ("n() { echo 1; }\nv=\"$(n).$(n)\"; x=$(other)", &["other"]),
+    ];
+    let mut bad = vec![];
+    for (script, want) in cases {
+        let got = command_words(script);
+        if got != *want {
+            bad.push(format!("{script:?}\n    got  {got:?}\n    want {want:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// tests/rehearsal/tools.tsv declares every stand-in of bin/ and nothing else
+/// as one, every other row names a host, harness or absent tool, and every
+/// script of every subject's spec calls only tools with a row (no act).
+#[test]
+fn tool_table_matches_the_stand_ins_and_the_specs() {
+    let table = tool_table();
+    let mut problems = vec![];
+    let mut names = BTreeSet::new();
+    for (name, _, what) in &table {
+        if !names.insert(name.clone()) {
+            problems.push(format!("tools.tsv: `{name}` has two rows"));
+        }
+        if what.trim().is_empty() {
+            problems.push(format!("tools.tsv: `{name}` does not say what it does"));
+        }
+    }
+    let rows: BTreeSet<String> = table
+        .iter()
+        .filter(|(_, k, _)| *k == ToolKind::StandIn)
+        .map(|(n, _, _)| n.clone())
+        .collect();
+    let bin: BTreeSet<String> = std::fs::read_dir(support_dir().join("bin"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in bin.difference(&rows) {
+        problems.push(format!("bin/{n} has no `stand-in` row in tools.tsv"));
+    }
+    for n in rows.difference(&bin) {
+        problems.push(format!("tools.tsv: the stand-in `{n}` is not in bin/"));
+    }
+    let subjects = common::fixtures().into_iter().chain([OWN.to_string()]);
+    for subject in subjects {
+        let spec = SpecInfo::load(&subject);
+        for p in unknown_tool_problems(&spec, &subject_files(&subject)) {
+            problems.push(format!("{subject}: {p}"));
+        }
+    }
+    // The generated workflows call only tools with a row too (the fixtures'
+    // reviewed snapshots, wfgen's own workflows): what act would otherwise
+    // find missing only at run time (bash_env.sh).
+    let known: BTreeSet<String> = table.iter().map(|(n, _, _)| n.clone()).collect();
+    let mut workflows: Vec<(String, String)> = vec![];
+    for e in std::fs::read_dir(common::repo_root().join("tests/snapshots")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("generate_snapshots__") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body = text.split_once("\n---\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+            workflows.push((name, body));
+        }
+    }
+    for e in std::fs::read_dir(common::repo_root().join(".github/workflows")).unwrap() {
+        let path = e.unwrap().path();
+        workflows.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+    }
+    let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, text) in &workflows {
+        let y: Yaml = yaml_serde::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for (_, job) in y["jobs"].as_mapping().into_iter().flatten() {
+            for st in job["steps"].as_sequence().into_iter().flatten() {
+                for tool in command_words(st["run"].as_str().unwrap_or_default()) {
+                    if !known.contains(&tool) {
+                        missing.entry(tool).or_default().insert(file.clone());
+                    }
+                }
+            }
+        }
+    }
+    for (tool, files) in missing {
+        problems.push(format!(
+            "the generated workflows call `{tool}` ({}), which has no row in tools.tsv",
+            files.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// bash_env.sh (the BASH_ENV of every step): a command that exists nowhere
+/// fails with 127 and is recorded with its job; the scenario's check names
+/// it (no act).
+#[test]
+fn a_missing_tool_is_recorded_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .args(["-e", "-c", "echo before; no-such-tool-xyz --flag; echo after"])
+        .env("BASH_ENV", support_dir().join("bash_env.sh"))
+        .env("REHEARSAL_DIR", tmp.path())
+        .env("GITHUB_JOB", "build \"x\"")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-tool-xyz: command not found: it has no stand-in"));
+    assert_eq!(
+        missing_tool_problems(tmp.path(), 0),
+        ["job `build \"x\"` called `no-such-tool-xyz`, which has no stand-in: add it to tests/rehearsal/tools.tsv"]
     );
 }
