@@ -19,9 +19,11 @@
 //! ```
 //!
 //! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
-//! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
-//! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
-//! python, python3, pip, poetry, uv, sudo, apt-get, corepack); a gate that runs a script of the
+//! stub action), `lib.sh` (shared shell helpers), `pybuild.py` (real wheels
+//! and sdists), `bash_env.sh` (the steps' BASH_ENV: a command that exists
+//! nowhere is recorded), `bin/` (the tool stand-ins) and `tools.tsv` (the
+//! one table of stand-ins, host tools and harness tools: a scenario whose
+//! spec calls a tool without a row fails before act runs); a gate that runs a script of the
 //! repository (`scripts/test`) gets a stand-in script that fails on
 //! `gate:<path>` in REHEARSAL_FAIL. Every stub and stand-in appends one JSON line per
 //! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
