@@ -4982,6 +4982,30 @@ fn tool_table_matches_the_stand_ins_and_the_specs() {
     for n in rows.difference(&bin) {
         problems.push(format!("tools.tsv: the stand-in `{n}` is not in bin/"));
     }
+    // The message of a tool without a row, once per tool and script.
+    let yaml: Yaml = yaml_serde::from_str(
+        "gates:\n  - { name: lint, run: \"pnpm lint && pnpm test\" }\n  - { name: e2e, uses: ./.github/workflows/e2e.yml }\n\
+         binaries:\n  - name: srv\n    setup: [{ name: ui, run: \"cd ui\\nbun install\", os: [macos] }]\n\
+         python:\n  - name: p\n    before-script-linux: yum install -y x\n",
+    )
+    .unwrap();
+    let spec = SpecInfo {
+        repository: "acme/x".into(),
+        prefix: "v".into(),
+        pep440: false,
+        tag_triggers: true,
+        stable_suffix: None,
+        yaml,
+    };
+    let e2e = "jobs:\n  e2e:\n    steps:\n      - { name: Run, run: \"make e2e | deno fmt\" }\n";
+    assert_eq!(
+        unknown_tool_problems(&spec, &[(".github/workflows/e2e.yml".into(), e2e.into())]),
+        [
+            "gate `lint` calls `pnpm`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+            "gate `e2e` (step `Run` of job `e2e` of .github/workflows/e2e.yml) calls `deno`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+            "setup step `ui` of binary `srv` calls `bun`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+        ]
+    );
     let subjects = common::fixtures().into_iter().chain([OWN.to_string()]);
     for subject in subjects {
         let spec = SpecInfo::load(&subject);
@@ -4999,7 +5023,10 @@ fn tool_table_matches_the_stand_ins_and_the_specs() {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();
         if name.starts_with("generate_snapshots__") {
             let text = std::fs::read_to_string(&path).unwrap();
-            let body = text.split_once("\n---\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+            let body = text
+                .split_once("\n---\n")
+                .map(|(_, b)| b.to_string())
+                .unwrap_or_default();
             workflows.push((name, body));
         }
     }
