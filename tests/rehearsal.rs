@@ -19,9 +19,11 @@
 //! ```
 //!
 //! Support files live in `tests/rehearsal/`: `action.sh` (the body of every
-//! stub action), `lib.sh` (shared shell helpers), `bin/` (the tool stand-ins:
-//! docker, helm, gh, cosign, syft, cargo, cargo-zigbuild, go, maturin, 7z,
-//! python, python3, pip, poetry, uv, sudo, apt-get, corepack); a gate that runs a script of the
+//! stub action), `lib.sh` (shared shell helpers), `pybuild.py` (real wheels
+//! and sdists), `bash_env.sh` (the steps' BASH_ENV: a command that exists
+//! nowhere is recorded), `bin/` (the tool stand-ins) and `tools.tsv` (the
+//! one table of stand-ins, host tools and harness tools: a scenario whose
+//! spec calls a tool without a row fails before act runs); a gate that runs a script of the
 //! repository (`scripts/test`) gets a stand-in script that fails on
 //! `gate:<path>` in REHEARSAL_FAIL. Every stub and stand-in appends one JSON line per
 //! call to `$REHEARSAL_DIR/record.jsonl`; publications are read from there.
@@ -838,6 +840,10 @@ struct Scenario {
     /// The scratch spec checks no version file (`versioning.version-files`
     /// removed).
     unchecked_versions: bool,
+    /// REHEARSAL_WRONG_VERSION of every run: the stand-ins (`,`-separated)
+    /// that build with the wrong version (`helm`: `helm package` ignores
+    /// --version and --app-version), see tests/rehearsal/README.md.
+    wrong_version: Option<String>,
 }
 
 /// The scenario, or why it does not apply to the fixture.
@@ -863,6 +869,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         steps: vec![on_tag(&release, dispatch)],
         fail: None,
         unchecked_versions: false,
+        wrong_version: None,
     };
     let failing = |s: &mut Scenario, fail: String| {
         let tool = fail.split(':').next().unwrap_or_default().to_string();
@@ -1103,7 +1110,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             if charts {
                 // helm packages with --version; a build that packaged
                 // Chart.yaml as it is stands for the rest.
-                s.fail = Some("helm-version:package".into());
+                s.wrong_version = Some("helm".into());
             }
         }
         Kind::FailChart => {
@@ -1724,10 +1731,11 @@ fn pypi_version_problems(got: &Published, plan: &Json) -> Vec<String> {
         .collect()
 }
 
-/// What an archive (tar.gz or zip) of the release holds: its entry names.
+/// What an archive (tar.gz, or zip: a .zip of the release, a wheel) holds:
+/// its entry names.
 fn archive_entries(file: &Path) -> Vec<String> {
     let name = file.to_string_lossy();
-    let out = if name.ends_with(".zip") {
+    let out = if name.ends_with(".zip") || name.ends_with(".whl") {
         Command::new("unzip").arg("-Z1").arg(file).output().unwrap()
     } else {
         Command::new("tar").arg("-tzf").arg(file).output().unwrap()
@@ -1739,9 +1747,10 @@ fn archive_entries(file: &Path) -> Vec<String> {
 }
 
 /// The text of one entry of an archive of the release (the stand-ins'
-/// executables are scripts).
+/// executables are scripts), or of a wheel or sdist.
 fn archive_member(file: &Path, member: &str) -> String {
-    let out = if file.to_string_lossy().ends_with(".zip") {
+    let name = file.to_string_lossy();
+    let out = if name.ends_with(".zip") || name.ends_with(".whl") {
         Command::new("unzip").arg("-p").arg(file).arg(member).output().unwrap()
     } else {
         Command::new("tar").arg("-xzOf").arg(file).arg(member).output().unwrap()
@@ -2504,6 +2513,651 @@ fn own_release_problems(sc: &Scratch, plan: &Json, got: &Published) -> Vec<Strin
     problems
 }
 
+// ---- the tools the scripts call ------------------------------------------------------
+
+/// What `tests/rehearsal/tools.tsv` says a tool is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ToolKind {
+    /// A stand-in of `tests/rehearsal/bin/`.
+    StandIn,
+    /// A tool of the host that the rehearsal lets run for real.
+    Host,
+    /// Made by the harness in the scratch repository (the Makefile's
+    /// `make`, the stand-in of a gate script).
+    Harness,
+    /// Probed (`command -v`) by a script and left absent on purpose, so
+    /// that the script takes its other branch; a call of it fails.
+    Absent,
+}
+
+/// The rows of tests/rehearsal/tools.tsv: (name, kind, what it does).
+fn tool_table() -> Vec<(String, ToolKind, String)> {
+    let file = support_dir().join("tools.tsv");
+    let text = std::fs::read_to_string(&file).unwrap();
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|(n, l)| {
+            let cols: Vec<&str> = l.split('\t').collect();
+            assert_eq!(
+                cols.len(),
+                3,
+                "{}:{}: expected name, kind, what (tabs): {l:?}",
+                file.display(),
+                n + 1
+            );
+            let kind = match cols[1] {
+                "stand-in" => ToolKind::StandIn,
+                "host" => ToolKind::Host,
+                "harness" => ToolKind::Harness,
+                "absent" => ToolKind::Absent,
+                k => panic!(
+                    "{}:{}: unknown kind {k:?} (stand-in, host, harness, absent)",
+                    file.display(),
+                    n + 1
+                ),
+            };
+            (cols[0].to_string(), kind, cols[2].to_string())
+        })
+        .collect()
+}
+
+/// A token of a shell script.
+#[derive(Debug, PartialEq)]
+enum ShTok {
+    /// A word, its quotes removed; `dynamic` when an unquoted or
+    /// double-quoted expansion (`$x`, `$(...)`) is part of it.
+    Word { text: String, dynamic: bool },
+    /// `\n ; ;; ;& ;;& && || | |& & ( )`
+    Op(&'static str),
+    /// A redirection (`>`, `2>&`, `<`, ...): the next word is its target.
+    Redir,
+    /// A here-document operator with its delimiter (the body is skipped).
+    HereDoc,
+    /// `(( ... ))`, an arithmetic command.
+    Arith,
+}
+
+/// The text of `$( ... )` (or `<( ... )`) from `i`, just after the opening
+/// parenthesis, to its matching one; returns (inner text, index after it).
+fn sh_balanced(c: &[char], mut i: usize) -> (String, usize) {
+    let start = i;
+    let mut depth = 1;
+    while i < c.len() {
+        match c[i] {
+            '\\' => i += 1,
+            '\'' => {
+                i += 1;
+                while i < c.len() && c[i] != '\'' {
+                    i += 1;
+                }
+            }
+            '"' => {
+                i += 1;
+                while i < c.len() && c[i] != '"' {
+                    if c[i] == '\\' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+            }
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return (c[start..i].iter().collect(), i + 1);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (c[start..].iter().collect(), c.len())
+}
+
+/// Splits a bash script into tokens; the command words of command
+/// substitutions (`$(...)`, backquotes, `<(...)`) go to `nested`.
+fn sh_tokens(script: &str, nested: &mut Vec<String>) -> Vec<ShTok> {
+    let c: Vec<char> = script.chars().collect();
+    let mut toks = vec![];
+    let mut heredocs: Vec<(String, bool)> = vec![];
+    let mut i = 0;
+    let ops: [&'static str; 12] = [";;&", ";;", ";&", "&&", "||", "|&", ";", "|", "&", "(", ")", "\n"];
+    while i < c.len() {
+        let ch = c[i];
+        if ch == ' ' || ch == '\t' || ch == '\r' {
+            i += 1;
+            continue;
+        }
+        if ch == '\\' && c.get(i + 1) == Some(&'\n') {
+            i += 2;
+            continue;
+        }
+        if ch == '#' {
+            while i < c.len() && c[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        let rest: String = c[i..(i + 3).min(c.len())].iter().collect();
+        if rest.starts_with("((") {
+            // An arithmetic command: skip to its `))`.
+            let (_, end) = sh_balanced(&c, i + 1);
+            i = end;
+            toks.push(ShTok::Arith);
+            continue;
+        }
+        if (ch == '<' || ch == '>') && c.get(i + 1) == Some(&'(') {
+            let (inner, end) = sh_balanced(&c, i + 2);
+            nested.extend(command_words(&inner));
+            i = end;
+            toks.push(ShTok::Word {
+                text: String::new(),
+                dynamic: true,
+            });
+            continue;
+        }
+        // A redirection: [n]< [n]> >> <> >& <& >| &> <<< << <<-
+        let mut j = i;
+        while j < c.len() && c[j].is_ascii_digit() {
+            j += 1;
+        }
+        let amp = ch == '&' && c.get(i + 1) == Some(&'>');
+        if amp || (j < c.len() && (c[j] == '<' || c[j] == '>')) {
+            if amp {
+                j = i + 1;
+            }
+            let op_start = j;
+            while j < c.len() && "<>&|-".contains(c[j]) && j - op_start < 3 {
+                j += 1;
+            }
+            let op: String = c[op_start..j].iter().collect();
+            if op.starts_with("<<") && !op.starts_with("<<<") {
+                // A here-document: its delimiter, quotes removed.
+                let strip_tabs = op.ends_with('-');
+                while j < c.len() && (c[j] == ' ' || c[j] == '\t') {
+                    j += 1;
+                }
+                let mut delim = String::new();
+                while j < c.len() && !c[j].is_whitespace() && !";&|()<>".contains(c[j]) {
+                    if !"'\"\\".contains(c[j]) {
+                        delim.push(c[j]);
+                    }
+                    j += 1;
+                }
+                heredocs.push((delim, strip_tabs));
+                toks.push(ShTok::HereDoc);
+            } else {
+                toks.push(ShTok::Redir);
+            }
+            i = j;
+            continue;
+        }
+        if let Some(op) = ops.iter().find(|op| {
+            let o: Vec<char> = op.chars().collect();
+            c[i..].starts_with(&o)
+        }) {
+            toks.push(ShTok::Op(op));
+            i += op.chars().count();
+            if *op == "\n" {
+                // The bodies of the here-documents of that line.
+                for (delim, strip_tabs) in std::mem::take(&mut heredocs) {
+                    loop {
+                        let end = c[i..].iter().position(|&x| x == '\n').map_or(c.len(), |p| i + p);
+                        let line: String = c[i..end].iter().collect();
+                        i = (end + 1).min(c.len());
+                        let line = if strip_tabs {
+                            line.trim_start_matches('\t')
+                        } else {
+                            &line
+                        };
+                        if line == delim || i >= c.len() {
+                            break;
+                        }
+                    }
+                }
+            }
+            continue;
+        }
+        // A word.
+        let (mut text, mut dynamic) = (String::new(), false);
+        while i < c.len() {
+            let ch = c[i];
+            if ch == '(' && (text.ends_with('=') || text.ends_with("+=")) {
+                // An array: `args=(--draft "$(x)")`: words, no commands.
+                let (inner, end) = sh_balanced(&c, i + 1);
+                let _ = sh_tokens(&inner, nested);
+                text.push_str("(...)");
+                i = end;
+                continue;
+            }
+            if ch.is_whitespace() || ";&|()<>".contains(ch) {
+                break;
+            }
+            match ch {
+                '\\' => {
+                    if c.get(i + 1) != Some(&'\n')
+                        && let Some(&n) = c.get(i + 1)
+                    {
+                        text.push(n);
+                    }
+                    i += 2;
+                }
+                '\'' => {
+                    i += 1;
+                    while i < c.len() && c[i] != '\'' {
+                        text.push(c[i]);
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                '"' => {
+                    i += 1;
+                    while i < c.len() && c[i] != '"' {
+                        match c[i] {
+                            '\\' => {
+                                if let Some(&n) = c.get(i + 1) {
+                                    text.push(n);
+                                }
+                                i += 2;
+                            }
+                            '$' if c.get(i + 1) == Some(&'(') && c.get(i + 2) != Some(&'(') => {
+                                let (inner, end) = sh_balanced(&c, i + 2);
+                                nested.extend(command_words(&inner));
+                                dynamic = true;
+                                i = end;
+                            }
+                            '`' => {
+                                let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
+                                nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
+                                dynamic = true;
+                                i = end + 1;
+                            }
+                            '$' => {
+                                dynamic = true;
+                                text.push('$');
+                                i += 1;
+                            }
+                            x => {
+                                text.push(x);
+                                i += 1;
+                            }
+                        }
+                    }
+                    i += 1;
+                }
+                '$' if c.get(i + 1) == Some(&'(') => {
+                    let (inner, end) = if c.get(i + 2) == Some(&'(') {
+                        (String::new(), sh_balanced(&c, i + 2).1)
+                    } else {
+                        sh_balanced(&c, i + 2)
+                    };
+                    nested.extend(command_words(&inner));
+                    dynamic = true;
+                    i = end;
+                }
+                '`' => {
+                    let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
+                    nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
+                    dynamic = true;
+                    i = end + 1;
+                }
+                '$' => {
+                    dynamic = true;
+                    text.push('$');
+                    i += 1;
+                }
+                x => {
+                    text.push(x);
+                    i += 1;
+                }
+            }
+        }
+        toks.push(ShTok::Word { text, dynamic });
+    }
+    toks
+}
+
+/// Bash's builtins and keywords that end a command word's search (their
+/// arguments are no commands; `command` and `exec` are prefixes instead).
+const SH_BUILTINS: &[&str] = &[
+    ":",
+    ".",
+    "[",
+    "alias",
+    "bg",
+    "bind",
+    "break",
+    "caller",
+    "cd",
+    "compgen",
+    "complete",
+    "compopt",
+    "continue",
+    "declare",
+    "dirs",
+    "disown",
+    "echo",
+    "enable",
+    "eval",
+    "exit",
+    "export",
+    "false",
+    "fc",
+    "fg",
+    "getopts",
+    "hash",
+    "help",
+    "history",
+    "jobs",
+    "kill",
+    "let",
+    "local",
+    "logout",
+    "mapfile",
+    "popd",
+    "printf",
+    "pushd",
+    "pwd",
+    "read",
+    "readarray",
+    "readonly",
+    "return",
+    "set",
+    "shift",
+    "shopt",
+    "source",
+    "suspend",
+    "test",
+    "times",
+    "trap",
+    "true",
+    "type",
+    "typeset",
+    "ulimit",
+    "umask",
+    "unalias",
+    "unset",
+    "wait",
+];
+
+/// The command words of a bash script, in order: the first word of each
+/// simple command (after newlines, `;`, `&&`, `||`, `|`, `(`, `$(`, ...),
+/// past `VAR=value` prefixes, redirections and the prefixes `sudo`, `env`,
+/// `exec`, `time`, `command` (but `command -v X` runs nothing); not shell
+/// keywords or builtins, not functions the script defines, not words made
+/// by an expansion (`"$TOOL"`), not paths of the repository (`scripts/x`,
+/// `./x`; an absolute path counts by its file name). Here-document bodies,
+/// comments, `[[ ... ]]` and `(( ... ))` are skipped; `case` patterns are
+/// no commands.
+fn command_words(script: &str) -> Vec<String> {
+    #[derive(PartialEq)]
+    enum Case {
+        Header,
+        Pattern,
+        Body,
+    }
+    let mut words = vec![];
+    let mut nested = vec![];
+    let toks = sh_tokens(script, &mut nested);
+    let mut functions: BTreeSet<String> = BTreeSet::new();
+    let mut cases: Vec<Case> = vec![];
+    let (mut expect_cmd, mut prefix, mut in_test, mut skip_target) = (true, false, false, false);
+    let mut i = 0;
+    while i < toks.len() {
+        let tok = &toks[i];
+        i += 1;
+        if skip_target {
+            skip_target = false;
+            if matches!(tok, ShTok::Word { .. }) {
+                continue;
+            }
+        }
+        if in_test {
+            in_test = !matches!(tok, ShTok::Word { text, .. } if text == "]]");
+            continue;
+        }
+        match cases.last() {
+            Some(Case::Header) => {
+                if matches!(tok, ShTok::Word { text, .. } if text == "in") {
+                    *cases.last_mut().unwrap() = Case::Pattern;
+                }
+                continue;
+            }
+            Some(Case::Pattern) => {
+                match tok {
+                    ShTok::Word { text, .. } if text == "esac" => {
+                        cases.pop();
+                        expect_cmd = false;
+                    }
+                    ShTok::Op(")") => {
+                        *cases.last_mut().unwrap() = Case::Body;
+                        expect_cmd = true;
+                    }
+                    _ => {}
+                }
+                continue;
+            }
+            _ => {}
+        }
+        match tok {
+            ShTok::Redir => skip_target = true,
+            ShTok::HereDoc => {}
+            ShTok::Arith => expect_cmd = false,
+            ShTok::Op(op) => {
+                if matches!(*op, ";;" | ";&" | ";;&") && cases.last() == Some(&Case::Body) {
+                    *cases.last_mut().unwrap() = Case::Pattern;
+                }
+                expect_cmd = true;
+                prefix = false;
+            }
+            ShTok::Word { .. } if !expect_cmd => {}
+            ShTok::Word { text, dynamic } => {
+                let w = text.as_str();
+                let is_assignment = {
+                    let name: String = w
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                        .collect();
+                    !name.is_empty()
+                        && !name.starts_with(|c: char| c.is_ascii_digit())
+                        && (w[name.len()..].starts_with('=')
+                            || w[name.len()..].starts_with("+=")
+                            || w[name.len()..].starts_with('['))
+                        && w.contains('=')
+                };
+                if prefix && (w.starts_with('-') || is_assignment) {
+                    // `sudo -E`, `env -i A=b`: still before the command.
+                    if matches!(w, "-u" | "-g") {
+                        skip_target = true;
+                    }
+                    continue;
+                }
+                if is_assignment {
+                    continue;
+                }
+                // `name() { ...; }`: a function, not a tool.
+                if toks.get(i) == Some(&ShTok::Op("(")) && toks.get(i + 1) == Some(&ShTok::Op(")")) {
+                    functions.insert(w.to_string());
+                    i += 2;
+                    continue;
+                }
+                match w {
+                    "if" | "then" | "else" | "elif" | "do" | "while" | "until" | "!" | "{" => continue,
+                    "fi" | "done" | "}" | "esac" => {
+                        if w == "esac" {
+                            cases.pop();
+                        }
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "for" | "select" => {
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "case" => {
+                        cases.push(Case::Header);
+                        continue;
+                    }
+                    "[[" => {
+                        in_test = true;
+                        expect_cmd = false;
+                        continue;
+                    }
+                    "function" => {
+                        if let Some(ShTok::Word { text, .. }) = toks.get(i) {
+                            functions.insert(text.clone());
+                            i += 1;
+                        }
+                        continue;
+                    }
+                    "sudo" | "env" | "exec" | "time" | "builtin" | "nohup" => {
+                        prefix = true;
+                        continue;
+                    }
+                    "command" => {
+                        let probe = matches!(toks.get(i), Some(ShTok::Word { text, .. }) if text.starts_with("-v") || text.starts_with("-V"));
+                        expect_cmd = !probe;
+                        prefix = !probe;
+                        continue;
+                    }
+                    _ => {}
+                }
+                expect_cmd = false;
+                prefix = false;
+                let name = if w.starts_with('/') {
+                    w.rsplit('/').next().unwrap_or(w)
+                } else {
+                    w
+                };
+                if *dynamic || name.is_empty() || name.contains('/') || w.starts_with('~') {
+                    continue;
+                }
+                if SH_BUILTINS.contains(&name) {
+                    continue;
+                }
+                words.push(name.to_string());
+            }
+        }
+    }
+    words.extend(nested);
+    words.retain(|w| !functions.contains(w));
+    words
+}
+
+/// The `run:` scripts of a subject's spec that the rehearsal runs with its
+/// own tools: (who runs it, the script). Gates, setup steps of every level
+/// (top-level, gates', binaries', python packages', docker's, release.setup),
+/// the steps of `jobs:`, and the steps of the subject's own reusable
+/// workflows that gates and jobs call. Not `before-script-linux` (it runs in
+/// maturin's container, which the maturin stand-in does not run). Steps
+/// limited to macOS or Windows count too.
+fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, String)> {
+    let mut out = vec![];
+    let name_of = |x: &Yaml, key: &str| x[key].as_str().unwrap_or("?").to_string();
+    let steps = |out: &mut Vec<(String, String)>, steps: &Yaml, what: &str, of: &str| {
+        for st in steps.as_sequence().into_iter().flatten() {
+            if let Some(run) = st["run"].as_str() {
+                let step = st["name"].as_str().unwrap_or("?");
+                out.push((format!("{what} `{step}`{of}"), run.to_string()));
+            }
+        }
+    };
+    let workflow = |out: &mut Vec<(String, String)>, uses: &str, who: &str| {
+        let Some(rel) = uses.strip_prefix("./") else { return };
+        let text = files.iter().find(|(r, _)| r == rel).map(|(_, t)| t.clone());
+        let text = text.unwrap_or_else(|| panic!("{who} calls {uses}, which the subject does not have"));
+        let y: Yaml = yaml_serde::from_str(&text).unwrap();
+        for (job, j) in y["jobs"].as_mapping().into_iter().flatten() {
+            for st in j["steps"].as_sequence().into_iter().flatten() {
+                if let Some(run) = st["run"].as_str() {
+                    let step = st["name"].as_str().unwrap_or("?");
+                    let job = job.as_str().unwrap_or("?");
+                    out.push((
+                        format!("{who} (step `{step}` of job `{job}` of {rel})"),
+                        run.to_string(),
+                    ));
+                }
+            }
+        }
+    };
+    steps(&mut out, &spec.yaml["setup"], "setup step", "");
+    for g in spec.seq("gates") {
+        let who = format!("gate `{}`", name_of(&g, "name"));
+        if let Some(run) = g["run"].as_str() {
+            out.push((who.clone(), run.to_string()));
+        }
+        if let Some(uses) = g["uses"].as_str() {
+            workflow(&mut out, uses, &who);
+        }
+        steps(&mut out, &g["setup"], "setup step", &format!(" of {who}"));
+    }
+    for (key, what, name) in [
+        ("binaries", "binary", "name"),
+        ("python", "python package", "name"),
+        ("docker", "image", "image"),
+    ] {
+        for x in spec.seq(key) {
+            steps(
+                &mut out,
+                &x["setup"],
+                "setup step",
+                &format!(" of {what} `{}`", name_of(&x, name)),
+            );
+        }
+    }
+    steps(&mut out, &spec.yaml["release"]["setup"], "release.setup step", "");
+    for j in spec.seq("jobs") {
+        let who = format!("job `{}`", j["id"].as_str().or(j["name"].as_str()).unwrap_or("?"));
+        steps(&mut out, &j["steps"], "step", &format!(" of {who}"));
+        if let Some(uses) = j["uses"].as_str() {
+            workflow(&mut out, uses, &who);
+        }
+    }
+    out
+}
+
+/// One line per tool a script of the subject calls that has no row in
+/// tools.tsv: the scenario fails before act runs.
+fn unknown_tool_problems(spec: &SpecInfo, files: &[(String, String)]) -> Vec<String> {
+    let table = tool_table();
+    // An `absent` tool counts: the script only probes it (a call of it
+    // fails at run time, bash_env.sh).
+    let known: BTreeSet<&str> = table.iter().map(|(n, _, _)| n.as_str()).collect();
+    let mut problems = vec![];
+    for (who, script) in spec_scripts(spec, files) {
+        let mut seen = BTreeSet::new();
+        for tool in command_words(&script) {
+            if !known.contains(tool.as_str()) && seen.insert(tool.clone()) {
+                problems.push(format!(
+                    "{who} calls `{tool}`, which has no stand-in: add it to tests/rehearsal/tools.tsv"
+                ));
+            }
+        }
+    }
+    problems
+}
+
+/// The commands a run called that exist nowhere (bash_env.sh's
+/// command_not_found_handle recorded them).
+fn missing_tool_problems(state: &Path, from: usize) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    records(state)
+        .into_iter()
+        .skip(from)
+        .filter(|r| r["kind"] == "missing-tool")
+        .filter_map(|r| {
+            let (tool, job) = (
+                r["tool"].as_str().unwrap_or("?").to_string(),
+                r["job"].as_str().unwrap_or("?").to_string(),
+            );
+            seen.insert((tool.clone(), job.clone())).then(|| {
+                format!("job `{job}` called `{tool}`, which has no stand-in: add it to tests/rehearsal/tools.tsv")
+            })
+        })
+        .collect()
+}
+
 // ---- running a scenario ------------------------------------------------------------------
 
 struct Scratch {
@@ -2552,6 +3206,19 @@ fn scan_workflows(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<
 }
 
 fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
+    // Every tool the spec's scripts call has a row in tools.tsv.
+    let unknown = unknown_tool_problems(spec, &subject_files(s.fixture));
+    assert!(
+        unknown.is_empty(),
+        "rehearsal {} {:?}: tools without a stand-in:\n{}",
+        s.fixture,
+        s.kind,
+        unknown
+            .iter()
+            .map(|p| format!("  - {p}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
     let root = tempfile::Builder::new()
         .prefix(&format!("wfgen-rehearsal-{}-{:?}-", s.fixture, s.kind))
         .tempdir()
@@ -2675,6 +3342,13 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     }
 }
 
+/// The failure injection of a scenario's runs (tests/rehearsal/README.md,
+/// "Failure injection").
+struct Knobs<'a> {
+    fail: Option<&'a str>,
+    wrong_version: Option<&'a str>,
+}
+
 struct ActRun {
     success: bool,
     log: PathBuf,
@@ -2702,7 +3376,7 @@ fn record_run(state: &Path, n: usize, tag: &str, success: bool) {
     std::fs::write(&file, serde_json::to_string(&runs).unwrap()).unwrap();
 }
 
-fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: usize) -> ActRun {
+fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, knobs: &Knobs, n: usize) -> ActRun {
     // The working tree at the commit of the event (act takes GITHUB_SHA from HEAD).
     let target = if let Some(branch) = step.git_ref.strip_prefix("refs/heads/") {
         branch.to_string()
@@ -2775,7 +3449,13 @@ fn run_act(sc: &Scratch, spec: &SpecInfo, step: &Step, fail: Option<&str>, n: us
     cmd.arg("--env").arg(format!("PATH={}", path.to_string_lossy()));
     cmd.arg("--env").arg(format!("REHEARSAL_DIR={}", sc.state.display()));
     cmd.arg("--env").arg(format!("REHEARSAL_BIN={}", bin.display()));
-    cmd.arg("--env").arg(format!("REHEARSAL_FAIL={}", fail.unwrap_or("")));
+    // A command that exists nowhere is recorded (bash_env.sh).
+    cmd.arg("--env")
+        .arg(format!("BASH_ENV={}", support_dir().join("bash_env.sh").display()));
+    cmd.arg("--env")
+        .arg(format!("REHEARSAL_FAIL={}", knobs.fail.unwrap_or("")));
+    cmd.arg("--env")
+        .arg(format!("REHEARSAL_WRONG_VERSION={}", knobs.wrong_version.unwrap_or("")));
     for k in common::scrubbed_vars() {
         cmd.env_remove(k);
     }
@@ -3061,7 +3741,11 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         let from = records(&sc.state).len();
         // Artifacts belong to a workflow run: each run starts without any.
         let _ = std::fs::remove_dir_all(sc.state.join("artifacts"));
-        let act = run_act(&sc, &spec, step, s.fail.as_deref(), n);
+        let knobs = Knobs {
+            fail: s.fail.as_deref(),
+            wrong_version: s.wrong_version.as_deref(),
+        };
+        let act = run_act(&sc, &spec, step, &knobs, n);
         if let Some(crash) = act_crashed(&act.log)
             .or_else(|| act_lost_step(&act.log))
             .or_else(|| act.stalled.clone())
@@ -3180,6 +3864,9 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
             if !got.is_empty() {
                 step_problems.push(format!("{what}: published something although the release must fail"));
             }
+        }
+        for d in missing_tool_problems(&sc.state, from) {
+            step_problems.push(format!("{what}: {d}"));
         }
         if !act.success
             && let Some(why) = step.fails_with.as_deref()
@@ -3392,7 +4079,7 @@ scenarios! {
 #[test]
 fn support_scripts_parse() {
     let dir = support_dir();
-    let mut files = vec![dir.join("action.sh"), dir.join("lib.sh")];
+    let mut files = vec![dir.join("action.sh"), dir.join("lib.sh"), dir.join("bash_env.sh")];
     for e in std::fs::read_dir(dir.join("bin")).unwrap() {
         files.push(e.unwrap().path());
     }
@@ -3602,5 +4289,834 @@ fn lost_step_output_is_recognised_per_job() {
     assert_eq!(
         check(lost).as_deref(),
         Some("step `Find the release assets` of `release/Make the release assets` failed with no output")
+    );
+}
+
+/// Runs a stand-in of `tests/rehearsal/bin` in `dir` as a workflow step would
+/// (the stand-ins first on PATH, the real tools after them), without act:
+/// (success, stdout + stderr).
+fn run_stand_in(dir: &Path, state: &Path, tool: &str, args: &[&str], env: &[(&str, &str)]) -> (bool, String) {
+    let bin = support_dir().join("bin");
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone()).chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
+    )
+    .unwrap();
+    let mut cmd = Command::new(bin.join(tool));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("REHEARSAL_BIN", &bin)
+        .env("REHEARSAL_DIR", state)
+        .env("REHEARSAL_FAIL", "")
+        .env("GITHUB_JOB", "self-test");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    for k in common::scrubbed_vars() {
+        cmd.env_remove(k);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+/// `Metadata-Version:`, `Name:` and `Version:` of METADATA / PKG-INFO text.
+fn core_metadata(text: &str) -> (String, String, String) {
+    let field = |k: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(k))
+            .map(|v| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    (field("Metadata-Version:"), field("Name:"), field("Version:"))
+}
+
+/// The wheels and sdists of the stand-ins are real ones (a zip with
+/// METADATA, WHEEL and RECORD; a tar.gz with PKG-INFO and pyproject.toml),
+/// and take the name and version where maturin, poetry and the PEP 517
+/// backends of `python -m build` / `uv build` take them; a version that
+/// cannot be found fails naming the file and key (run without act).
+#[test]
+fn python_builds_take_name_and_version_where_the_real_tools_do() {
+    struct Case {
+        what: &'static str,
+        files: &'static [(&'static str, &'static str)],
+        tag: Option<&'static str>,
+        /// (tool, args, directory of the project below the scratch root)
+        run: (&'static str, &'static [&'static str], &'static str),
+        /// Ok((declared name, version, file names)) or Err(text of the failure)
+        want: Result<(&'static str, &'static str, &'static [&'static str]), &'static str>,
+    }
+    const MATURIN: (&str, &[&str], &str) = (
+        "maturin",
+        &["build", "--target", "x86_64-unknown-linux-gnu", "--out", "dist"],
+        ".",
+    );
+    const MATURIN_SDIST: (&str, &[&str], &str) = ("maturin", &["sdist", "--out", "dist"], ".");
+    const UV: (&str, &[&str], &str) = ("uv", &["build", "--out-dir", "dist"], ".");
+    const BUILD: (&str, &[&str], &str) = ("python3", &["-m", "build", "--outdir", "dist"], ".");
+    const POETRY: (&str, &[&str], &str) = ("poetry", &["build", "--output", "dist"], ".");
+    let cases = [
+        Case {
+            what: "maturin: [project] name and static version",
+            files: &[("pyproject.toml", "[project]\nname = \"My.Pkg\"\nversion = \"1.2.3\"\n")],
+            tag: None,
+            run: MATURIN,
+            want: Ok((
+                "My.Pkg",
+                "1.2.3",
+                &["my_pkg-1.2.3-cp38-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"],
+            )),
+        },
+        Case {
+            what: "maturin: dynamic version from the Cargo.toml beside, PEP 440 normal form",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"wfgen-cli\"\ndynamic = [\"version\"]\n[tool.maturin]\nbindings = \"bin\"\n",
+                ),
+                ("Cargo.toml", "[package]\nname = \"wfgen\"\nversion = \"1.3.0-rc.1\"\n"),
+            ],
+            tag: None,
+            run: MATURIN,
+            want: Ok((
+                "wfgen-cli",
+                "1.3.0rc1",
+                &["wfgen_cli-1.3.0rc1-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"],
+            )),
+        },
+        Case {
+            what: "maturin: no [project] version at all, no [project] name: the crate's",
+            files: &[
+                ("pyproject.toml", "[build-system]\nbuild-backend = \"maturin\"\n"),
+                ("Cargo.toml", "[package]\nname = \"crate-only\"\nversion = \"0.4.0\"\n"),
+            ],
+            tag: None,
+            run: MATURIN_SDIST,
+            want: Ok(("crate-only", "0.4.0", &["crate_only-0.4.0.tar.gz"])),
+        },
+        Case {
+            what: "maturin: manifest-path, version.workspace = true from the workspace root",
+            files: &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\nmembers = [\"crates/*\"]\n[workspace.package]\nversion = \"2.0.0-beta.3\"\n",
+                ),
+                (
+                    "crates/py/Cargo.toml",
+                    "[package]\nname = \"py\"\nversion.workspace = true\n",
+                ),
+                (
+                    "py-pkg/pyproject.toml",
+                    "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.maturin]\nmanifest-path = \"../crates/py/Cargo.toml\"\n",
+                ),
+            ],
+            tag: None,
+            run: (
+                "maturin",
+                &[
+                    "build",
+                    "--target",
+                    "x86_64-unknown-linux-gnu",
+                    "--out",
+                    "dist",
+                    "--interpreter",
+                    "python3.10",
+                    "python3.11",
+                ],
+                "py-pkg",
+            ),
+            want: Ok((
+                "pkg",
+                "2.0.0b3",
+                &[
+                    "pkg-2.0.0b3-cp310-cp310-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                    "pkg-2.0.0b3-cp311-cp311-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+                ],
+            )),
+        },
+        Case {
+            what: "maturin: version = { workspace = true }",
+            files: &[
+                (
+                    "Cargo.toml",
+                    "[workspace]\n[workspace.package]\nversion = \"3.1.0\"\n[package]\nname = \"root\"\nversion = { workspace = true }\n",
+                ),
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"root-py\"\ndynamic = [\"version\"]\n",
+                ),
+            ],
+            tag: None,
+            run: MATURIN_SDIST,
+            want: Ok(("root-py", "3.1.0", &["root_py-3.1.0.tar.gz"])),
+        },
+        Case {
+            what: "maturin: dynamic version and no Cargo.toml",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"lost\"\ndynamic = [\"version\"]\n",
+            )],
+            tag: None,
+            run: MATURIN,
+            want: Err("pyproject.toml: [project] version: missing or dynamic, and there is no"),
+        },
+        Case {
+            what: "maturin: version.workspace = true and no workspace",
+            files: &[
+                ("Cargo.toml", "[package]\nname = \"alone\"\nversion.workspace = true\n"),
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"alone\"\ndynamic = [\"version\"]\n",
+                ),
+            ],
+            tag: None,
+            run: MATURIN,
+            want: Err("Cargo.toml: [package] version.workspace = true, and no Cargo.toml with [workspace]"),
+        },
+        Case {
+            what: "poetry-core: [tool.poetry] version",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"mlserver-sklearn\"\nversion = \"1.7.0-dev2\"\n[build-system]\nbuild-backend = \"poetry.core.masonry.api\"\n",
+            )],
+            tag: None,
+            run: POETRY,
+            want: Ok((
+                "mlserver-sklearn",
+                "1.7.0.dev2",
+                &[
+                    "mlserver_sklearn-1.7.0.dev2-py3-none-any.whl",
+                    "mlserver_sklearn-1.7.0.dev2.tar.gz",
+                ],
+            )),
+        },
+        Case {
+            what: "poetry 2: [project] version",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"mlserver\"\nversion = \"1.3.0.rc1\"\n",
+            )],
+            tag: None,
+            run: ("poetry", &["build", "--format", "wheel", "--output", "dist"], "."),
+            want: Ok(("mlserver", "1.3.0rc1", &["mlserver-1.3.0rc1-py3-none-any.whl"])),
+        },
+        Case {
+            what: "poetry-dynamic-versioning: the tag at HEAD",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"dyn\"\nversion = \"0.0.0\"\n[tool.poetry-dynamic-versioning]\nenable = true\n",
+            )],
+            tag: Some("v1.4.0-rc.2"),
+            run: POETRY,
+            want: Ok((
+                "dyn",
+                "1.4.0rc2",
+                &["dyn-1.4.0rc2-py3-none-any.whl", "dyn-1.4.0rc2.tar.gz"],
+            )),
+        },
+        Case {
+            what: "poetry-dynamic-versioning and no tag at HEAD",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"dyn\"\nversion = \"0.0.0\"\n[tool.poetry-dynamic-versioning]\nenable = true\n",
+            )],
+            tag: None,
+            run: POETRY,
+            want: Err(
+                "[tool.poetry-dynamic-versioning] enable = true: the version comes from git, and no tag is at HEAD",
+            ),
+        },
+        Case {
+            what: "poetry: no version",
+            files: &[("pyproject.toml", "[tool.poetry]\nname = \"nov\"\n")],
+            tag: None,
+            run: POETRY,
+            want: Err("pyproject.toml: [tool.poetry] version (or [project] version): missing"),
+        },
+        Case {
+            what: "uv build, hatchling: static",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"Hatch_Me\"\nversion = \"0.9\"\n[build-system]\nbuild-backend = \"hatchling.build\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Ok((
+                "Hatch_Me",
+                "0.9",
+                &["hatch_me-0.9-py3-none-any.whl", "hatch_me-0.9.tar.gz"],
+            )),
+        },
+        Case {
+            what: "python -m build, hatchling: [tool.hatch.version] path",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"hp\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n[tool.hatch.version]\npath = \"src/hp/__about__.py\"\n",
+                ),
+                ("src/hp/__about__.py", "__version__ = \"2.3.4-rc1\"\n"),
+            ],
+            tag: None,
+            run: ("python3", &["-m", "build", "--sdist", "--outdir", "dist"], "."),
+            want: Ok(("hp", "2.3.4rc1", &["hp-2.3.4rc1.tar.gz"])),
+        },
+        Case {
+            what: "hatchling: source = \"vcs\", a prefixed tag",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"hv\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n[tool.hatch.version]\nsource = \"vcs\"\n",
+            )],
+            tag: Some("mlserver-1.6.1"),
+            run: UV,
+            want: Ok(("hv", "1.6.1", &["hv-1.6.1-py3-none-any.whl", "hv-1.6.1.tar.gz"])),
+        },
+        Case {
+            what: "hatchling: dynamic, no [tool.hatch.version]",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"hx\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"hatchling.build\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Err("pyproject.toml: [tool.hatch.version]: missing"),
+        },
+        Case {
+            what: "setuptools: static (no build-backend: the legacy backend)",
+            files: &[("pyproject.toml", "[project]\nname = \"st\"\nversion = \"5.0.0\"\n")],
+            tag: None,
+            run: BUILD,
+            want: Ok(("st", "5.0.0", &["st-5.0.0-py3-none-any.whl", "st-5.0.0.tar.gz"])),
+        },
+        Case {
+            what: "setuptools: dynamic attr",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"sa\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools.dynamic]\nversion = {attr = \"sa_pkg.__version__\"}\n",
+                ),
+                ("src/sa_pkg/__init__.py", "__version__ = '0.1.0.post1'\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok((
+                "sa",
+                "0.1.0.post1",
+                &["sa-0.1.0.post1-py3-none-any.whl", "sa-0.1.0.post1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "setuptools: dynamic file",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"sf\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools.dynamic]\nversion = {file = \"VERSION\"}\n",
+                ),
+                ("VERSION", "4.4.4\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok(("sf", "4.4.4", &["sf-4.4.4-py3-none-any.whl", "sf-4.4.4.tar.gz"])),
+        },
+        Case {
+            what: "setuptools-scm: the tag",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"scm\"\ndynamic = [\"version\"]\n[build-system]\nrequires = [\"setuptools>=64\", \"setuptools-scm>=8\"]\nbuild-backend = \"setuptools.build_meta\"\n[tool.setuptools_scm]\n",
+            )],
+            tag: Some("v7.0.0-alpha.1"),
+            run: UV,
+            want: Ok((
+                "scm",
+                "7.0.0a1",
+                &["scm-7.0.0a1-py3-none-any.whl", "scm-7.0.0a1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "setuptools: dynamic, nothing says where",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"sn\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Err("pyproject.toml: [tool.setuptools.dynamic] version: missing"),
+        },
+        Case {
+            what: "setuptools: no version and not dynamic",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"none\"\n[build-system]\nbuild-backend = \"setuptools.build_meta\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Err("pyproject.toml: [project] version: missing, and `version` is not in [project] dynamic"),
+        },
+        Case {
+            what: "pdm-backend: source = \"file\"",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"pf\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"pdm.backend\"\n[tool.pdm.version]\nsource = \"file\"\npath = \"pf/__init__.py\"\n",
+                ),
+                ("pf/__init__.py", "__version__ = \"1.0.0\"\n"),
+            ],
+            tag: None,
+            run: UV,
+            want: Ok(("pf", "1.0.0", &["pf-1.0.0-py3-none-any.whl", "pf-1.0.0.tar.gz"])),
+        },
+        Case {
+            what: "pdm-backend: source = \"scm\"",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"ps\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"pdm.backend\"\n[tool.pdm.version]\nsource = \"scm\"\n",
+            )],
+            tag: Some("2.2.2"),
+            run: UV,
+            want: Ok(("ps", "2.2.2", &["ps-2.2.2-py3-none-any.whl", "ps-2.2.2.tar.gz"])),
+        },
+        Case {
+            what: "pdm-backend: static",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"pstatic\"\nversion = \"0.0.1\"\n[build-system]\nbuild-backend = \"pdm.backend\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Ok((
+                "pstatic",
+                "0.0.1",
+                &["pstatic-0.0.1-py3-none-any.whl", "pstatic-0.0.1.tar.gz"],
+            )),
+        },
+        Case {
+            what: "flit_core: __version__ of the module",
+            files: &[
+                (
+                    "pyproject.toml",
+                    "[project]\nname = \"flit-mod\"\ndynamic = [\"version\", \"description\"]\n[build-system]\nbuild-backend = \"flit_core.buildapi\"\n",
+                ),
+                ("flit_mod.py", "\"\"\"doc\"\"\"\n__version__ = \"0.3.0-rc.4\"\n"),
+            ],
+            tag: None,
+            run: BUILD,
+            want: Ok((
+                "flit-mod",
+                "0.3.0rc4",
+                &["flit_mod-0.3.0rc4-py3-none-any.whl", "flit_mod-0.3.0rc4.tar.gz"],
+            )),
+        },
+        Case {
+            what: "python -m build of a poetry-core project",
+            files: &[(
+                "pyproject.toml",
+                "[tool.poetry]\nname = \"pc\"\nversion = \"1.1.1\"\n[build-system]\nbuild-backend = \"poetry.core.masonry.api\"\n",
+            )],
+            tag: None,
+            run: BUILD,
+            want: Ok(("pc", "1.1.1", &["pc-1.1.1-py3-none-any.whl", "pc-1.1.1.tar.gz"])),
+        },
+        Case {
+            what: "an unknown build backend",
+            files: &[(
+                "pyproject.toml",
+                "[project]\nname = \"u\"\ndynamic = [\"version\"]\n[build-system]\nbuild-backend = \"mystery.api\"\n",
+            )],
+            tag: None,
+            run: UV,
+            want: Err("build-backend = 'mystery.api'"),
+        },
+    ];
+    let mut problems = vec![];
+    for c in &cases {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("repo");
+        let state = tmp.path().join("state");
+        std::fs::create_dir_all(&state).unwrap();
+        for (rel, text) in c.files {
+            write(&root.join(rel), text);
+        }
+        let (tool, args, sub) = c.run;
+        let dir = root.join(sub);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&root, &["init", "-q", "-b", "main"]);
+        git(&root, &["add", "-A"]);
+        git(&root, &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "x"]);
+        if let Some(t) = c.tag {
+            git(&root, &["-c", "tag.gpgsign=false", "tag", "-a", t, "-m", t]);
+        }
+        let (ok, out) = run_stand_in(&dir, &state, tool, args, &[]);
+        match (&c.want, ok) {
+            (Err(text), false) => {
+                if !out.contains(text) {
+                    problems.push(format!("{}: failed, but not with {text:?}:\n{out}", c.what));
+                }
+                if std::fs::read_dir(dir.join("dist")).is_ok_and(|mut d| d.next().is_some()) {
+                    problems.push(format!("{}: failed and still wrote dist/", c.what));
+                }
+            }
+            (Err(text), true) => problems.push(format!(
+                "{}: succeeded; expected it to fail with {text:?}:\n{out}",
+                c.what
+            )),
+            (Ok(_), false) => problems.push(format!("{}: failed:\n{out}", c.what)),
+            (Ok((name, version, files)), true) => {
+                let mut got: Vec<String> = std::fs::read_dir(dir.join("dist"))
+                    .unwrap()
+                    .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                    .collect();
+                got.sort();
+                if got != *files {
+                    problems.push(format!("{}: wrote {got:?}, expected {files:?}", c.what));
+                    continue;
+                }
+                for f in &got {
+                    let file = dir.join("dist").join(f);
+                    let dist = f.split('-').next().unwrap();
+                    let meta = if let Some(stem) = f.strip_suffix(".tar.gz") {
+                        let entries = archive_entries(&file);
+                        let want = [format!("{stem}/PKG-INFO"), format!("{stem}/pyproject.toml")];
+                        if entries != want {
+                            problems.push(format!("{}: {f} holds {entries:?}, expected {want:?}", c.what));
+                        }
+                        archive_member(&file, &format!("{stem}/PKG-INFO"))
+                    } else {
+                        let info = format!("{dist}-{version}.dist-info");
+                        let out = Command::new("unzip").arg("-t").arg(&file).output().unwrap();
+                        if !out.status.success() {
+                            problems.push(format!("{}: {f} is no valid zip", c.what));
+                        }
+                        let mut entries = archive_entries(&file);
+                        entries.sort();
+                        let mut want = [
+                            format!("{dist}/__init__.py"),
+                            format!("{info}/METADATA"),
+                            format!("{info}/RECORD"),
+                            format!("{info}/WHEEL"),
+                        ];
+                        want.sort();
+                        if entries != want {
+                            problems.push(format!("{}: {f} holds {entries:?}, expected {want:?}", c.what));
+                        }
+                        let record = archive_member(&file, &format!("{info}/RECORD"));
+                        if record.lines().count() != 4 || !record.contains(&format!("{info}/METADATA,sha256=")) {
+                            problems.push(format!("{}: {f}: RECORD is\n{record}", c.what));
+                        }
+                        let tag = f
+                            .strip_suffix(".whl")
+                            .unwrap()
+                            .splitn(3, '-')
+                            .nth(2)
+                            .unwrap()
+                            .to_string();
+                        let wheel = archive_member(&file, &format!("{info}/WHEEL"));
+                        if !wheel.contains(&format!("Tag: {tag}\n")) {
+                            problems.push(format!("{}: {f}: WHEEL is\n{wheel}", c.what));
+                        }
+                        archive_member(&file, &format!("{info}/METADATA"))
+                    };
+                    let got = core_metadata(&meta);
+                    if got != ("2.1".to_string(), name.to_string(), version.to_string()) {
+                        problems.push(format!(
+                            "{}: {f} says {got:?}, expected (2.1, {name:?}, {version:?}):\n{meta}",
+                            c.what
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `helm package` versions the package as helm does: --version, else
+/// Chart.yaml's `version`; --app-version, else Chart.yaml's `appVersion`
+/// (quoted or not); `<name>-<version>.tgz` holding every file of the chart;
+/// REHEARSAL_WRONG_VERSION=helm packages Chart.yaml's own values (run
+/// without act).
+#[test]
+fn helm_package_versions_like_helm() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let ws = tmp.path().join("ws");
+    write(
+        &ws.join("deploy/chart/Chart.yaml"),
+        "apiVersion: v2\nname: \"web-app\" # the chart\ndescription: x\nversion: '0.1.0'\nappVersion: \"0.0.9\"\n",
+    );
+    write(&ws.join("deploy/chart/values.yaml"), "{}\n");
+    write(&ws.join("deploy/chart/templates/cm.yaml"), "kind: ConfigMap\n");
+    let package = |args: &[&str], env: &[(&str, &str)]| {
+        let out = tmp.path().join(format!("out-{}", args.len() + env.len()));
+        let mut argv = vec!["package", "deploy/chart", "--destination", out.to_str().unwrap()];
+        argv.extend(args);
+        let (ok, log) = run_stand_in(&ws, &state, "helm", &argv, env);
+        assert!(ok, "{log}");
+        let files: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(files.len(), 1, "{files:?}");
+        let file = out.join(&files[0]);
+        let mut entries = archive_entries(&file);
+        entries.sort();
+        assert_eq!(
+            entries,
+            [
+                "web-app/",
+                "web-app/Chart.yaml",
+                "web-app/templates/",
+                "web-app/templates/cm.yaml",
+                "web-app/values.yaml"
+            ]
+        );
+        let chart = archive_member(&file, "web-app/Chart.yaml");
+        let field = |k: &str| {
+            chart
+                .lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}: ")))
+                .map(|v| v.trim_matches(['"', '\'']).to_string())
+                .unwrap_or_default()
+        };
+        (files[0].clone(), field("version"), field("appVersion"))
+    };
+    let v = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+    assert_eq!(
+        package(&["--version", "1.2.3", "--app-version", "v1.2.3"], &[]),
+        v("web-app-1.2.3.tgz", "1.2.3", "v1.2.3")
+    );
+    assert_eq!(package(&[], &[]), v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"));
+    assert_eq!(
+        package(&["--version=2.0.0"], &[]),
+        v("web-app-2.0.0.tgz", "2.0.0", "0.0.9"),
+        "no --app-version: Chart.yaml's appVersion"
+    );
+    assert_eq!(
+        package(
+            &["--version", "1.2.3", "--app-version", "1.2.3"],
+            &[("REHEARSAL_WRONG_VERSION", "helm")]
+        ),
+        v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"),
+        "the injected broken chart build"
+    );
+}
+
+/// The command words of tricky scripts: here-documents skipped, quotes,
+/// `$(...)` and backquotes, `if`/`case`, line continuations, prefixes,
+/// functions, `[[ ]]` and `(( ))` (no act).
+#[test]
+fn command_words_of_tricky_scripts() {
+    let cases: &[(&str, &[&str])] = &[
+        ("make lint", &["make"]),
+        ("FOO=1 BAR=\"x y\" arr[0]=z go test ./...", &["go"]),
+        (
+            "sudo apt-get update && sudo -E -u root apt-get install -y x",
+            &["apt-get", "apt-get"],
+        ),
+        (
+            "if command -v dnf >/dev/null; then\n  dnf install -y a\nelse\n  sudo apt-get update\nfi",
+            &["dnf", "apt-get"],
+        ),
+        ("command brew install x; command -V y", &["brew"]),
+        (
+            "cat <<EOF\nnot-a-command arg\n  EOF\nEOF\nnext-tool",
+            &["cat", "next-tool"],
+        ),
+        (
+            "cat <<-'EOF' | sed s/x/y/\n\tpnpm nope\n\tEOF\nlast",
+            &["cat", "sed", "last"],
+        ),
+        ("jq -n <<<'{}' && yq . <<< \"$x\"", &["jq", "yq"]),
+        ("echo \"$(git describe --tags) and `date`\"", &["git", "date"]),
+        ("x=$(jq -r .a f | tr a b)\nn=$((1 + 2))", &["jq", "tr"]),
+        ("out=\"$(curl -s \"$(printf %s u)\" | head -1)\"", &["curl", "head"]),
+        (
+            "case \"$(uname -m)\" in\n  x86_64) arch=x86_64 ;;\n  aarch64|arm64) curl -fsSL x ;;\n  (*) echo no >&2; exit 1 ;;\nesac\nafter",
+            &["curl", "after", "uname"],
+        ),
+        (
+            "case $a in x) case $b in y) inner ;; esac ;; z) outer ;; esac",
+            &["inner", "outer"],
+        ),
+        ("long-tool --a \\\n  --b \\\n  && other", &["long-tool", "other"]),
+        (
+            "echo 'make; fake' \"and ; quoted\" # trailing; comment-tool\nreal",
+            &["real"],
+        ),
+        ("m\\ake x; 'quoted'tool y", &["make", "quotedtool"]),
+        (
+            "[[ -f x && -n $y ]] || touch x; [ -d d ] && mkdir d",
+            &["touch", "mkdir"],
+        ),
+        ("(( n = 1 + 2 )); for f in a b; do rm \"$f\"; done", &["rm"]),
+        ("f() { helper-tool; }\nf\nfunction g { f; }\ng", &["helper-tool"]),
+        (
+            "scripts/test --fast && ./x.sh && \"$TOOL\" run && $PY -V && /usr/bin/tar x",
+            &["tar"],
+        ),
+        ("env -i A=b time exec node x.js; nohup sleep 1 &", &["node", "sleep"]),
+        (
+            "diff <(sort a) <(sort -r b) 2>&1 >/dev/null | tee log",
+            &["diff", "tee", "sort", "sort"],
+        ),
+        ("while read -r l; do echo \"$l\"; done < <(find . -name x)", &["find"]),
+        (
+            "{ gzip -c f; } > f.gz; ( cd d && zip -r x . ); exit 0",
+            &["gzip", "zip"],
+        ),
+        (
+            "! grep -q x f || printf '%s\\n' \"$(basename \"$PWD\")\" >> out",
+            &["grep", "basename"],
+        ),
+        (
+            "export A=\"$(id -u)\"; local -r B=`hostname`; source ./env.sh; . x",
+            &["id", "hostname"],
+        ),
+        (
+            "args=(--draft \"$(whoami)\" 'a b')\nargs+=(--x)\ngh release \"${args[@]}\"",
+            &["gh", "whoami"],
+        ),
+        ("n() { echo 1; }\nv=\"$(n).$(n)\"; x=$(other)", &["other"]),
+    ];
+    let mut bad = vec![];
+    for (script, want) in cases {
+        let got = command_words(script);
+        if got != *want {
+            bad.push(format!("{script:?}\n    got  {got:?}\n    want {want:?}"));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
+/// tests/rehearsal/tools.tsv declares every stand-in of bin/ and nothing else
+/// as one, every other row names a host, harness or absent tool, and every
+/// script of every subject's spec calls only tools with a row (no act).
+#[test]
+fn tool_table_matches_the_stand_ins_and_the_specs() {
+    let table = tool_table();
+    let mut problems = vec![];
+    let mut names = BTreeSet::new();
+    for (name, _, what) in &table {
+        if !names.insert(name.clone()) {
+            problems.push(format!("tools.tsv: `{name}` has two rows"));
+        }
+        if what.trim().is_empty() {
+            problems.push(format!("tools.tsv: `{name}` does not say what it does"));
+        }
+    }
+    let rows: BTreeSet<String> = table
+        .iter()
+        .filter(|(_, k, _)| *k == ToolKind::StandIn)
+        .map(|(n, _, _)| n.clone())
+        .collect();
+    let bin: BTreeSet<String> = std::fs::read_dir(support_dir().join("bin"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in bin.difference(&rows) {
+        problems.push(format!("bin/{n} has no `stand-in` row in tools.tsv"));
+    }
+    for n in rows.difference(&bin) {
+        problems.push(format!("tools.tsv: the stand-in `{n}` is not in bin/"));
+    }
+    // The message of a tool without a row, once per tool and script.
+    let yaml: Yaml = yaml_serde::from_str(
+        "gates:\n  - { name: lint, run: \"pnpm lint && pnpm test\" }\n  - { name: e2e, uses: ./.github/workflows/e2e.yml }\n\
+         binaries:\n  - name: srv\n    setup: [{ name: ui, run: \"cd ui\\nbun install\", os: [macos] }]\n\
+         python:\n  - name: p\n    before-script-linux: yum install -y x\n",
+    )
+    .unwrap();
+    let spec = SpecInfo {
+        repository: "acme/x".into(),
+        prefix: "v".into(),
+        pep440: false,
+        tag_triggers: true,
+        stable_suffix: None,
+        yaml,
+    };
+    let e2e = "jobs:\n  e2e:\n    steps:\n      - { name: Run, run: \"make e2e | deno fmt\" }\n";
+    assert_eq!(
+        unknown_tool_problems(&spec, &[(".github/workflows/e2e.yml".into(), e2e.into())]),
+        [
+            "gate `lint` calls `pnpm`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+            "gate `e2e` (step `Run` of job `e2e` of .github/workflows/e2e.yml) calls `deno`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+            "setup step `ui` of binary `srv` calls `bun`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
+        ]
+    );
+    let subjects = common::fixtures().into_iter().chain([OWN.to_string()]);
+    for subject in subjects {
+        let spec = SpecInfo::load(&subject);
+        for p in unknown_tool_problems(&spec, &subject_files(&subject)) {
+            problems.push(format!("{subject}: {p}"));
+        }
+    }
+    // The generated workflows call only tools with a row too (the fixtures'
+    // reviewed snapshots, wfgen's own workflows): what act would otherwise
+    // find missing only at run time (bash_env.sh).
+    let known: BTreeSet<String> = table.iter().map(|(n, _, _)| n.clone()).collect();
+    let mut workflows: Vec<(String, String)> = vec![];
+    for e in std::fs::read_dir(common::repo_root().join("tests/snapshots")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name.starts_with("generate_snapshots__") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let body = text
+                .split_once("\n---\n")
+                .map(|(_, b)| b.to_string())
+                .unwrap_or_default();
+            workflows.push((name, body));
+        }
+    }
+    for e in std::fs::read_dir(common::repo_root().join(".github/workflows")).unwrap() {
+        let path = e.unwrap().path();
+        workflows.push((path.display().to_string(), std::fs::read_to_string(&path).unwrap()));
+    }
+    let mut missing: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (file, text) in &workflows {
+        let y: Yaml = yaml_serde::from_str(text).unwrap_or_else(|e| panic!("{file}: {e}"));
+        for (_, job) in y["jobs"].as_mapping().into_iter().flatten() {
+            for st in job["steps"].as_sequence().into_iter().flatten() {
+                for tool in command_words(st["run"].as_str().unwrap_or_default()) {
+                    if !known.contains(&tool) {
+                        missing.entry(tool).or_default().insert(file.clone());
+                    }
+                }
+            }
+        }
+    }
+    for (tool, files) in missing {
+        problems.push(format!(
+            "the generated workflows call `{tool}` ({}), which has no row in tools.tsv",
+            files.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// bash_env.sh (the BASH_ENV of every step): a command that exists nowhere
+/// fails with 127 and is recorded with its job; the scenario's check names
+/// it (no act).
+#[test]
+fn a_missing_tool_is_recorded_and_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new("bash")
+        .args(["-e", "-c", "echo before; no-such-tool-xyz --flag; echo after"])
+        .env("BASH_ENV", support_dir().join("bash_env.sh"))
+        .env("REHEARSAL_DIR", tmp.path())
+        .env("GITHUB_JOB", "build \"x\"")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(127));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "before\n");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no-such-tool-xyz: command not found: it has no stand-in"));
+    assert_eq!(
+        missing_tool_problems(tmp.path(), 0),
+        ["job `build \"x\"` called `no-such-tool-xyz`, which has no stand-in: add it to tests/rehearsal/tools.tsv"]
     );
 }

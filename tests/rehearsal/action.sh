@@ -361,7 +361,7 @@ maturin() {
     [[ $out == /* ]] || out=$dir/$out
     case ${command:-build} in
     build) write_wheels "$out" "$dir" "$target" "$manylinux" "$args" ;;
-    sdist) write_sdist "$out" "$dir" ;;
+    sdist) write_sdist maturin "$out" "$dir" ;;
     *) ;;
     esac
     ls "$out"

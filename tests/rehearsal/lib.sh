@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the rehearsal stand-ins (tests/rehearsal/bin/*) and the action
 # stubs (tests/rehearsal/action.sh). Sourced, never run.
 #
@@ -110,134 +111,56 @@ real_tool() {
     return 1
 }
 
-# python_dist_name NAME: the distribution file name prefix (PEP 427/625).
-python_dist_name() {
-    local name=${1,,}
-    name=${name//-/_}
-    name=${name//./_}
-    echo "$name"
+# pybuild ARGS...: tests/rehearsal/pybuild.py with the real python3 (the
+# wheels and sdists, named and versioned as the real tools do; see its
+# docstring).
+pybuild() {
+    local py
+    py=$(real_tool python3) || { echo "rehearsal: no real python3 on PATH" >&2; return 127; }
+    "$py" "$(dirname "${BASH_SOURCE[0]}")/pybuild.py" "$@"
 }
 
-# project_meta DIR: prints "NAME VERSION" of the Python project in DIR
-# (pyproject.toml [project], else [tool.poetry]; the version from Cargo.toml
-# when dynamic).
-project_meta() {
-    local dir=$1 name version
-    name=$(toml_value "$dir/pyproject.toml" project name)
-    version=$(toml_value "$dir/pyproject.toml" project version)
-    [[ -n $name ]] || name=$(toml_value "$dir/pyproject.toml" tool.poetry name)
-    [[ -n $version ]] || version=$(toml_value "$dir/pyproject.toml" tool.poetry version)
-    if [[ -z $version && -f $dir/Cargo.toml ]]; then
-        version=$(toml_value "$dir/Cargo.toml" package version)
-    fi
-    [[ -n $name ]] || name=$(basename "$(cd "$dir" && pwd)")
-    [[ -n $version ]] || version=0.0.0
-    echo "$name $version"
-}
-
-# dist_meta DIR: prints "NAME VERSION" of the Python project in DIR as its
-# distribution files spell them (the file name prefix, the PEP 440 normal
-# form).
-dist_meta() {
-    local meta
-    meta=$(project_meta "$1")
-    echo "$(python_dist_name "${meta%% *}") $(pep440 "${meta#* }")"
-}
-
-# pep440 VERSION: the normal form of a version, as the build backends write
-# it in file names: a SemVer pre-release (1.3.0-rc.1 -> 1.3.0rc1) and every
-# PEP 440 spelling (1.3.0.rc1, 1.3.0-rc1 -> 1.3.0rc1; 1.3.0-dev2 -> 1.3.0.dev2;
-# 1.3.0-1 -> 1.3.0.post1).
-pep440() {
-    local v=${1,,} base pre='' post='' dev='' label
-    v=${v#v}
-    [[ $v =~ ^([0-9]+(\.[0-9]+)*)(.*)$ ]] || { echo "$1"; return; }
-    base=${BASH_REMATCH[1]} v=${BASH_REMATCH[3]}
-    if [[ $v =~ ^[-_.]?(alpha|beta|preview|pre|rc|a|b|c)[-_.]?([0-9]*)(.*)$ ]]; then
-        label=${BASH_REMATCH[1]}
-        case $label in alpha) label=a ;; beta) label=b ;; c | pre | preview) label=rc ;; esac
-        pre=$label$((10#${BASH_REMATCH[2]:-0})) v=${BASH_REMATCH[3]}
-    fi
-    if [[ $v =~ ^-([0-9]+)(.*)$ ]]; then
-        post=.post$((10#${BASH_REMATCH[1]})) v=${BASH_REMATCH[2]}
-    elif [[ $v =~ ^[-_.]?(post|rev|r)[-_.]?([0-9]*)(.*)$ ]]; then
-        post=.post$((10#${BASH_REMATCH[2]:-0})) v=${BASH_REMATCH[3]}
-    fi
-    if [[ $v =~ ^[-_.]?dev[-_.]?([0-9]*)(.*)$ ]]; then
-        dev=.dev$((10#${BASH_REMATCH[1]:-0})) v=${BASH_REMATCH[2]}
-    fi
-    echo "$base$pre$post$dev$v"
+# chart_field KEY < Chart.yaml: the value of a top-level scalar KEY of a
+# Chart.yaml (quotes and a trailing comment dropped), or nothing.
+chart_field() {
+    local py
+    py=$(real_tool python3) || { echo "rehearsal: no real python3 on PATH" >&2; return 127; }
+    "$py" -c '
+import re, sys
+key = sys.argv[1]
+for line in sys.stdin:
+    m = re.match(r"^" + re.escape(key) + r":[ \t]*(.*?)[ \t]*$", line.rstrip("\n"))
+    if not m:
+        continue
+    v = m.group(1)
+    if v[:1] in ("\"", "\x27"):
+        q = v[0]
+        end = v.find(q, 1)
+        v = v[1:end] if end > 0 else v[1:]
+        if q == "\"":
+            v = v.replace("\\\"", "\"")
+    else:
+        v = re.sub(r"[ \t]+#.*$", "", v)
+    print(v)
+    break
+' "$1"
 }
 
 # write_wheels OUTDIR DIR TARGET MANYLINUX ARGS: writes the wheels maturin
 # would build for the project in DIR (one per --interpreter, or abi3; one
 # py3-none wheel for `bindings = "bin"` in pyproject.toml's [tool.maturin]).
 write_wheels() {
-    local out=$1 dir=$2 target=$3 manylinux=$4 args=$5 name version platform arch
-    read -r name version <<<"$(dist_meta "$dir")"
-    case $target in
-    x86_64 | x86_64-unknown-linux-gnu | x86_64-unknown-linux-musl | x86_64-apple-darwin) arch=x86_64 ;;
-    aarch64 | aarch64-unknown-linux-gnu | aarch64-unknown-linux-musl | aarch64-apple-darwin | arm64) arch=aarch64 ;;
-    x64 | x86_64-pc-windows-msvc) arch=x64 ;;
-    *) arch=${target:-x86_64} ;;
-    esac
-    if [[ $arch == x64 ]]; then
-        platform=win_amd64
-    elif [[ $manylinux == musllinux* ]]; then
-        platform=${manylinux}_$arch
-    elif [[ $manylinux == off ]]; then
-        platform=linux_$arch
-    elif [[ $manylinux == 2_* && $manylinux != 2_17 ]]; then
-        platform=manylinux_${manylinux}_$arch
-    elif [[ -n $manylinux ]]; then
-        platform=manylinux_2_17_$arch.manylinux2014_$arch
-    elif [[ $arch == aarch64 ]]; then
-        platform=macosx_11_0_arm64
-    else
-        platform=macosx_10_12_x86_64
-    fi
-    mkdir -p "$out"
-    local interpreters=() bindings
-    bindings=$(toml_value "$dir/pyproject.toml" tool.maturin bindings)
-    read -r -a words <<<"$args"
-    local i in_interp=false next_bindings=false
-    for i in "${words[@]}"; do
-        if $next_bindings; then bindings=$i next_bindings=false; continue; fi
-        if [[ $i == --bindings || $i == -b ]]; then next_bindings=true; continue; fi
-        if [[ $i == --interpreter || $i == -i ]]; then in_interp=true; continue; fi
-        if [[ $i == -* ]]; then in_interp=false; continue; fi
-        if $in_interp; then interpreters+=("$i"); fi
-    done
-    local tags=()
-    if [[ -n $bindings && $bindings != pyo3 ]]; then
-        tags=(py3-none)
-    elif ((${#interpreters[@]} == 0)); then
-        tags=(cp38-abi3)
-    else
-        for i in "${interpreters[@]}"; do
-            i=${i#python}
-            i=cp${i//./}
-            tags+=("$i-$i")
-        done
-    fi
-    for i in "${tags[@]}"; do
-        printf 'rehearsal wheel %s %s %s\n' "$name" "$version" "$i" >"$out/$name-$version-$i-$platform.whl"
-    done
+    pybuild maturin-wheels "$@"
 }
 
-# write_pure_wheel OUTDIR DIR: the py3-none-any wheel of the Python project
-# in DIR.
+# write_pure_wheel TOOL OUTDIR DIR: the py3-none-any wheel of the Python
+# project in DIR, built by TOOL (maturin, poetry, pep517).
 write_pure_wheel() {
-    local out=$1 dir=$2 name version
-    read -r name version <<<"$(dist_meta "$dir")"
-    mkdir -p "$out"
-    printf 'rehearsal wheel %s %s py3-none-any\n' "$name" "$version" >"$out/$name-$version-py3-none-any.whl"
+    pybuild wheel "$@"
 }
 
-# write_sdist OUTDIR DIR: the sdist of the Python project in DIR.
+# write_sdist TOOL OUTDIR DIR: the sdist of the Python project in DIR, built
+# by TOOL (maturin, poetry, pep517).
 write_sdist() {
-    local out=$1 dir=$2 name version
-    read -r name version <<<"$(dist_meta "$dir")"
-    mkdir -p "$out"
-    printf 'rehearsal sdist %s %s\n' "$name" "$version" | gzip -c >"$out/$name-$version.tar.gz"
+    pybuild sdist "$@"
 }
