@@ -395,5 +395,38 @@ mod tests {
             matches!(python_source(r, "hatch", false), Source::File { path, .. } if path == "hatch/src/d/__about__.py")
         );
         assert!(matches!(python_source(r, "missing", false), Source::Unknown { .. }));
+        write(
+            r,
+            "pdv/pyproject.toml",
+            "[tool.poetry]\nversion='0.0.0'\n[tool.poetry-dynamic-versioning]\nenable=true\n[build-system]\nbuild-backend='poetry.core.masonry.api'\n",
+        );
+        assert!(matches!(python_source(r, "pdv", false), Source::Tag { .. }));
+    }
+
+    #[test]
+    fn a_virtual_workspace_has_its_workspace_version_and_sources_read_as_one_line() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "Cargo.toml", "[workspace]\n[workspace.package]\nversion='0.4.0'\n");
+        let s = cargo_package_source(r, "./Cargo.toml");
+        assert_eq!(s.describe(), "Cargo.toml [workspace.package] version");
+        assert!(matches!(s, Source::File { version: Some(v), .. } if v == "0.4.0"));
+        write(
+            r,
+            "py/pyproject.toml",
+            "[project]\nname='a'\n[build-system]\nbuild-backend='maturin'\n",
+        );
+        write(r, "py/Cargo.toml", "[package]\nname='a'\nversion.workspace = true\n");
+        assert_eq!(
+            package_source(r, "./py/", true).describe(),
+            "Cargo.toml [workspace.package] version (py/pyproject.toml has no [project] version)"
+        );
+        assert_eq!(
+            Source::Tag {
+                how: "hatch-vcs".into()
+            }
+            .describe(),
+            "the tag (hatch-vcs)"
+        );
     }
 }
