@@ -439,3 +439,72 @@ fn dockerfile_layouts_without_workflows() {
     assert_eq!(variant_names(&spec.docker[0].variants), ["alpine", "debian"]);
     assert!(text.contains("Dockerfile.dev: a dev Dockerfile"), "{text}");
 }
+
+/// Where each published Python package's version comes from, as init lists
+/// it in the spec's comments: a maturin package's dynamic version from the
+/// Cargo workspace it inherits from, a Poetry package's static version, a
+/// hatch-vcs package's tag. The file sources go into version-files, so
+/// `wfgen validate` on init's spec warns of no unchecked source.
+#[test]
+fn version_sources_of_maturin_poetry_and_hatch_vcs_packages() {
+    let repo = TempRepo::new();
+    repo.write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"py-fast\"]\n\n[workspace.package]\nversion = \"2.1.0\"\n",
+    );
+    repo.write(
+        "py-fast/Cargo.toml",
+        "[package]\nname = \"fast\"\nversion.workspace = true\n\n[lib]\ncrate-type = [\"cdylib\"]\n\n[dependencies]\npyo3 = { version = \"0.22\", features = [\"abi3-py39\"] }\n",
+    );
+    repo.write(
+        "py-fast/pyproject.toml",
+        "[project]\nname = \"fast\"\ndynamic = [\"version\"]\nrequires-python = \">=3.9\"\n\n[build-system]\nrequires = [\"maturin>=1.5,<2\"]\nbuild-backend = \"maturin\"\n",
+    );
+    repo.write(
+        "py-poetry/pyproject.toml",
+        "[tool.poetry]\nname = \"poet\"\nversion = \"2.1.0\"\ndescription = \"\"\nauthors = []\n\n[build-system]\nrequires = [\"poetry-core>=1\"]\nbuild-backend = \"poetry.core.masonry.api\"\n",
+    );
+    repo.write(
+        "py-vcs/pyproject.toml",
+        "[project]\nname = \"vcs\"\ndynamic = [\"version\"]\n\n[build-system]\nrequires = [\"hatchling\", \"hatch-vcs\"]\nbuild-backend = \"hatchling.build\"\n\n[tool.hatch.version]\nsource = \"vcs\"\n",
+    );
+    repo.git(&["add", "-A"]);
+    repo.git(&["commit", "-q", "-m", "init"]);
+    let (text, spec) = init(&repo);
+    assert_eq!(
+        spec.versioning.version_files,
+        ["Cargo.toml", "py-poetry/pyproject.toml"],
+        "{text}"
+    );
+    for line in [
+        "    - Cargo.toml  # [workspace.package] version 2.1.0\n",
+        "    - py-poetry/pyproject.toml  # [tool.poetry] version 2.1.0\n",
+        "  # where the version of each published package comes from:\n",
+        "  # - python fast: Cargo.toml [workspace.package] version (py-fast/pyproject.toml declares the version dynamic)\n",
+        "  # - python poet: py-poetry/pyproject.toml [tool.poetry] version\n",
+        "  # - python vcs: the tag (hatch-vcs): the wheel gets the tag's version, nothing to check\n",
+    ] {
+        assert!(text.contains(line), "no {line:?} in:\n{text}");
+    }
+    let names: Vec<&str> = spec.python.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["fast", "poet", "vcs"]);
+    let validate = |repo: &TempRepo| {
+        let out = wfgen().current_dir(repo.path()).arg("validate").output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = validate(&repo);
+    assert!(!stderr.contains("warning"), "{stderr}");
+    // Without Cargo.toml in version-files, validate warns of the maturin
+    // package's source: the check above is not vacuous.
+    repo.write(
+        "wfgen.yaml",
+        &text.replace("    - Cargo.toml  # [workspace.package] version 2.1.0\n", ""),
+    );
+    let stderr = validate(&repo);
+    assert!(
+        stderr.contains("warning: the version of fast comes from `[workspace.package] version` of `Cargo.toml`"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("of poet") && !stderr.contains("of vcs"), "{stderr}");
+}

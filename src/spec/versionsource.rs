@@ -19,12 +19,40 @@ use super::model::{Publish, PythonBuild, Spec};
 pub enum Source {
     /// A file of the repository (relative to the root, `/`-separated) and
     /// the entry in it.
-    File { path: String, entry: String },
+    File {
+        path: String,
+        entry: String,
+        /// The version the entry holds, when it is a TOML string.
+        version: Option<String>,
+        /// Why the backend reads this file rather than pyproject.toml's
+        /// `[project] version` (maturin's dynamic version).
+        because: Option<String>,
+    },
     /// The tag itself (setuptools-scm, hatch-vcs, PDM's scm source, Poetry's
     /// dynamic-versioning plugin): nothing to check.
     Tag { how: String },
     /// wfgen cannot tell (no pyproject.toml, a backend it does not know).
     Unknown { why: String },
+}
+
+impl Source {
+    /// One line for a person: `py/pyproject.toml [project] version`, `the
+    /// tag (hatch-vcs)`, `unknown: <why>`.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::File {
+                path, entry, because, ..
+            } => {
+                let entry = entry.replace('`', "");
+                match because {
+                    Some(b) => format!("{path} {entry} ({b})"),
+                    None => format!("{path} {entry}"),
+                }
+            }
+            Source::Tag { how } => format!("the tag ({how})"),
+            Source::Unknown { why } => format!("unknown: {why}"),
+        }
+    }
 }
 
 /// The version source of each Python package of `spec` that is published,
@@ -34,14 +62,30 @@ pub fn python_sources(spec: &Spec, root: &Path) -> Vec<(String, Source)> {
         .iter()
         .filter(|p| p.publish != Publish::None)
         .map(|p| {
-            let dir = p.path.trim_start_matches("./").trim_end_matches('/');
-            let dir = if dir == "." { "" } else { dir };
             (
                 p.name.clone(),
-                python_source(root, dir, p.build == PythonBuild::Maturin),
+                package_source(root, &p.path, p.build == PythonBuild::Maturin),
             )
         })
         .collect()
+}
+
+/// The version source of the Python package whose pyproject.toml is in the
+/// directory `path` of the repository at `root` (`.` for the root; `./`
+/// prefixes and a trailing `/` are ignored); `maturin`: built with maturin
+/// whatever the build backend says. `wfgen validate` and `wfgen init` both
+/// read the sources with this.
+pub fn package_source(root: &Path, path: &str, maturin: bool) -> Source {
+    let dir = path.trim_start_matches("./").trim_end_matches('/');
+    let dir = if dir == "." { "" } else { dir };
+    python_source(root, dir, maturin)
+}
+
+/// The version source of the Cargo package of the manifest `manifest` (a
+/// `/`-separated path relative to `root`): its `[package] version`, or the
+/// `[workspace.package] version` it inherits.
+pub fn cargo_package_source(root: &Path, manifest: &str) -> Source {
+    cargo_source(root, manifest.trim_start_matches("./"))
 }
 
 /// One warning line per published package whose version comes from a file
@@ -55,7 +99,7 @@ pub fn unchecked(spec: &Spec, root: &Path) -> Vec<(String, String)> {
         .collect();
     let mut out = Vec::new();
     for (name, source) in python_sources(spec, root) {
-        if let Source::File { path, entry } = source
+        if let Source::File { path, entry, .. } = source
             && !listed.contains(&path)
         {
             let help = if super::names::version_file_supported(&path) {
@@ -107,10 +151,12 @@ fn python_source(root: &Path, dir: &str, maturin: bool) -> Source {
             why: format!("no readable `{pyproject}`"),
         };
     };
-    if get(&doc, &["project", "version"]).and_then(|v| v.as_str()).is_some() {
+    if let Some(v) = get(&doc, &["project", "version"]).and_then(|v| v.as_str()) {
         return Source::File {
             path: pyproject,
             entry: "`[project] version`".into(),
+            version: Some(v.to_string()),
+            because: None,
         };
     }
     let backend = get(&doc, &["build-system", "build-backend"])
@@ -126,21 +172,40 @@ fn python_source(root: &Path, dir: &str, maturin: bool) -> Source {
             .and_then(|v| v.as_str())
             .map(|m| rel(dir, m.trim_start_matches("./")))
             .unwrap_or_else(|| rel(dir, "Cargo.toml"));
-        return cargo_source(root, &manifest);
+        let dynamic = get(&doc, &["project", "dynamic"])
+            .and_then(|v| v.as_array())
+            .is_some_and(|a| a.iter().any(|v| v.as_str() == Some("version")));
+        let because = if dynamic {
+            format!("{pyproject} declares the version dynamic")
+        } else {
+            format!("{pyproject} has no [project] version")
+        };
+        return match cargo_source(root, &manifest) {
+            Source::File {
+                path, entry, version, ..
+            } => Source::File {
+                path,
+                entry,
+                version,
+                because: Some(because),
+            },
+            other => other,
+        };
     }
     if backend.starts_with("poetry") {
-        if requires_any("poetry-dynamic-versioning") {
+        let plugin_enabled =
+            get(&doc, &["tool", "poetry-dynamic-versioning", "enable"]).and_then(|v| v.as_bool()) == Some(true);
+        if requires_any("poetry-dynamic-versioning") || plugin_enabled {
             return Source::Tag {
                 how: "poetry-dynamic-versioning".into(),
             };
         }
-        if get(&doc, &["tool", "poetry", "version"])
-            .and_then(|v| v.as_str())
-            .is_some()
-        {
+        if let Some(v) = get(&doc, &["tool", "poetry", "version"]).and_then(|v| v.as_str()) {
             return Source::File {
                 path: pyproject,
                 entry: "`[tool.poetry] version`".into(),
+                version: Some(v.to_string()),
+                because: None,
             };
         }
     }
@@ -156,6 +221,8 @@ fn python_source(root: &Path, dir: &str, maturin: bool) -> Source {
                     return Source::File {
                         path: rel(dir, p.trim_start_matches("./")),
                         entry: "the version variable".into(),
+                        version: None,
+                        because: None,
                     };
                 }
             }
@@ -176,6 +243,8 @@ fn python_source(root: &Path, dir: &str, maturin: bool) -> Source {
                 return Source::File {
                     path: rel(dir, f.trim_start_matches("./")),
                     entry: "the text".into(),
+                    version: None,
+                    because: None,
                 };
             }
         }
@@ -192,6 +261,8 @@ fn python_source(root: &Path, dir: &str, maturin: bool) -> Source {
                     return Source::File {
                         path: rel(dir, p.trim_start_matches("./")),
                         entry: "the version variable".into(),
+                        version: None,
+                        because: None,
                     };
                 }
             }
@@ -217,6 +288,8 @@ fn cargo_source(root: &Path, manifest: &str) -> Source {
         Some(v) if v.is_str() => Source::File {
             path: manifest.to_string(),
             entry: "`[package] version`".into(),
+            version: v.as_str().map(str::to_string),
+            because: None,
         },
         Some(v) if v.get("workspace").and_then(|w| w.as_bool()) == Some(true) => {
             let mut dir: PathBuf = Path::new(manifest).parent().map(Path::to_path_buf).unwrap_or_default();
@@ -229,6 +302,10 @@ fn cargo_source(root: &Path, manifest: &str) -> Source {
                     return Source::File {
                         path: text,
                         entry: "`[workspace.package] version`".into(),
+                        version: get(&d, &["workspace", "package", "version"])
+                            .and_then(|v| v.as_str())
+                            .map(str::to_string),
+                        because: None,
                     };
                 }
                 if !dir.pop() {
@@ -239,6 +316,18 @@ fn cargo_source(root: &Path, manifest: &str) -> Source {
                 why: format!("`{manifest}` inherits its version from a workspace wfgen cannot find"),
             }
         }
+        None if !doc.contains_key("package") => match get(&doc, &["workspace", "package", "version"]) {
+            // A virtual manifest: the release reads its workspace version.
+            Some(v) if v.is_str() => Source::File {
+                path: manifest.to_string(),
+                entry: "`[workspace.package] version`".into(),
+                version: v.as_str().map(str::to_string),
+                because: None,
+            },
+            _ => Source::Unknown {
+                why: format!("`{manifest}` has no `[package] version` (nor `[workspace.package] version`)"),
+            },
+        },
         _ => Source::Unknown {
             why: format!("`{manifest}` has no `[package] version`"),
         },
@@ -274,7 +363,9 @@ mod tests {
             python_source(r, "py", true),
             Source::File {
                 path: "Cargo.toml".into(),
-                entry: "`[workspace.package] version`".into()
+                entry: "`[workspace.package] version`".into(),
+                version: Some("1.2.3".into()),
+                because: Some("py/pyproject.toml declares the version dynamic".into()),
             }
         );
         write(r, "static/pyproject.toml", "[project]\nname='b'\nversion='1.2.3'\n");
@@ -304,5 +395,38 @@ mod tests {
             matches!(python_source(r, "hatch", false), Source::File { path, .. } if path == "hatch/src/d/__about__.py")
         );
         assert!(matches!(python_source(r, "missing", false), Source::Unknown { .. }));
+        write(
+            r,
+            "pdv/pyproject.toml",
+            "[tool.poetry]\nversion='0.0.0'\n[tool.poetry-dynamic-versioning]\nenable=true\n[build-system]\nbuild-backend='poetry.core.masonry.api'\n",
+        );
+        assert!(matches!(python_source(r, "pdv", false), Source::Tag { .. }));
+    }
+
+    #[test]
+    fn a_virtual_workspace_has_its_workspace_version_and_sources_read_as_one_line() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        write(r, "Cargo.toml", "[workspace]\n[workspace.package]\nversion='0.4.0'\n");
+        let s = cargo_package_source(r, "./Cargo.toml");
+        assert_eq!(s.describe(), "Cargo.toml [workspace.package] version");
+        assert!(matches!(s, Source::File { version: Some(v), .. } if v == "0.4.0"));
+        write(
+            r,
+            "py/pyproject.toml",
+            "[project]\nname='a'\n[build-system]\nbuild-backend='maturin'\n",
+        );
+        write(r, "py/Cargo.toml", "[package]\nname='a'\nversion.workspace = true\n");
+        assert_eq!(
+            package_source(r, "./py/", true).describe(),
+            "Cargo.toml [workspace.package] version (py/pyproject.toml has no [project] version)"
+        );
+        assert_eq!(
+            Source::Tag {
+                how: "hatch-vcs".into()
+            }
+            .describe(),
+            "the tag (hatch-vcs)"
+        );
     }
 }

@@ -13,6 +13,8 @@ pub struct Bin {
     /// The executable cargo builds.
     pub name: String,
     pub package: String,
+    /// The package's Cargo.toml, relative to the root.
+    pub manifest: String,
     pub features: Vec<String>,
     pub why: String,
 }
@@ -24,8 +26,6 @@ pub struct Cargo {
     pub name: Option<(String, String)>,
     /// (owner/name, why) from a GitHub `repository` URL.
     pub repository: Option<(String, String)>,
-    /// (path, why) of a version file.
-    pub version_file: Option<(String, String)>,
     /// (targets, why) from cargo-dist's configuration.
     pub targets: Option<(Vec<String>, String)>,
     pub has_lock: bool,
@@ -129,6 +129,7 @@ fn bins_of(repo: &Repo, dir: &str, manifest: &Table, out: &mut Vec<Bin>) {
         out.push(Bin {
             name: name.to_string(),
             package: pkg.to_string(),
+            manifest: rel.clone(),
             features,
             why: format!("{rel} [[bin]] {name} ({path})"),
         });
@@ -161,6 +162,7 @@ fn bins_of(repo: &Repo, dir: &str, manifest: &Table, out: &mut Vec<Bin>) {
         out.push(Bin {
             name,
             package: pkg.to_string(),
+            manifest: rel.clone(),
             features: Vec::new(),
             why: format!("{} (package {pkg} in {rel})", repo::join(dir, &path)),
         });
@@ -215,13 +217,6 @@ pub fn scan(repo: &Repo) -> Option<Cargo> {
             }
             c.repository = Some((r, what.to_string()));
         }
-    }
-    let pkg_version = string(&root, &["package"], "version");
-    let ws_version = string(&root, &["workspace", "package"], "version");
-    if let Some(v) = pkg_version {
-        c.version_file = Some(("Cargo.toml".into(), format!("[package] version {v}")));
-    } else if let Some(v) = ws_version {
-        c.version_file = Some(("Cargo.toml".into(), format!("[workspace.package] version {v}")));
     }
 
     if root.contains_key("package") {

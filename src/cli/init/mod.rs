@@ -51,6 +51,8 @@ struct Bin {
     name: String,
     kind: &'static str,
     package: String,
+    /// A Rust binary's Cargo.toml.
+    manifest: Option<String>,
     features: Vec<String>,
     targets: Vec<String>,
     targets_why: String,
@@ -70,6 +72,8 @@ struct Found {
     repository: Option<(String, String)>,
     versioning: versioning::Guess,
     version_files: Vec<(String, String)>,
+    /// Where the version of each published package comes from, a line each.
+    version_sources: Vec<String>,
     gates: Vec<gates::Gate>,
     gates_note: Option<String>,
     bins: Vec<Bin>,
@@ -197,6 +201,7 @@ fn scan(root: &Path) -> Found {
                 name: b.name.clone(),
                 kind: "rust",
                 package: b.package.clone(),
+                manifest: Some(b.manifest.clone()),
                 features: b.features.clone(),
                 targets: targets.clone(),
                 targets_why: targets_why.clone(),
@@ -218,6 +223,7 @@ fn scan(root: &Path) -> Found {
                 name: b.name.clone(),
                 kind: "go",
                 package: b.package.clone(),
+                manifest: None,
                 features: Vec::new(),
                 targets,
                 targets_why,
@@ -271,17 +277,6 @@ fn scan(root: &Path) -> Found {
             .collect()
     });
     let versioning = versioning::guess(tags.as_deref(), python_only);
-    let mut version_files: Vec<(String, String)> = Vec::new();
-    if let Some((f, w)) = cargo.as_ref().and_then(|c| c.version_file.clone()) {
-        version_files.push((f, w));
-    }
-    for p in &packages {
-        if let Some((f, w)) = &p.version_file
-            && REL_PATH.is_match(f)
-        {
-            version_files.push((f.clone(), w.clone()));
-        }
-    }
 
     // Gates.
     let mut gates = gates::scan(&repo);
@@ -428,6 +423,8 @@ fn scan(root: &Path) -> Found {
         })
         .collect();
 
+    let (version_files, version_sources) = version_sources(&repo.root, cargo.is_some(), &bins, &packages, &helm);
+
     let toolchains = toolchains::scan(
         &repo,
         &toolchains::Uses {
@@ -443,6 +440,7 @@ fn scan(root: &Path) -> Found {
         repository,
         versioning,
         version_files,
+        version_sources,
         gates,
         gates_note,
         bins,
@@ -457,6 +455,111 @@ fn scan(root: &Path) -> Found {
         toolchains,
         notes,
     }
+}
+
+/// The version files to propose, (path, why), and a line per published
+/// package saying where its version comes from, as
+/// `crate::spec::versionsource` reads it (the reading `wfgen validate`
+/// warns from): the root Cargo.toml's version when it has one, each Rust
+/// binary's and each Python package's source file; a tag-derived or unknown
+/// source, a Go binary or a chart says why nothing is checked.
+fn version_sources(
+    root: &Path,
+    cargo: bool,
+    bins: &[Bin],
+    packages: &[python::Package],
+    helm: &[Chart],
+) -> (Vec<(String, String)>, Vec<String>) {
+    use crate::spec::versionsource::{Source, cargo_package_source, package_source};
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut lines: Vec<String> = Vec::new();
+    // A file source: proposed when the release can read it, else said why not.
+    let mut propose = |source: &Source| -> Option<String> {
+        let Source::File {
+            path, entry, version, ..
+        } = source
+        else {
+            return None;
+        };
+        if !crate::spec::names::version_file_supported(path) {
+            return Some(format!(
+                "not in version-files: the release reads the version of {} files only",
+                crate::spec::names::VERSION_FILE_NAMES.join(", ")
+            ));
+        }
+        if !REL_PATH.is_match(path) {
+            return Some("not in version-files: a path wfgen cannot use".into());
+        }
+        if !files.iter().any(|(f, _)| f == path) {
+            let entry = entry.replace('`', "");
+            let why = match version {
+                Some(v) => format!("{entry} {v}"),
+                None => entry,
+            };
+            files.push((path.clone(), why));
+        }
+        None
+    };
+    if cargo {
+        let source = cargo_package_source(root, "Cargo.toml");
+        if matches!(source, Source::File { .. }) {
+            propose(&source);
+        }
+    }
+    // Rust binaries, grouped by source (a workspace shares one).
+    let mut rust: Vec<(Source, Vec<&str>)> = Vec::new();
+    for b in bins {
+        let Some(m) = &b.manifest else { continue };
+        let source = cargo_package_source(root, m);
+        match rust.iter_mut().find(|(s, _)| *s == source) {
+            Some((_, names)) => names.push(&b.name),
+            None => rust.push((source, vec![&b.name])),
+        }
+    }
+    for (source, names) in &rust {
+        let what = if names.len() == 1 { "binary" } else { "binaries" };
+        let mut line = format!("rust {what} {}: {}", names.join(", "), source.describe());
+        if let Some(not) = propose(source) {
+            line.push_str(&format!("; {not}"));
+        } else if let Source::Unknown { .. } = source {
+            line.push_str("; nothing checked");
+        }
+        lines.push(line);
+    }
+    let go: Vec<&str> = bins
+        .iter()
+        .filter(|b| b.kind == "go")
+        .map(|b| b.name.as_str())
+        .collect();
+    if !go.is_empty() {
+        let what = if go.len() == 1 { "binary" } else { "binaries" };
+        lines.push(format!(
+            "go {what} {}: no version file to check; `ldflags` can give a binary the tag's version, e.g. -X main.version={{version}}",
+            go.join(", ")
+        ));
+    }
+    for p in packages {
+        let source = package_source(root, &p.path, p.build == python::Build::Maturin);
+        let mut line = format!("python {}: {}", p.name, source.describe());
+        match &source {
+            Source::File { .. } => {
+                if let Some(not) = propose(&source) {
+                    line.push_str(&format!("; {not}"));
+                }
+            }
+            Source::Tag { .. } => line.push_str(": the wheel gets the tag's version, nothing to check"),
+            Source::Unknown { .. } => line.push_str("; nothing checked"),
+        }
+        lines.push(line);
+    }
+    for c in helm {
+        lines.push(format!(
+            "chart {}: packaged with the tag's version by `helm package --version`, so {} need not match",
+            c.path,
+            repo::join(&c.path, "Chart.yaml")
+        ));
+    }
+    (files, lines)
 }
 
 fn render(f: &Found) -> String {
@@ -500,6 +603,12 @@ fn render(f: &Found) -> String {
         );
         for (file, why) in &f.version_files {
             d.line(4, &format!("- {}", scalar(file)), Some(why));
+        }
+    }
+    if !f.version_sources.is_empty() {
+        d.comment(2, "where the version of each published package comes from:");
+        for l in &f.version_sources {
+            d.comment(2, &format!("- {l}"));
         }
     }
     for n in &v.notes {

@@ -20,8 +20,6 @@ pub struct Package {
     pub abi3_why: Option<String>,
     /// CPython versions from `requires-python` (maturin without abi3).
     pub python: Vec<String>,
-    /// (pyproject path, why) when the version is written in the file.
-    pub version_file: Option<(String, String)>,
     pub why: String,
     pub python_why: Option<String>,
     /// A pure package's builder other than PyPA build, and why: `poetry`
@@ -165,14 +163,6 @@ pub fn scan(repo: &Repo) -> Python {
             }
             _ => (Vec::new(), None),
         };
-        let dynamic = strs(get(&doc, &["project", "dynamic"])).iter().any(|d| d == "version");
-        let version = get(&doc, &["project", "version"])
-            .or_else(|| get(&doc, &["tool", "poetry", "version"]))
-            .and_then(Value::as_str)
-            .filter(|_| !dynamic)
-            .filter(|_| {
-                get(&doc, &["tool", "poetry-dynamic-versioning", "enable"]).and_then(Value::as_bool) != Some(true)
-            });
         let builder = match backend {
             _ if maturin => None,
             "poetry.core.masonry.api" => Some(("poetry", format!("from {rel} build-backend {backend}"))),
@@ -186,7 +176,6 @@ pub fn scan(repo: &Repo) -> Python {
             abi3,
             abi3_why,
             python,
-            version_file: version.map(|v| (rel.clone(), format!("version {v}"))),
             why: format!("{rel} {name_key}, {backend_desc}"),
             python_why,
             builder,
