@@ -48,6 +48,8 @@ fn specs() -> Vec<(String, String)> {
         "opsml-server",
         "aicr",
         "mlserver",
+        "airflow",
+        "vector",
     ]
     .iter()
     .map(|f| {

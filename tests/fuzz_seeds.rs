@@ -6,7 +6,15 @@
 use wfgen::fuzzing::mutations::Corpus;
 use wfgen::fuzzing::{self, Prepared};
 
-const FIXTURES: [&str; 5] = ["llm-proxy", "cluster-tool", "opsml", "model-server", "mlserver"];
+const FIXTURES: [&str; 7] = [
+    "llm-proxy",
+    "cluster-tool",
+    "opsml",
+    "model-server",
+    "mlserver",
+    "airflow",
+    "vector",
+];
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/fixtures/{name}/wfgen.yaml", env!("CARGO_MANIFEST_DIR"))).unwrap()

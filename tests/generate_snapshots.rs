@@ -126,12 +126,14 @@ macro_rules! fixtures {
 
 fixtures! {
     aicr => "aicr",
+    airflow => "airflow",
     cluster_tool => "cluster-tool",
     llm_proxy => "llm-proxy",
     mlserver => "mlserver",
     model_server => "model-server",
     opsml => "opsml",
     opsml_server => "opsml-server",
+    vector => "vector",
 }
 
 #[test]

@@ -809,6 +809,51 @@ enum Kind {
     WrongVersion,
 }
 
+/// Every [`Kind`] with the name of its test, in one place: `fixtures!` gives
+/// each fixture one `#[test]` per entry (`opsml::fail_gate`), and a new
+/// variant is one line here. A variant missing here does not compile (the
+/// exhaustive match that `kinds_are_complete!` makes), so every Kind runs
+/// for every fixture by construction; a scenario that does not apply to a
+/// fixture reports itself skipped, with its reason (`scenario()`).
+///
+/// `with_kinds!(m! { ARGS })` expands to `m! { ARGS [test: Variant, ...] }`.
+macro_rules! with_kinds {
+    ($callback:ident ! { $($args:tt)* }) => {
+        $callback! { $($args)* [
+            release: Release,
+            prerelease: Prerelease,
+            promotion: Promotion,
+            dispatch_tag: DispatchTag,
+            dispatch_branch: DispatchBranch,
+            backport: Backport,
+            fail_binary: FailBinary,
+            fail_wheel: FailWheel,
+            fail_image: FailImage,
+            fail_chart: FailChart,
+            fail_scan: FailScan,
+            rerun: Rerun,
+            promotion_of_failed: PromotionOfFailed,
+            fail_verify: FailVerify,
+            fail_gate: FailGate,
+            pull_request: PullRequest,
+            no_changelog_section: NoChangelogSection,
+            missing_asset: MissingAsset,
+            prerelease_spellings: PrereleaseSpellings,
+            wrong_version: WrongVersion,
+        ] }
+    };
+}
+
+macro_rules! kinds_are_complete {
+    ([$($test:ident: $kind:ident,)*]) => {
+        /// Does not compile when `with_kinds!` leaves out a variant of Kind.
+        const _: fn(Kind) = |kind| match kind {
+            $(Kind::$kind)|* => {}
+        };
+    };
+}
+with_kinds!(kinds_are_complete! {});
+
 /// Why a re-run over a published release fails.
 const PUBLISHED: &str = "title=Release already published::";
 
@@ -3974,128 +4019,39 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
     );
 }
 
-macro_rules! scenarios {
-    ($($name:ident: $fixture:literal, $kind:ident;)*) => {
-        $(
-            #[test]
-            fn $name() {
-                rehearse($fixture, Kind::$kind);
-            }
-        )*
+/// The rehearsal's subjects, one line each: a module per fixture (`own` is
+/// the repository's own spec) with one `#[test]` per [`Kind`] (`with_kinds!`),
+/// e.g. `cargo test --test rehearsal opsml::release`.
+macro_rules! fixtures {
+    ($($module:ident: $fixture:literal),* $(,)?) => {
+        $(with_kinds!(fixture_module! { $module $fixture });)*
     };
 }
 
-scenarios! {
-    llm_proxy_release: "llm-proxy", Release;
-    llm_proxy_prerelease: "llm-proxy", Prerelease;
-    llm_proxy_promotion: "llm-proxy", Promotion;
-    llm_proxy_dispatch_tag: "llm-proxy", DispatchTag;
-    llm_proxy_dispatch_branch: "llm-proxy", DispatchBranch;
-    llm_proxy_backport: "llm-proxy", Backport;
-    llm_proxy_fail_binary: "llm-proxy", FailBinary;
-    llm_proxy_fail_wheel: "llm-proxy", FailWheel;
-    llm_proxy_fail_image: "llm-proxy", FailImage;
-    llm_proxy_fail_chart: "llm-proxy", FailChart;
-    llm_proxy_fail_scan: "llm-proxy", FailScan;
-    llm_proxy_rerun: "llm-proxy", Rerun;
-    llm_proxy_fail_gate: "llm-proxy", FailGate;
-    llm_proxy_fail_verify: "llm-proxy", FailVerify;
-    llm_proxy_promotion_of_failed: "llm-proxy", PromotionOfFailed;
-    llm_proxy_pull_request: "llm-proxy", PullRequest;
-    cluster_tool_release: "cluster-tool", Release;
-    cluster_tool_prerelease: "cluster-tool", Prerelease;
-    cluster_tool_promotion: "cluster-tool", Promotion;
-    cluster_tool_dispatch_tag: "cluster-tool", DispatchTag;
-    cluster_tool_dispatch_branch: "cluster-tool", DispatchBranch;
-    cluster_tool_backport: "cluster-tool", Backport;
-    cluster_tool_fail_binary: "cluster-tool", FailBinary;
-    cluster_tool_fail_wheel: "cluster-tool", FailWheel;
-    cluster_tool_fail_image: "cluster-tool", FailImage;
-    cluster_tool_fail_chart: "cluster-tool", FailChart;
-    cluster_tool_fail_scan: "cluster-tool", FailScan;
-    cluster_tool_rerun: "cluster-tool", Rerun;
-    cluster_tool_fail_gate: "cluster-tool", FailGate;
-    cluster_tool_fail_verify: "cluster-tool", FailVerify;
-    cluster_tool_promotion_of_failed: "cluster-tool", PromotionOfFailed;
-    cluster_tool_pull_request: "cluster-tool", PullRequest;
-    cluster_tool_no_changelog_section: "cluster-tool", NoChangelogSection;
-    cluster_tool_missing_asset: "cluster-tool", MissingAsset;
-    opsml_release: "opsml", Release;
-    opsml_prerelease: "opsml", Prerelease;
-    opsml_promotion: "opsml", Promotion;
-    opsml_dispatch_tag: "opsml", DispatchTag;
-    opsml_dispatch_branch: "opsml", DispatchBranch;
-    opsml_backport: "opsml", Backport;
-    opsml_fail_binary: "opsml", FailBinary;
-    opsml_fail_wheel: "opsml", FailWheel;
-    opsml_fail_image: "opsml", FailImage;
-    opsml_fail_chart: "opsml", FailChart;
-    opsml_fail_scan: "opsml", FailScan;
-    opsml_rerun: "opsml", Rerun;
-    opsml_fail_gate: "opsml", FailGate;
-    opsml_fail_verify: "opsml", FailVerify;
-    opsml_promotion_of_failed: "opsml", PromotionOfFailed;
-    opsml_pull_request: "opsml", PullRequest;
-    model_server_release: "model-server", Release;
-    model_server_prerelease: "model-server", Prerelease;
-    model_server_promotion: "model-server", Promotion;
-    model_server_dispatch_tag: "model-server", DispatchTag;
-    model_server_dispatch_branch: "model-server", DispatchBranch;
-    model_server_backport: "model-server", Backport;
-    model_server_fail_binary: "model-server", FailBinary;
-    model_server_fail_wheel: "model-server", FailWheel;
-    model_server_fail_image: "model-server", FailImage;
-    model_server_fail_chart: "model-server", FailChart;
-    model_server_fail_scan: "model-server", FailScan;
-    model_server_rerun: "model-server", Rerun;
-    model_server_fail_gate: "model-server", FailGate;
-    model_server_fail_verify: "model-server", FailVerify;
-    model_server_promotion_of_failed: "model-server", PromotionOfFailed;
-    model_server_pull_request: "model-server", PullRequest;
-    opsml_server_release: "opsml-server", Release;
-    opsml_server_prerelease: "opsml-server", Prerelease;
-    opsml_server_dispatch_tag: "opsml-server", DispatchTag;
-    opsml_server_dispatch_branch: "opsml-server", DispatchBranch;
-    opsml_server_backport: "opsml-server", Backport;
-    opsml_server_fail_binary: "opsml-server", FailBinary;
-    opsml_server_rerun: "opsml-server", Rerun;
-    opsml_server_fail_gate: "opsml-server", FailGate;
-    aicr_release: "aicr", Release;
-    aicr_prerelease: "aicr", Prerelease;
-    aicr_dispatch_tag: "aicr", DispatchTag;
-    aicr_dispatch_branch: "aicr", DispatchBranch;
-    aicr_backport: "aicr", Backport;
-    aicr_fail_binary: "aicr", FailBinary;
-    aicr_rerun: "aicr", Rerun;
-    aicr_fail_gate: "aicr", FailGate;
-    model_server_prerelease_spellings: "model-server", PrereleaseSpellings;
-    mlserver_release: "mlserver", Release;
-    mlserver_prerelease: "mlserver", Prerelease;
-    mlserver_prerelease_spellings: "mlserver", PrereleaseSpellings;
-    mlserver_promotion: "mlserver", Promotion;
-    mlserver_dispatch_tag: "mlserver", DispatchTag;
-    mlserver_dispatch_branch: "mlserver", DispatchBranch;
-    mlserver_backport: "mlserver", Backport;
-    mlserver_fail_binary: "mlserver", FailBinary;
-    mlserver_fail_wheel: "mlserver", FailWheel;
-    mlserver_fail_image: "mlserver", FailImage;
-    mlserver_rerun: "mlserver", Rerun;
-    mlserver_fail_gate: "mlserver", FailGate;
-    mlserver_pull_request: "mlserver", PullRequest;
-    wfgen_release: "wfgen", Release;
-    wfgen_prerelease: "wfgen", Prerelease;
-    wfgen_fail_binary: "wfgen", FailBinary;
-    wfgen_fail_wheel: "wfgen", FailWheel;
-    wfgen_fail_gate: "wfgen", FailGate;
-    wfgen_rerun: "wfgen", Rerun;
-    llm_proxy_wrong_version: "llm-proxy", WrongVersion;
-    cluster_tool_wrong_version: "cluster-tool", WrongVersion;
-    opsml_wrong_version: "opsml", WrongVersion;
-    model_server_wrong_version: "model-server", WrongVersion;
-    opsml_server_wrong_version: "opsml-server", WrongVersion;
-    aicr_wrong_version: "aicr", WrongVersion;
-    mlserver_wrong_version: "mlserver", WrongVersion;
-    wfgen_wrong_version: "wfgen", WrongVersion;
+macro_rules! fixture_module {
+    ($module:ident $fixture:literal [$($test:ident: $kind:ident,)*]) => {
+        mod $module {
+            $(
+                #[test]
+                fn $test() {
+                    super::rehearse($fixture, super::Kind::$kind);
+                }
+            )*
+        }
+    };
+}
+
+fixtures! {
+    llm_proxy: "llm-proxy",
+    cluster_tool: "cluster-tool",
+    opsml: "opsml",
+    model_server: "model-server",
+    opsml_server: "opsml-server",
+    aicr: "aicr",
+    mlserver: "mlserver",
+    airflow: "airflow",
+    vector: "vector",
+    own: "wfgen",
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up

@@ -30,14 +30,16 @@ pub fn pick(data: &[u8]) -> (&'static Prepared, &[u8]) {
 
 /// The base specs of `spec_mutations`, the files of
 /// `wfgen::fuzzing::mutations::BASE_SPECS` in its order.
-pub const SPECS: [&str; 8] = [
+pub const SPECS: [&str; 10] = [
     include_str!("../../fixtures/aicr/wfgen.yaml"),
+    include_str!("../../fixtures/airflow/wfgen.yaml"),
     include_str!("../../fixtures/cluster-tool/wfgen.yaml"),
     include_str!("../../fixtures/llm-proxy/wfgen.yaml"),
     include_str!("../../fixtures/mlserver/wfgen.yaml"),
     include_str!("../../fixtures/model-server/wfgen.yaml"),
     include_str!("../../fixtures/opsml/wfgen.yaml"),
     include_str!("../../fixtures/opsml-server/wfgen.yaml"),
+    include_str!("../../fixtures/vector/wfgen.yaml"),
     include_str!("../../wfgen.yaml"),
 ];
 

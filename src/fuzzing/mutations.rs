@@ -23,14 +23,16 @@ use crate::ypath::{Seg, YPath};
 
 /// The base specs, paths from the repository root, in the order the fuzz
 /// target's first byte picks them (fuzz/src/lib.rs includes the same files).
-pub const BASE_SPECS: [&str; 8] = [
+pub const BASE_SPECS: [&str; 10] = [
     "fixtures/aicr/wfgen.yaml",
+    "fixtures/airflow/wfgen.yaml",
     "fixtures/cluster-tool/wfgen.yaml",
     "fixtures/llm-proxy/wfgen.yaml",
     "fixtures/mlserver/wfgen.yaml",
     "fixtures/model-server/wfgen.yaml",
     "fixtures/opsml/wfgen.yaml",
     "fixtures/opsml-server/wfgen.yaml",
+    "fixtures/vector/wfgen.yaml",
     "wfgen.yaml",
 ];
 
