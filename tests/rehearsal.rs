@@ -2827,61 +2827,51 @@ fn sh_tokens(script: &str, nested: &mut Vec<String>) -> Vec<ShTok> {
                                 }
                                 i += 2;
                             }
-                            '$' if c.get(i + 1) == Some(&'(') && c.get(i + 2) != Some(&'(') => {
-                                let (inner, end) = sh_balanced(&c, i + 2);
-                                nested.extend(command_words(&inner));
-                                dynamic = true;
-                                i = end;
-                            }
-                            '`' => {
-                                let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
-                                nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
-                                dynamic = true;
-                                i = end + 1;
-                            }
-                            '$' => {
-                                dynamic = true;
-                                text.push('$');
-                                i += 1;
-                            }
-                            x => {
-                                text.push(x);
-                                i += 1;
-                            }
+                            _ => i = sh_word_char(&c, i, &mut text, &mut dynamic, nested),
                         }
                     }
                     i += 1;
                 }
-                '$' if c.get(i + 1) == Some(&'(') => {
-                    let (inner, end) = if c.get(i + 2) == Some(&'(') {
-                        (String::new(), sh_balanced(&c, i + 2).1)
-                    } else {
-                        sh_balanced(&c, i + 2)
-                    };
-                    nested.extend(command_words(&inner));
+                '$' if c.get(i + 1) == Some(&'(') && c.get(i + 2) == Some(&'(') => {
+                    // `$((...))`: arithmetic, no command.
                     dynamic = true;
-                    i = end;
+                    i = sh_balanced(&c, i + 2).1;
                 }
-                '`' => {
-                    let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
-                    nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
-                    dynamic = true;
-                    i = end + 1;
-                }
-                '$' => {
-                    dynamic = true;
-                    text.push('$');
-                    i += 1;
-                }
-                x => {
-                    text.push(x);
-                    i += 1;
-                }
+                _ => i = sh_word_char(&c, i, &mut text, &mut dynamic, nested),
             }
         }
         toks.push(ShTok::Word { text, dynamic });
     }
     toks
+}
+
+/// One character of a word at `c[i]`, outside single quotes (in double
+/// quotes too): a command substitution `$(...)` or `` `...` `` adds its
+/// commands to `nested`; `$` makes the word dynamic. The index after it.
+fn sh_word_char(c: &[char], i: usize, text: &mut String, dynamic: &mut bool, nested: &mut Vec<String>) -> usize {
+    match c[i] {
+        '$' if c.get(i + 1) == Some(&'(') && c.get(i + 2) != Some(&'(') => {
+            let (inner, end) = sh_balanced(c, i + 2);
+            nested.extend(command_words(&inner));
+            *dynamic = true;
+            end
+        }
+        '`' => {
+            let end = c[i + 1..].iter().position(|&x| x == '`').map_or(c.len(), |p| i + 1 + p);
+            nested.extend(command_words(&c[i + 1..end].iter().collect::<String>()));
+            *dynamic = true;
+            end + 1
+        }
+        '$' => {
+            *dynamic = true;
+            text.push('$');
+            i + 1
+        }
+        x => {
+            text.push(x);
+            i + 1
+        }
+    }
 }
 
 /// Bash's builtins and keywords that end a command word's search (their
