@@ -41,11 +41,17 @@ pub struct IdentityCheck {
     pub pattern: String,
     /// The env values of the placeholders: (name, plan output).
     pub values: Vec<(String, String)>,
-    /// The plan job outputs the values come from.
-    pub plan_outputs: Vec<String>,
     /// What it checks, for `wfgen plan`: a phrase per kind.
     pub summary: String,
     pub script: &'static str,
+}
+
+impl IdentityCheck {
+    /// The plan job outputs that the values come from, beside `version`
+    /// (which the plan job always has).
+    pub fn plan_outputs(&self) -> impl Iterator<Item = &str> {
+        self.values.iter().map(|(_, o)| o.as_str()).filter(|o| *o != "version")
+    }
 }
 
 /// The placeholder of the tag's version.
@@ -119,16 +125,10 @@ pub fn plan(plan: &Plan) -> Option<IdentityCheck> {
     part(count(FileKind::Wheel), "wheel", "wheels");
     part(count(FileKind::Sdist), "sdist", "sdists");
     part(charts.len(), "chart", "charts");
-    let plan_outputs = values
-        .iter()
-        .map(|(_, o)| o.clone())
-        .filter(|o| o != "version")
-        .collect();
     Some(IdentityCheck {
         expected: lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n"),
         pattern,
         values,
-        plan_outputs,
         summary: parts.join(", "),
         script: SCRIPT,
     })

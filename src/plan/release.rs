@@ -506,7 +506,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                     .iter()
                     .copied(),
                 )
-                .chain(identity.iter().flat_map(|i| i.plan_outputs.iter().map(String::as_str)))
+                .chain(identity.iter().flat_map(|i| i.plan_outputs()))
                 .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
                 .chain(std::iter::once(Input::new(
                     "sha",
