@@ -2,7 +2,8 @@
 //! workflow has it: the step's script and env are read from the generated
 //! release.yml, the artifacts are real files (zip wheels with METADATA, sdists
 //! with PKG-INFO, chart packages with Chart.yaml, archives with their
-//! `.sha256`) made from the release manifest of the tag, and the script runs
+//! `.sha256`, image digest files with their version label) made from the
+//! release manifest of the tag, and the script runs
 //! under bash with the plan job's outputs as its placeholders. What the
 //! release built as planned passes; every way of building something else
 //! fails with one line per artifact, saying what was expected and found.
@@ -22,9 +23,13 @@ struct Generated {
 }
 
 fn generate(fixture: &str) -> Generated {
+    generate_spec(&std::fs::read_to_string(common::fixture_spec(fixture)).unwrap())
+}
+
+fn generate_spec(text: &str) -> Generated {
     let dir = tempfile::tempdir().unwrap();
     let spec = dir.path().join("wfgen.yaml");
-    std::fs::copy(common::fixture_spec(fixture), &spec).unwrap();
+    std::fs::write(&spec, text).unwrap();
     common::wfgen()
         .current_dir(dir.path())
         .args(["generate"])
@@ -146,6 +151,20 @@ fn build_as_planned(m: &Json, built: &Path) {
         let name = f["name"].as_str().unwrap();
         let target = dir.join(name.trim_end_matches(".sha256"));
         std::fs::write(dir.join(name), sha256_line(&target)).unwrap();
+    }
+    // An image build's digest artifact: a file named by the digest, holding
+    // the version label the build job read back from the registry.
+    for (n, im) in m["images"].as_array().unwrap().iter().enumerate() {
+        if im["tags"].as_array().unwrap().is_empty() {
+            continue; // the tag gives the variant no tags: not built
+        }
+        for (k, artifact) in im["digest_artifacts"].as_array().unwrap().iter().enumerate() {
+            let dir = built.join(artifact.as_str().unwrap());
+            std::fs::create_dir_all(&dir).unwrap();
+            let digest = format!("{:02x}{}", n * 16 + k + 1, "e".repeat(62));
+            let label = im["version_label"].as_str().unwrap();
+            std::fs::write(dir.join(digest), format!("{label}\n")).unwrap();
+        }
     }
     for c in m["charts"].as_array().unwrap() {
         let dir = built.join(c["artifact"].as_str().unwrap());
@@ -316,4 +335,45 @@ fn a_missing_artifact_fails() {
         out.contains(&format!("{first}: the artifact is missing: expected ")),
         "{out}"
     );
+}
+
+/// An image build whose version label is not the tag's version (a Dockerfile
+/// LABEL or a spec label that won over the build's), and one whose digest
+/// artifact holds no label at all: one line each.
+#[test]
+fn an_image_label_of_another_version_fails() {
+    let g = generate("model-server");
+    let m = manifest(&g, "1.3.0");
+    let built = tempfile::tempdir().unwrap();
+    build_as_planned(&m, built.path());
+    let digest_file = |artifact: &str| {
+        let dir = built.path().join(artifact);
+        std::fs::read_dir(&dir).unwrap().next().unwrap().unwrap().path()
+    };
+    std::fs::write(digest_file("digest-0-slim-amd64"), "1.2.3\n").unwrap();
+    std::fs::write(digest_file("digest-0-xgboost-amd64"), "\n").unwrap();
+    let (ok, out) = check(&g, &m, built.path());
+    assert!(!ok, "{out}");
+    insta::assert_snapshot!(out);
+}
+
+/// A variant that the tag gives no tags builds nothing, and the check does
+/// not ask for its digest: model-server's slim variant tagged only `slim`,
+/// which a pre-release does not move.
+#[test]
+fn an_image_the_tag_does_not_build_is_not_expected() {
+    let text = std::fs::read_to_string(common::fixture_spec("model-server")).unwrap();
+    let only_moving = text.replace(r#"tags: ["{version}-slim", slim]"#, "tags: [slim]");
+    assert_ne!(only_moving, text);
+    let g = generate_spec(&only_moving);
+    let m = manifest(&g, "1.3.0rc1");
+    let images = m["images"].as_array().unwrap();
+    let slim = images.iter().find(|i| i["variant"] == "slim").unwrap();
+    assert_eq!(slim["tags"], serde_json::json!([]), "{slim}");
+    let built = tempfile::tempdir().unwrap();
+    build_as_planned(&m, built.path());
+    assert!(!built.path().join("digest-0-slim-amd64").exists());
+    let (ok, out) = check(&g, &m, built.path());
+    assert!(ok, "{out}");
+    assert!(out.contains(" and 4 image builds of version 1.3.0rc1"), "{out}");
 }

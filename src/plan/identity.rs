@@ -6,11 +6,14 @@
 //! package's wheels must be exactly the planned platforms and ABI tags; each
 //! binary's archive and checksum file must be the planned one (and the
 //! checksum that of the archive); each packaged chart's `version` and
-//! `appVersion` must be the planned ones. One line per artifact that differs,
+//! `appVersion` must be the planned ones; each image build's
+//! `org.opencontainers.image.version` label, which the build job reads back
+//! from the registry into its digest artifact, must be the tag's version.
+//! One line per artifact that differs,
 //! saying what was expected and what was found; the job fails, and every
 //! publish job waits for it.
 //!
-//! The expectation is the manifest's `files` and `charts`, which do not
+//! The expectation is the manifest's `files`, `charts` and image builds, which do not
 //! depend on the version but through it: the workflow carries them once,
 //! with `${VERSION}`, `${PYTHON_VERSION}`, `${CHART_VERSION_<i>}` and
 //! `${CHART_APP_VERSION_<i>}` where the version goes, and the job fills them
@@ -19,8 +22,11 @@
 //!
 //! Script contract:
 //! - env in: `EXPECTED` (JSON lines: `{"file": {kind, name, glob, package,
-//!   version, artifact}}` or `{"chart": {chart, version, app_version,
-//!   artifact}}`, with the placeholders above; `$$` is a `$`), `BUILT` (the
+//!   version, artifact}}`, `{"chart": {chart, version, app_version,
+//!   artifact}}` or `{"image": {image, platform, version, artifact, built}}`
+//!   (`built` empty: the tag builds no such image), with the placeholders
+//!   above and `${IMAGE_TAGS_<n>}` (a tags output of the plan job); `$$` is
+//!   a `$`), `BUILT` (the
 //!   directory holding each downloaded artifact in `BUILT/<artifact>/`), and
 //!   the placeholders' values.
 //! - bash running `python3 -I -`; one `::error title=Identity check::...`
@@ -59,14 +65,15 @@ const VERSION: &str = "${VERSION}";
 /// The placeholder of the Python files' version.
 const PYTHON_VERSION: &str = "${PYTHON_VERSION}";
 
-/// The identity check of `plan`; None when the release builds no file and
-/// no chart (images only: their tags are made from the build's digests).
+/// The identity check of `plan`; None when the release builds no file, no
+/// chart and no image.
 pub fn plan(plan: &Plan) -> Option<IdentityCheck> {
     // `$` of a name is `$$` (string.Template): the placeholders are the
     // only `${`. Names are file names of the spec, which hold no `$` today.
     let files = manifest::files_of(plan, VERSION, PYTHON_VERSION);
     let charts: Vec<&super::helm::ChartPlan> = plan.helm.iter().flat_map(|h| &h.charts).collect();
-    if files.is_empty() && charts.is_empty() {
+    let images = image_builds(plan);
+    if files.is_empty() && charts.is_empty() && images.is_empty() {
         return None;
     }
     let mut lines = Vec::new();
@@ -103,6 +110,30 @@ pub fn plan(plan: &Plan) -> Option<IdentityCheck> {
         values.push((a, c.app_version_output.clone()));
         artifacts.push(c.artifact.clone());
     }
+    // An image build's digest artifact holds the version label that the
+    // build job read back from the registry; a variant builds only when the
+    // tag gives it tags (`${IMAGE_TAGS_<n>}`, one per tags output of the
+    // plan job; all empty: not built).
+    let mut tags_outputs: Vec<&str> = Vec::new();
+    for b in &images {
+        let mut when = String::new();
+        for o in &b.tags_outputs {
+            let n = tags_outputs.iter().position(|t| t == o).unwrap_or_else(|| {
+                tags_outputs.push(o);
+                values.push((format!("IMAGE_TAGS_{}", tags_outputs.len() - 1), o.clone()));
+                tags_outputs.len() - 1
+            });
+            when.push_str(&format!("${{IMAGE_TAGS_{n}}}"));
+        }
+        lines.push(serde_json::json!({"image": {
+            "image": b.title,
+            "platform": b.platform,
+            "version": VERSION,
+            "artifact": b.artifact,
+            "built": when,
+        }}));
+        artifacts.push(b.artifact.clone());
+    }
     let pattern = if artifacts.len() == 1 {
         artifacts[0].clone()
     } else {
@@ -125,6 +156,7 @@ pub fn plan(plan: &Plan) -> Option<IdentityCheck> {
     part(count(FileKind::Wheel), "wheel", "wheels");
     part(count(FileKind::Sdist), "sdist", "sdists");
     part(charts.len(), "chart", "charts");
+    part(images.len(), "image build", "image builds");
     Some(IdentityCheck {
         expected: lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join("\n"),
         pattern,
@@ -134,10 +166,47 @@ pub fn plan(plan: &Plan) -> Option<IdentityCheck> {
     })
 }
 
+/// One platform build of an image variant, as the identity check sees it.
+struct ImageBuild {
+    /// `image [variant]`.
+    title: String,
+    platform: String,
+    /// The digest artifact of the build (its file holds the version label).
+    artifact: String,
+    /// The plan outputs whose tags make the variant build: one, or per-arch
+    /// one per platform (any non-empty builds every platform).
+    tags_outputs: Vec<String>,
+}
+
+fn image_builds(plan: &Plan) -> Vec<ImageBuild> {
+    let Some(d) = &plan.docker else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for im in &d.images {
+        for v in &im.variants {
+            let tags_outputs: Vec<String> = if im.per_arch {
+                v.platforms.iter().map(|p| p.tags_output.clone()).collect()
+            } else {
+                vec![v.tags_output.clone()]
+            };
+            for p in &v.platforms {
+                out.push(ImageBuild {
+                    title: v.title.clone(),
+                    platform: p.platform.clone(),
+                    artifact: p.digest_artifact.clone(),
+                    tags_outputs: tags_outputs.clone(),
+                });
+            }
+        }
+    }
+    out
+}
+
 const SCRIPT: &str = r#"# Checks every file the run built against the release plan, generated by
-# wfgen: names, versions (wheel METADATA, sdist PKG-INFO, Chart.yaml), the
-# set of wheels of each package, the checksums. Nothing is published when a
-# file differs.
+# wfgen: names, versions (wheel METADATA, sdist PKG-INFO, Chart.yaml, the
+# images' version labels), the set of wheels of each package, the checksums.
+# Nothing is published when one differs.
 # env: EXPECTED (one JSON object a line, with ${VERSION}-style placeholders),
 # BUILT (the directory of the downloaded artifacts) and the placeholders.
 set -euo pipefail
@@ -218,14 +287,15 @@ def chart_identity(path):
 
 values = {k: v for k, v in os.environ.items()}
 built = Path(os.environ["BUILT"])
-files, charts = [], []
+expected = {"file": [], "chart": [], "image": []}
 for line in os.environ["EXPECTED"].splitlines():
     if not line.strip():
         continue
     entry = json.loads(line)
     for kind, item in entry.items():
         item = {k: string.Template(v).substitute(values) if isinstance(v, str) else v for k, v in item.items()}
-        (files if kind == "file" else charts).append(item)
+        expected[kind].append(item)
+files, charts, images = expected["file"], expected["chart"], expected["image"]
 
 
 def found(artifact):
@@ -322,12 +392,39 @@ for c in charts:
             f"found {path.name} of version {version}, appVersion {app}",
         )
 
+# An image build's digest artifact: one file, named by the digest, holding
+# the org.opencontainers.image.version label read back from the registry.
+images_checked = 0
+for i in images:
+    if not i["built"]:
+        continue  # the tag gives the variant no tags: nothing was built
+    artifact, what = i["artifact"], f"{i['image']} ({i['platform']})"
+    have = found(artifact)
+    if have is None:
+        problem(artifact, f"the artifact is missing: expected the digest of {what}")
+        continue
+    digests = [n for n in have if re.fullmatch(r"[0-9a-f]{64}", n)]
+    for n in sorted(set(have) - set(digests)):
+        problem(artifact, f"found {n}, which the release does not plan")
+    if len(digests) != 1:
+        problem(artifact, f"expected the digest of {what}, found {len(digests)}")
+        continue
+    images_checked += 1
+    label = have[digests[0]].read_text(encoding="utf-8", errors="replace").strip()
+    if label != i["version"]:
+        problem(
+            artifact,
+            f"{what}, sha256:{digests[0][:12]}: expected the org.opencontainers.image.version label "
+            f"{i['version']}, found {label or 'no such label'}",
+        )
+
 for where, what in problems.items():
     print(f"::error title=Identity check::{data(where + ': ' + '; '.join(what))}", flush=True)
 if problems:
     print(f"{len(problems)} difference(s) between what was built and the release plan: nothing is published", file=sys.stderr)
     sys.exit(1)
-print(f"Identity check: {checked} files of version {values.get('VERSION', '')}, as planned")
+images_part = f" and {images_checked} image builds" if images_checked else ""
+print(f"Identity check: {checked} files{images_part} of version {values.get('VERSION', '')}, as planned")
 PY
 "#;
 

@@ -198,6 +198,13 @@ pub struct Image {
     /// The jobs that build (by digest) and tag the variant.
     pub build_job: String,
     pub publish_job: String,
+    /// The artifact of each platform's build, in the order of `platforms`:
+    /// one file named by the digest, holding the image's
+    /// `org.opencontainers.image.version` label as the registry has it.
+    pub digest_artifacts: Vec<String>,
+    /// The `org.opencontainers.image.version` label every build must have
+    /// (the identity check reads it back).
+    pub version_label: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -632,6 +639,8 @@ fn images(plan: &Plan, t: &TagPlan) -> Vec<Image> {
                 workflow: "docker.yml".into(),
                 build_job: var.build_job.clone(),
                 publish_job: var.merge_job.clone(),
+                digest_artifacts: var.platforms.iter().map(|p| p.digest_artifact.clone()).collect(),
+                version_label: v.version.clone(),
             });
         }
     }

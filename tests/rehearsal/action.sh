@@ -333,6 +333,12 @@ build_push() {
     done < <(lines "$(input build-args)")
     extra=$(jq -cn --argjson pushed "$pushed" --argjson binaries "$binaries" '{pushed: $pushed, binaries: $binaries}')
     mkdir -p "$REHEARSAL_DIR/registry"
+    # The image's config as the registry would hold it: the labels of the
+    # build (`name=value` lines), for `imagetools inspect --format '{{json .Image}}'`.
+    if $pushed; then
+        lines "$(input labels)" | jq -Rn '{config: {Labels: ([inputs | select(length > 0) | capture("^(?<key>[^=]+)=(?<value>.*)$")] | from_entries)}}' \
+            >"$REHEARSAL_DIR/registry/config-${digest#sha256:}.json"
+    fi
     if $pushed; then
         local t
         while IFS= read -r t; do
