@@ -6,20 +6,13 @@ use super::{Finding, Rule, Span};
 use crate::render::{self, Header, Rendered};
 use crate::spec::LoadedSpec;
 
+/// A finding about a whole file.
 fn finding(rule: Rule, file: &str, span: Span, message: String, label: &str, help: String) -> Finding {
-    Finding {
-        rule,
-        severity: rule.default_severity(),
-        file: file.to_string(),
-        ypath: None,
-        message,
-        expected: None,
-        found: None,
-        span,
-        label: label.to_string(),
-        spec_label: None,
-        help,
-    }
+    Finding::build(rule, file)
+        .message(message)
+        .span(span, label)
+        .help(help)
+        .finish()
 }
 
 /// The spec produces `r`, and it is not on disk.

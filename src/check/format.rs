@@ -48,21 +48,18 @@ pub fn compare(file: &str, rendered: &str, disk: &str) -> Option<Finding> {
             if changed == 1 { "s" } else { "" }
         )
     };
-    Some(Finding {
-        rule: Rule::FormatDrift,
-        severity: Rule::FormatDrift.default_severity(),
-        file: file.to_string(),
-        ypath: None,
-        message: format!("`{file}` has the generated YAML but not the generated text: {what}, first at line {line}"),
-        expected: None,
-        found: None,
-        span: Span::line(disk, line),
-        label: "formatted differently from here".into(),
-        spec_label: None,
-        help: "comments, spacing, quoting or layout were edited; the workflow behaves the same. \
-               `wfgen generate` restores the generated text; only `wfgen check --strict` fails on this"
-            .into(),
-    })
+    Some(
+        Finding::build(Rule::FormatDrift, file)
+            .message(format!(
+                "`{file}` has the generated YAML but not the generated text: {what}, first at line {line}"
+            ))
+            .span(Span::line(disk, line), "formatted differently from here")
+            .help(
+                "comments, spacing, quoting or layout were edited; the workflow behaves the same. \
+                 `wfgen generate` restores the generated text; only `wfgen check --strict` fails on this",
+            )
+            .finish(),
+    )
 }
 
 #[cfg(test)]

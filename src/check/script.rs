@@ -4,8 +4,8 @@
 
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 
-use super::tree::Ctx;
-use super::{Rule, Span, short};
+use super::walk::FileWalk;
+use super::{Rule, Span, block_line_span, short};
 use crate::ypath::{Part, YPath};
 
 /// Hunks longer than this are reported as one finding over their lines.
@@ -15,11 +15,11 @@ const HELP: &str = "the workflows are generated: change the spec and run `wfgen 
                     or run `wfgen generate` to undo this edit";
 
 /// Compares the script `exp` (rendered) with `got` (on disk) at `path`.
-pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
+pub fn compare(ctx: &mut FileWalk, path: &YPath, exp: &str, got: &str) {
     let el: Vec<&str> = exp.lines().collect();
     let gl: Vec<&str> = got.lines().collect();
     let node = ctx.raw_span(path, Part::Value);
-    let line_span = |ctx: &Ctx, i: usize| -> Span {
+    let line_span = |ctx: &FileWalk, i: usize| -> Span {
         let span = node.and_then(|n| block_line_span(ctx.text, n, i));
         span.unwrap_or_else(|| ctx.span(path, Part::Value))
     };
@@ -28,20 +28,17 @@ pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
         // Only the final newline differs (`|` against `|-`).
         let span = ctx.span(path, Part::Value);
         let (e_nl, g_nl) = (exp.ends_with('\n'), got.ends_with('\n'));
-        ctx.push(
-            Rule::ContentDrift,
-            path,
-            format!(
-                "`{path}`: the script {} a final newline, expected {}",
-                if g_nl { "ends with" } else { "lacks" },
-                if e_nl { "one (`|`)" } else { "none (`|-`)" }
-            ),
-            Some(format!("{exp:?}")),
-            Some(format!("{got:?}")),
-            span,
-            "the final newline differs".into(),
-            None,
-            HELP.into(),
+        ctx.add(
+            ctx.finding(Rule::ContentDrift, path)
+                .message(format!(
+                    "`{path}`: the script {} a final newline, expected {}",
+                    if g_nl { "ends with" } else { "lacks" },
+                    if e_nl { "one (`|`)" } else { "none (`|-`)" }
+                ))
+                .expected(format!("{exp:?}"))
+                .found(format!("{got:?}"))
+                .span(span, "the final newline differs")
+                .help(HELP),
         );
         return;
     }
@@ -58,21 +55,19 @@ pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
                 let first = line_span(ctx, new_index);
                 let last = line_span(ctx, new_index + new_len - 1);
                 let span = Span::new(ctx.text, first.start, last.end);
-                ctx.push(
-                    Rule::ContentDrift,
-                    path,
-                    format!(
+                ctx.add(
+                    ctx.finding(Rule::ContentDrift, path)
+                        .message(format!(
                         "`{path}` script lines {}-{}: {new_len} lines differ from the {old_len} expected, from `{}`",
                         new_index + 1,
                         new_index + new_len,
                         short(el[old_index].trim())
-                    ),
-                    Some(el[old_index..old_index + old_len].join("\n")),
-                    Some(gl[new_index..new_index + new_len].join("\n")),
-                    span,
-                    format!("{new_len} lines differ"),
-                    ctx.labels.for_script_line(el[old_index]),
-                    HELP.into(),
+                    ))
+                        .expected(el[old_index..old_index + old_len].join("\n"))
+                        .found(gl[new_index..new_index + new_len].join("\n"))
+                        .span(span, format!("{new_len} lines differ"))
+                        .spec_label(ctx.labels.for_script_line(el[old_index]))
+                        .help(HELP),
                 );
             }
             DiffOp::Replace {
@@ -86,19 +81,17 @@ pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
                     let (e, g) = (el[old_index + k], gl[new_index + k]);
                     let span = line_span(ctx, new_index + k);
                     let (es, gs) = super::contrast(e.trim(), g.trim());
-                    ctx.push(
-                        Rule::ContentDrift,
-                        path,
-                        format!(
-                            "`{path}` script line {}: expected `{es}`, found `{gs}`",
-                            new_index + k + 1
-                        ),
-                        Some(e.to_string()),
-                        Some(g.to_string()),
-                        span,
-                        format!("expected `{}`", short(e.trim())),
-                        ctx.labels.for_script_line(e),
-                        HELP.into(),
+                    ctx.add(
+                        ctx.finding(Rule::ContentDrift, path)
+                            .message(format!(
+                                "`{path}` script line {}: expected `{es}`, found `{gs}`",
+                                new_index + k + 1
+                            ))
+                            .expected(e.to_string())
+                            .found(g.to_string())
+                            .span(span, format!("expected `{}`", short(e.trim())))
+                            .spec_label(ctx.labels.for_script_line(e))
+                            .help(HELP),
                     );
                 }
                 if old_len > pairs {
@@ -138,12 +131,12 @@ pub fn compare(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
 
 /// Lines `lines` are missing before found line `at` (0-based).
 fn missing(
-    ctx: &mut Ctx,
+    ctx: &mut FileWalk,
     path: &YPath,
     lines: &[&str],
     at: usize,
     gl: &[&str],
-    line_span: &dyn Fn(&Ctx, usize) -> Span,
+    line_span: &dyn Fn(&FileWalk, usize) -> Span,
 ) {
     let (span, label) = if at < gl.len() {
         (line_span(ctx, at), "expected before this line")
@@ -161,74 +154,31 @@ fn missing(
     } else {
         String::new()
     };
-    ctx.push(
-        Rule::ContentDrift,
-        path,
-        format!(
-            "`{path}` script line {}: missing `{}`{more}",
-            at + 1,
-            short(lines[0].trim())
-        ),
-        Some(lines.join("\n")),
-        None,
-        span,
-        label.into(),
-        ctx.labels.for_script_line(lines[0]),
-        HELP.into(),
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, path)
+            .message(format!(
+                "`{path}` script line {}: missing `{}`{more}",
+                at + 1,
+                short(lines[0].trim())
+            ))
+            .expected(lines.join("\n"))
+            .span(span, label)
+            .spec_label(ctx.labels.for_script_line(lines[0]))
+            .help(HELP),
     );
 }
 
-fn unexpected(ctx: &mut Ctx, path: &YPath, line: &str, at: usize, line_span: &dyn Fn(&Ctx, usize) -> Span) {
+fn unexpected(ctx: &mut FileWalk, path: &YPath, line: &str, at: usize, line_span: &dyn Fn(&FileWalk, usize) -> Span) {
     let span = line_span(ctx, at);
-    ctx.push(
-        Rule::ContentDrift,
-        path,
-        format!(
-            "`{path}` script line {}: unexpected `{}`; wfgen does not generate it",
-            at + 1,
-            short(line.trim())
-        ),
-        None,
-        Some(line.to_string()),
-        span,
-        "not generated by wfgen".into(),
-        None,
-        HELP.into(),
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, path)
+            .message(format!(
+                "`{path}` script line {}: unexpected `{}`; wfgen does not generate it",
+                at + 1,
+                short(line.trim())
+            ))
+            .found(line.to_string())
+            .span(span, "not generated by wfgen")
+            .help(HELP),
     );
-}
-
-/// The span of content line `i` (0-based) of the literal block scalar whose
-/// node spans `node` in `text`: the block's first content line is the line
-/// after the `|` header. `None` when the node is not a literal block (a
-/// quoted, plain or folded string has no line-for-line layout).
-pub fn block_line_span(text: &str, node: (usize, usize), i: usize) -> Option<Span> {
-    let (s, e) = node;
-    if !text.get(s..)?.starts_with('|') {
-        return None;
-    }
-    let (header_line, _) = crate::ypath::line_col(text, s);
-    let line = header_line + 1 + i;
-    let (ls, _) = super::line_bounds(text, line);
-    if ls > e.max(s) || ls >= text.len() {
-        return None;
-    }
-    Some(Span::line(text, line))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn block_lines_map_one_to_one() {
-        let t = "jobs:\n  a:\n    run: |\n      echo one\n\n      echo three\n    x: 1\n";
-        let s = t.find('|').unwrap();
-        let e = t.find("    x:").unwrap();
-        let l = block_line_span(t, (s, e), 0).unwrap();
-        assert_eq!((l.line, l.col), (4, 7));
-        assert_eq!(&t[l.start..l.end], "echo one");
-        let l = block_line_span(t, (s, e), 2).unwrap();
-        assert_eq!((l.line, &t[l.start..l.end]), (6, "echo three"));
-        assert!(block_line_span(t, (t.find("one").unwrap(), e), 0).is_none());
-    }
 }

@@ -104,7 +104,7 @@ impl<'a> SpecIndex<'a> {
         };
         let (s, e) = self.spec.located.exact_span(path, Part::Value)?;
         let text = &self.spec.text;
-        let span = match super::script::block_line_span(text, (s, e), i) {
+        let span = match super::text::block_line_span(text, (s, e), i) {
             Some(sp) => sp,
             None => Span::new(text, s, e),
         };

@@ -46,11 +46,11 @@ pub fn plan(spec: &LoadedSpec, rendered: &[Rendered], on_disk: &[OnDisk]) -> Syn
     let mut skipped = Vec::new();
     for f in outcome.findings.iter().filter(|f| f.rule == Rule::PinDrift) {
         let Some(uses) = &f.found else { continue };
-        let Some((action, sha)) = super::pins::split_uses(uses) else {
+        let Some((action, sha)) = super::pindrift::split_uses(uses) else {
             continue;
         };
         let text = outcome.source(&f.file).unwrap_or("");
-        let version = super::pins::version_comment(text, f.span.end);
+        let version = super::pindrift::version_comment(text, f.span.end);
         found.entry(action.to_string()).or_default().push((
             sha.to_string(),
             version,
@@ -63,7 +63,7 @@ pub fn plan(spec: &LoadedSpec, rendered: &[Rendered], on_disk: &[OnDisk]) -> Syn
             continue;
         }
         if let (Some(e), Some(g)) = (&f.expected, &f.found)
-            && let (Some((ea, _)), Some((ga, gr))) = (super::pins::split_uses(e), super::pins::split_uses(g))
+            && let (Some((ea, _)), Some((ga, gr))) = (super::pindrift::split_uses(e), super::pindrift::split_uses(g))
             && ea == ga
         {
             skipped.push(format!(

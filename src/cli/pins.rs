@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::exit;
-use crate::check::{pins, sync};
+use crate::check::{pindrift, sync};
 use crate::fsio;
 use crate::plan::pins::PinSource;
 use crate::spec::LoadedSpec;
@@ -15,7 +15,7 @@ pub fn list(spec: &LoadedSpec, all: bool, json: bool) -> i32 {
     let mut used: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for r in crate::generate(spec) {
         let file = r.path.rsplit('/').next().unwrap_or(&r.path).to_string();
-        for u in pins::scan(&r.path, &r.text) {
+        for u in pindrift::scan(&r.path, &r.text) {
             let files = used.entry(u.action).or_default();
             if !files.contains(&file) {
                 files.push(file.clone());

@@ -5,7 +5,7 @@
 
 use yaml_serde::Value;
 
-use super::tree::Ctx;
+use super::walk::FileWalk;
 use super::{Rule, short};
 use crate::ypath::{Located, Part, YPath};
 
@@ -37,7 +37,7 @@ pub fn version_comment(text: &str, end: usize) -> Option<String> {
 }
 
 /// Compares two `uses:` values.
-pub fn compare_uses(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
+pub fn compare_uses(ctx: &mut FileWalk, path: &YPath, exp: &str, got: &str) {
     let (Some((ea, er)), Some((ga, gr))) = (split_uses(exp), split_uses(got)) else {
         return uses_content(ctx, path, exp, got, None);
     };
@@ -77,39 +77,34 @@ pub fn compare_uses(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str) {
     );
     let label = format!("pinned to {}{}", &gr[..7], v(&found_version));
     let spec_label = ctx.labels.for_pin(ea);
-    ctx.push(
-        Rule::PinDrift,
-        path,
-        message,
-        Some(exp.to_string()),
-        Some(got.to_string()),
-        span,
-        label,
-        spec_label,
-        format!(
-            "if the new pin is intended (a Dependabot bump), run `wfgen pins sync` to write it into the `pins:` of \
+    ctx.add(
+        ctx.finding(Rule::PinDrift, path)
+            .message(message)
+            .expected(exp.to_string())
+            .found(got.to_string())
+            .span(span, label)
+            .spec_label(spec_label)
+            .help(format!(
+                "if the new pin is intended (a Dependabot bump), run `wfgen pins sync` to write it into the `pins:` of \
              {spec_name}; otherwise `wfgen generate` restores the pinned commit"
-        ),
+            )),
     );
 }
 
-fn uses_content(ctx: &mut Ctx, path: &YPath, exp: &str, got: &str, help: Option<String>) {
+fn uses_content(ctx: &mut FileWalk, path: &YPath, exp: &str, got: &str, help: Option<String>) {
     let span = ctx.span(path, Part::Value);
     let (es, gs) = super::contrast(exp, got);
-    ctx.push(
-        Rule::ContentDrift,
-        path,
-        format!("`{path}`: expected `{es}`, found `{gs}`"),
-        Some(exp.to_string()),
-        Some(got.to_string()),
-        span,
-        format!("expected `{}`", short(exp)),
-        None,
-        help.unwrap_or_else(|| {
-            "the workflows are generated: change the spec and run `wfgen generate`, or run `wfgen generate` \
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, path)
+            .message(format!("`{path}`: expected `{es}`, found `{gs}`"))
+            .expected(exp.to_string())
+            .found(got.to_string())
+            .span(span, format!("expected `{}`", short(exp)))
+            .help(help.unwrap_or_else(|| {
+                "the workflows are generated: change the spec and run `wfgen generate`, or run `wfgen generate` \
              to undo this edit"
-                .into()
-        }),
+                    .into()
+            })),
     );
 }
 

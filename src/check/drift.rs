@@ -2,109 +2,14 @@
 //! parallel. Mapping key order and formatting do not matter; values and
 //! sequence order do. Each difference is one finding at the node on disk.
 
-use std::cell::OnceCell;
 use std::collections::HashMap;
 
 use yaml_serde::Value;
 
 use super::speclabel::SpecIndex;
-use super::{Finding, Rule, Span, SpecLabel, compact, short};
-use crate::ypath::{Located, Part, YPath};
-
-/// What the walk of one file needs: the text on disk (for positions), the
-/// spec index (for the second label) and the findings so far.
-pub struct Ctx<'a> {
-    pub file: &'a str,
-    /// The text on disk.
-    pub text: &'a str,
-    located: OnceCell<Located>,
-    pub labels: &'a SpecIndex<'a>,
-    pub out: &'a mut Vec<Finding>,
-    /// Findings added, and differences found past [`MAX_FINDINGS`] (not
-    /// located: locating each one is linear in the file, so thousands of
-    /// them would take quadratic time).
-    pushed: usize,
-    suppressed: usize,
-}
-
-/// The most findings listed for one file; the rest are counted in one more.
-pub const MAX_FINDINGS: usize = 100;
-
-impl<'a> Ctx<'a> {
-    pub fn new(file: &'a str, text: &'a str, labels: &'a SpecIndex<'a>, out: &'a mut Vec<Finding>) -> Self {
-        Ctx {
-            file,
-            text,
-            located: OnceCell::new(),
-            labels,
-            out,
-            pushed: 0,
-            suppressed: 0,
-        }
-    }
-
-    /// Whether the file has all the findings it lists.
-    fn full(&self) -> bool {
-        self.pushed >= MAX_FINDINGS
-    }
-
-    /// The disk text's node index, built on first use (only drifted files
-    /// pay for it).
-    pub fn located(&self) -> &Located {
-        self.located.get_or_init(|| Located::new(self.text))
-    }
-
-    /// Byte span of `path` on disk, or of its nearest existing ancestor.
-    pub fn raw_span(&self, path: &YPath, part: Part) -> Option<(usize, usize)> {
-        if self.full() {
-            return None;
-        }
-        self.located().span(path, part)
-    }
-
-    /// [`Span`] of `path` on disk (the start of the file when even the
-    /// document cannot be located).
-    pub fn span(&self, path: &YPath, part: Part) -> Span {
-        match self.raw_span(path, part) {
-            Some((s, e)) => Span::new(self.text, s, e),
-            None => Span::file_start(),
-        }
-    }
-
-    /// Adds a content-drift or pin-drift finding.
-    #[allow(clippy::too_many_arguments)]
-    pub fn push(
-        &mut self,
-        rule: Rule,
-        path: &YPath,
-        message: String,
-        expected: Option<String>,
-        found: Option<String>,
-        span: Span,
-        label: String,
-        spec_label: Option<SpecLabel>,
-        help: String,
-    ) {
-        if self.full() {
-            self.suppressed += 1;
-            return;
-        }
-        self.pushed += 1;
-        self.out.push(Finding {
-            rule,
-            severity: rule.default_severity(),
-            file: self.file.to_string(),
-            ypath: Some(path.clone()),
-            message,
-            expected,
-            found,
-            span,
-            label,
-            spec_label,
-            help,
-        });
-    }
-}
+use super::walk::FileWalk;
+use super::{Finding, Rule, SpecLabel, compact, short};
+use crate::ypath::{Part, YPath};
 
 /// Compares `expected` (rendered) with `found` (on disk) and adds a finding
 /// per difference.
@@ -119,33 +24,15 @@ pub fn compare(
     if expected == found {
         return;
     }
-    let mut ctx = Ctx::new(file, disk_text, labels, out);
+    let mut ctx = FileWalk::new(file, disk_text, labels, out);
     walk(&mut ctx, &YPath::root(), expected, found);
-    if ctx.suppressed > 0 {
-        let n = ctx.suppressed;
-        ctx.out.push(Finding {
-            rule: Rule::ContentDrift,
-            severity: Rule::ContentDrift.default_severity(),
-            file: file.to_string(),
-            ypath: None,
-            message: format!(
-                "`{file}`: {n} more difference{} not listed (at most {MAX_FINDINGS} are)",
-                if n == 1 { "" } else { "s" }
-            ),
-            expected: None,
-            found: None,
-            span: Span::file_start(),
-            label: "more differences".into(),
-            spec_label: None,
-            help: "the file is far from what the spec produces: run `wfgen generate` to rewrite it, or `wfgen check --diff` to see every difference".into(),
-        });
-    }
+    ctx.finish();
 }
 
 const HELP_EDIT: &str = "the workflows are generated: change the spec and run `wfgen generate`, \
                          or run `wfgen generate` to undo this edit";
 
-fn walk(ctx: &mut Ctx, path: &YPath, exp: &Value, got: &Value) {
+fn walk(ctx: &mut FileWalk, path: &YPath, exp: &Value, got: &Value) {
     if exp == got {
         return;
     }
@@ -156,7 +43,7 @@ fn walk(ctx: &mut Ctx, path: &YPath, exp: &Value, got: &Value) {
             super::script::compare(ctx, path, e, g)
         }
         (Value::String(e), Value::String(g)) if path.last_key() == Some("uses") => {
-            super::pins::compare_uses(ctx, path, e, g)
+            super::pindrift::compare_uses(ctx, path, e, g)
         }
         _ => scalar(ctx, path, exp, got),
     }
@@ -170,14 +57,14 @@ pub fn key_text(k: &Value) -> String {
     }
 }
 
-fn spec_label_for(ctx: &Ctx, v: &Value) -> Option<SpecLabel> {
+fn spec_label_for(ctx: &FileWalk, v: &Value) -> Option<SpecLabel> {
     match v {
         Value::String(s) => ctx.labels.for_value(s),
         _ => None,
     }
 }
 
-fn scalar(ctx: &mut Ctx, path: &YPath, exp: &Value, got: &Value) {
+fn scalar(ctx: &mut FileWalk, path: &YPath, exp: &Value, got: &Value) {
     let (e, g) = (compact(exp), compact(got));
     let span = ctx.span(path, Part::Value);
     let kind = |v: &Value| match v {
@@ -200,20 +87,18 @@ fn scalar(ctx: &mut Ctx, path: &YPath, exp: &Value, got: &Value) {
     };
     let label = format!("expected `{}`", short(&e));
     let spec_label = spec_label_for(ctx, exp);
-    ctx.push(
-        Rule::ContentDrift,
-        path,
-        message,
-        Some(e),
-        Some(g),
-        span,
-        label,
-        spec_label,
-        HELP_EDIT.into(),
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, path)
+            .message(message)
+            .expected(e)
+            .found(g)
+            .span(span, label)
+            .spec_label(spec_label)
+            .help(HELP_EDIT),
     );
 }
 
-fn mappings(ctx: &mut Ctx, path: &YPath, e: &yaml_serde::Mapping, g: &yaml_serde::Mapping) {
+fn mappings(ctx: &mut FileWalk, path: &YPath, e: &yaml_serde::Mapping, g: &yaml_serde::Mapping) {
     for (k, ev) in e {
         let child = path.key(key_text(k));
         match g.get(k) {
@@ -236,16 +121,13 @@ fn mappings(ctx: &mut Ctx, path: &YPath, e: &yaml_serde::Mapping, g: &yaml_serde
                 } else {
                     format!("`{path}`")
                 };
-                ctx.push(
-                    Rule::ContentDrift,
-                    &child,
-                    format!("{at}: missing key `{key}` (expected `{}`)", short(&ev_c)),
-                    Some(ev_c),
-                    None,
-                    span,
-                    format!("`{key}` missing here"),
-                    spec_label_for(ctx, ev),
-                    HELP_EDIT.into(),
+                ctx.add(
+                    ctx.finding(Rule::ContentDrift, &child)
+                        .message(format!("{at}: missing key `{key}` (expected `{}`)", short(&ev_c)))
+                        .expected(ev_c)
+                        .span(span, format!("`{key}` missing here"))
+                        .spec_label(spec_label_for(ctx, ev))
+                        .help(HELP_EDIT),
                 );
             }
         }
@@ -257,24 +139,20 @@ fn mappings(ctx: &mut Ctx, path: &YPath, e: &yaml_serde::Mapping, g: &yaml_serde
         let child = path.key(key_text(k));
         let span = ctx.span(&child, Part::Key);
         let gv_c = compact(gv);
-        ctx.push(
-            Rule::ContentDrift,
-            &child,
-            format!(
-                "`{child}`: unexpected key (found `{}`); wfgen does not generate it",
-                short(&gv_c)
-            ),
-            None,
-            Some(gv_c),
-            span,
-            "not generated by wfgen".into(),
-            None,
-            HELP_EDIT.into(),
+        ctx.add(
+            ctx.finding(Rule::ContentDrift, &child)
+                .message(format!(
+                    "`{child}`: unexpected key (found `{}`); wfgen does not generate it",
+                    short(&gv_c)
+                ))
+                .found(gv_c)
+                .span(span, "not generated by wfgen")
+                .help(HELP_EDIT),
         );
     }
 }
 
-fn sequences(ctx: &mut Ctx, path: &YPath, e: &[Value], g: &[Value]) {
+fn sequences(ctx: &mut FileWalk, path: &YPath, e: &[Value], g: &[Value]) {
     let (eids, gids) = intern(e, g);
 
     if eids.len() == gids.len() {
@@ -290,22 +168,19 @@ fn sequences(ctx: &mut Ctx, path: &YPath, e: &[Value], g: &[Value]) {
                 compact(&Value::Sequence(e.to_vec())),
                 compact(&Value::Sequence(g.to_vec())),
             );
-            ctx.push(
-                Rule::ContentDrift,
-                &item,
-                format!(
+            ctx.add(
+                ctx.finding(Rule::ContentDrift, &item)
+                    .message(format!(
                     "`{path}`: the items are in another order: item {i} should be `{}`, found `{}`",
                     short(&compact(&e[i])),
                     short(&compact(&g[i]))
-                ),
-                Some(ec),
-                Some(gc),
-                span,
-                format!("expected `{}` here", short(&compact(&e[i]))),
-                None,
-                "the order of a list matters (steps run in order; matrix entries and tags are listed as the spec gives them); \
+                ))
+                    .expected(ec)
+                    .found(gc)
+                    .span(span, format!("expected `{}` here", short(&compact(&e[i]))))
+                    .help("the order of a list matters (steps run in order; matrix entries and tags are listed as the spec gives them); \
                  run `wfgen generate` to restore it"
-                    .into(),
+                    ),
             );
             return;
         }
@@ -397,7 +272,7 @@ fn similarity(a: &Value, b: &Value) -> f64 {
     }
 }
 
-fn missing_item(ctx: &mut Ctx, path: &YPath, e: &[Value], i: usize, g: &[Value], at: usize) {
+fn missing_item(ctx: &mut FileWalk, path: &YPath, e: &[Value], i: usize, g: &[Value], at: usize) {
     let item = &e[i];
     let c = compact(item);
     let (span, label) = if at < g.len() {
@@ -417,32 +292,28 @@ fn missing_item(ctx: &mut Ctx, path: &YPath, e: &[Value], i: usize, g: &[Value],
         )
     };
     let spec_label = spec_label_for(ctx, item);
-    ctx.push(
-        Rule::ContentDrift,
-        &path.index(i),
-        format!("`{path}`: item {i} is missing: `{}`", short(&c)),
-        Some(c),
-        None,
-        span,
-        label,
-        spec_label,
-        HELP_EDIT.into(),
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, &path.index(i))
+            .message(format!("`{path}`: item {i} is missing: `{}`", short(&c)))
+            .expected(c)
+            .span(span, label)
+            .spec_label(spec_label)
+            .help(HELP_EDIT),
     );
 }
 
-fn unexpected_item(ctx: &mut Ctx, path: &YPath, g: &[Value], j: usize) {
+fn unexpected_item(ctx: &mut FileWalk, path: &YPath, g: &[Value], j: usize) {
     let item = path.index(j);
     let c = compact(&g[j]);
     let span = ctx.span(&item, Part::Value);
-    ctx.push(
-        Rule::ContentDrift,
-        &item,
-        format!("`{item}`: unexpected item `{}`; wfgen does not generate it", short(&c)),
-        None,
-        Some(c),
-        span,
-        "not generated by wfgen".into(),
-        None,
-        HELP_EDIT.into(),
+    ctx.add(
+        ctx.finding(Rule::ContentDrift, &item)
+            .message(format!(
+                "`{item}`: unexpected item `{}`; wfgen does not generate it",
+                short(&c)
+            ))
+            .found(c)
+            .span(span, "not generated by wfgen")
+            .help(HELP_EDIT),
     );
 }
