@@ -21,6 +21,7 @@ pub mod exit;
 pub mod fsio;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod init;
 pub mod jobids;
 pub mod limits;
 pub mod plan;

@@ -4,7 +4,7 @@
 use yaml_serde::Value;
 
 use super::repo::{self, Repo};
-use crate::spec::names::GO_TARGETS;
+use crate::spec::names::GO_TARGETS as KNOWN_GO_TARGETS;
 
 pub struct Bin {
     pub name: String,
@@ -136,7 +136,7 @@ fn goreleaser(repo: &Repo, g: &mut Go, module_name: &str) -> bool {
                     .any(|(io, ia)| (io.is_empty() || io == os) && (ia.is_empty() || ia == a))
             })
             .map(|(os, a)| format!("{os}/{a}"))
-            .filter(|t| GO_TARGETS.contains(&t.as_str()))
+            .filter(|t| KNOWN_GO_TARGETS.contains(&t.as_str()))
             .collect();
         let what = format!(
             "{file} builds[{i}]{}",

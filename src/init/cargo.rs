@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 
 use super::repo::{self, Repo};
-use crate::spec::names::RUST_TARGETS;
+use crate::spec::names::RUST_TARGETS as KNOWN_RUST_TARGETS;
 
 pub struct Bin {
     /// The executable cargo builds.
@@ -257,7 +257,7 @@ pub fn scan(repo: &Repo) -> Option<Cargo> {
     if let Some((d, why)) = dist {
         let targets: Vec<String> = strings(d.get("targets"))
             .into_iter()
-            .filter(|t| RUST_TARGETS.contains(&t.as_str()))
+            .filter(|t| KNOWN_RUST_TARGETS.contains(&t.as_str()))
             .collect();
         if !targets.is_empty() {
             c.targets = Some((targets, why.to_string()));
