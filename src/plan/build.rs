@@ -64,14 +64,14 @@ pub struct BuildPlan {
 #[derive(Debug, Clone, Serialize)]
 pub struct BuildWorkflow<'a> {
     pub build: &'a BuildPlan,
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<BuildBody>,
 }
 
 /// The part of a build-assets.yml job that differs by kind; the template
 /// lays out each kind's steps.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Body {
+pub enum BuildBody {
     /// The matrix job `build.jobs[job]`, in the container of its matrix
     /// entry when `container`.
     Binaries { job: usize, container: bool },
@@ -83,7 +83,7 @@ pub enum Body {
 /// them. All of the build stage: release.yml calls the workflow as one of
 /// its builds. A broken graph is a bug of wfgen's: it panics.
 pub fn workflow(b: &BuildPlan) -> BuildWorkflow<'_> {
-    let mut jobs: Vec<Job<Body>> = b
+    let mut jobs: Vec<Job<BuildBody>> = b
         .jobs
         .iter()
         .enumerate()
@@ -97,7 +97,7 @@ pub fn workflow(b: &BuildPlan) -> BuildWorkflow<'_> {
             timeout: Some(bj.timeout),
             condition: None,
             condition_why: None,
-            body: Body::Binaries {
+            body: BuildBody::Binaries {
                 job: i,
                 container: bj.container,
             },
@@ -114,7 +114,7 @@ pub fn workflow(b: &BuildPlan) -> BuildWorkflow<'_> {
             timeout: Some(b.provenance_timeout),
             condition: None,
             condition_why: None,
-            body: Body::Provenance,
+            body: BuildBody::Provenance,
         });
     }
     let jobs = Graph { jobs };

@@ -203,7 +203,7 @@ pub struct PlatformPlan {
 pub struct DockerWorkflow<'a> {
     #[serde(flatten)]
     pub plan: &'a DockerPlan,
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<DockerBody>,
 }
 
 /// The part of a docker.yml job that differs by kind; the template lays out
@@ -211,7 +211,7 @@ pub struct DockerWorkflow<'a> {
 /// their variants.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Body {
+pub enum DockerBody {
     /// The tag script: the tags, build arguments and labels as outputs.
     Plan,
     /// Every build's digest, as the workflow's `images` output.
@@ -228,7 +228,7 @@ pub enum Body {
 /// builds, their scan and the publish job. A broken graph is a bug of
 /// wfgen's: it panics.
 pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
-    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body| Job {
+    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, body: DockerBody| Job {
         id: id.to_string(),
         name,
         stage,
@@ -241,7 +241,7 @@ pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
         body,
     };
     let plan = jobids::PLAN.to_string();
-    let mut plan_job = job(&plan, plan.clone(), Stage::Plan, Vec::new(), Body::Plan);
+    let mut plan_job = job(&plan, plan.clone(), Stage::Plan, Vec::new(), DockerBody::Plan);
     plan_job.timeout = Some(d.plan_timeout);
     plan_job.permissions = vec![Permission::read("contents", "check out the tag")];
     let mut digests = job(
@@ -251,7 +251,7 @@ pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
         std::iter::once(plan.clone())
             .chain(d.digests.needs.iter().cloned())
             .collect(),
-        Body::Digests,
+        DockerBody::Digests,
     );
     digests.timeout = Some(d.plan_timeout);
     digests.condition = Some(d.digests.condition.clone());
@@ -265,7 +265,7 @@ pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
                 format!("build {} (${{{{ matrix.platform }}}})", v.title),
                 Stage::Build,
                 vec![plan.clone()],
-                Body::Build { image, variant },
+                DockerBody::Build { image, variant },
             );
             build.runs_on = Some("${{ matrix.runner }}".into());
             build.timeout = Some(v.build_timeout);
@@ -279,7 +279,7 @@ pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
                     format!("scan {} (${{{{ matrix.platform }}}})", v.title),
                     Stage::Verify,
                     vec![plan.clone(), v.build_job.clone()],
-                    Body::Scan { image, variant },
+                    DockerBody::Scan { image, variant },
                 );
                 scan.timeout = Some(sc.timeout);
                 scan.permissions = sc.permissions.clone();
@@ -296,7 +296,7 @@ pub fn workflow(d: &DockerPlan) -> DockerWorkflow<'_> {
                 format!("{} {}", if im.per_arch { "tags" } else { "manifest" }, v.title),
                 Stage::Publish,
                 publish_needs,
-                Body::Publish { image, variant },
+                DockerBody::Publish { image, variant },
             );
             publish.timeout = Some(d.merge_timeout);
             publish.permissions = im.merge_permissions.clone();

@@ -73,14 +73,14 @@ pub struct ChartPlan {
 pub struct HelmWorkflow<'a> {
     #[serde(flatten)]
     pub plan: &'a HelmPlan,
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<HelmBody>,
 }
 
 /// The part of a helm-publish.yml job that differs by kind; the template
 /// lays out each kind's steps.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Body {
+pub enum HelmBody {
     /// The tag script: the chart versions and appVersions as outputs.
     Plan,
     /// Lint and package `charts[chart]`, and keep the package.
@@ -95,7 +95,7 @@ pub const RUNNER: &str = super::runners::SCRIPTS;
 /// helm-publish.yml's jobs: `plan`, then per chart its build and its push.
 /// A broken graph is a bug of wfgen's: it panics.
 pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
-    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, timeout: u32, body: Body| Job {
+    let job = |id: &str, name: String, stage: Stage, needs: Vec<String>, timeout: u32, body: HelmBody| Job {
         id: id.to_string(),
         name,
         stage,
@@ -113,7 +113,7 @@ pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
         Stage::Plan,
         Vec::new(),
         h.plan_timeout,
-        Body::Plan,
+        HelmBody::Plan,
     )];
     for (i, c) in h.charts.iter().enumerate() {
         let mut build = job(
@@ -122,7 +122,7 @@ pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
             Stage::Build,
             vec![jobids::PLAN.into()],
             h.chart_timeout,
-            Body::Chart { chart: i },
+            HelmBody::Chart { chart: i },
         );
         build.condition = Some(c.build_if.clone());
         build.condition_why = Some("A promotion tag builds nothing: the chart of X.Y.Z was pushed by X.Y.Z.".into());
@@ -132,7 +132,7 @@ pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
             Stage::Publish,
             vec![jobids::PLAN.into(), c.job.clone()],
             h.chart_timeout,
-            Body::Push { chart: i },
+            HelmBody::Push { chart: i },
         );
         push.permissions = c.push_permissions.clone();
         push.condition = Some(c.publish_if.clone());

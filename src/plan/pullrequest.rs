@@ -49,7 +49,7 @@ pub struct PullRequestWorkflow {
     /// `triggers.pull-request: build`: the gates and the builds run too.
     pub build: bool,
     /// The jobs, `plan` first; in build mode the gates, then the builds.
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<PullRequestBody>,
     /// docker.yml's plan, whose build jobs the image jobs repeat.
     pub docker: Option<DockerPlan>,
     /// helm-publish.yml's plan, whose lint-and-package jobs the chart jobs
@@ -69,9 +69,9 @@ pub struct PullRequestWorkflow {
 /// What a job of pull-request.yml does.
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
-pub enum Body {
+pub enum PullRequestBody {
     /// A job of release.yml's kinds, as release.yml has it (the gates).
-    Release(release::Body),
+    Release(release::ReleaseBody),
     Own(Own),
 }
 
@@ -115,7 +115,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
         PullRequest::Build => true,
     };
     let runner = release::RUNNER.to_string();
-    let mut jobs: Vec<Job<Body>> = Vec::new();
+    let mut jobs: Vec<Job<PullRequestBody>> = Vec::new();
     let read = |why: &str| vec![Permission::read("contents", why)];
 
     // plan: the tag script, and in build mode the values the builds read
@@ -161,7 +161,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
         timeout: Some(PLAN_TIMEOUT),
         condition: None,
         condition_why: None,
-        body: Body::Own(Own::Plan { outputs }),
+        body: PullRequestBody::Own(Own::Plan { outputs }),
     });
     if !build {
         return Some(workflow(p, runner, false, jobs));
@@ -170,15 +170,15 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
     // gates: the release's, on the pull request's commit, without the setup
     // steps that name secrets
     jobs.extend(release::gate_jobs(p).into_iter().map(|j| Job {
-        body: Body::Release(match j.body {
-            release::Body::Gate {
+        body: PullRequestBody::Release(match j.body {
+            release::ReleaseBody::Gate {
                 run,
                 toolchains,
                 versions,
                 setup,
                 env,
                 tag_prefix,
-            } => release::Body::Gate {
+            } => release::ReleaseBody::Gate {
                 run,
                 toolchains,
                 versions,
@@ -217,7 +217,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                 timeout: Some(bj.timeout),
                 condition: None,
                 condition_why: None,
-                body: Body::Own(Own::Binaries {
+                body: PullRequestBody::Own(Own::Binaries {
                     job: i,
                     container: bj.container,
                 }),
@@ -237,7 +237,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                     timeout: Some(timeout),
                     condition: None,
                     condition_why: None,
-                    body: Body::Own(body),
+                    body: PullRequestBody::Own(body),
                 })
             };
             let (workflow, package) = (w, k);
@@ -291,7 +291,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                     timeout: Some(v.build_timeout),
                     condition: None,
                     condition_why: None,
-                    body: Body::Own(Own::Image { image: i, variant: k }),
+                    body: PullRequestBody::Own(Own::Image { image: i, variant: k }),
                 });
             }
         }
@@ -308,7 +308,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                 timeout: Some(h.chart_timeout),
                 condition: None,
                 condition_why: None,
-                body: Body::Own(Own::Chart { chart: i }),
+                body: PullRequestBody::Own(Own::Chart { chart: i }),
             });
         }
     }
@@ -324,7 +324,7 @@ pub fn without_secret_steps(steps: Vec<SetupStep>) -> Vec<SetupStep> {
     steps.into_iter().filter(|s| s.env.is_empty()).collect()
 }
 
-fn workflow(p: &Plan, runner: String, build: bool, jobs: Vec<Job<Body>>) -> PullRequestWorkflow {
+fn workflow(p: &Plan, runner: String, build: bool, jobs: Vec<Job<PullRequestBody>>) -> PullRequestWorkflow {
     let jobs = Graph { jobs };
     if let Err(e) = jobs.check() {
         panic!("pull-request.yml's job graph is broken (a bug of wfgen): {e}");
@@ -490,7 +490,7 @@ mod tests {
         let wf = plan(&plan_of(&BUILD.replace("pull-request: build", "pull-request: plan"))).unwrap();
         assert!(!wf.build && wf.docker.is_none() && wf.helm.is_none());
         assert_eq!(wf.jobs.jobs.len(), 1);
-        assert!(matches!(&wf.jobs.jobs[0].body, Body::Own(Own::Plan { outputs }) if outputs.is_empty()));
+        assert!(matches!(&wf.jobs.jobs[0].body, PullRequestBody::Own(Own::Plan { outputs }) if outputs.is_empty()));
     }
 
     /// The rendered workflow: every `needs.plan.outputs.X` a job reads is an

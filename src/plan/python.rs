@@ -60,14 +60,14 @@ pub struct PythonWorkflow {
 pub struct WorkflowJobs<'a> {
     #[serde(flatten)]
     pub workflow: &'a PythonWorkflow,
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<PythonBody>,
 }
 
 /// The part of a Python workflow's job that differs by kind; the template
 /// lays out each kind's steps. `package` indexes the workflow's packages.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Body {
+pub enum PythonBody {
     /// The wheel matrix of a maturin package.
     Wheels { package: usize },
     /// The sdist of a maturin package.
@@ -86,7 +86,7 @@ pub const PROVENANCE_TIMEOUT: u32 = 10;
 /// workflow as one of its builds. A broken graph is a bug of wfgen's: it
 /// panics.
 pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
-    let job = |id: &str, name: String, runs_on: &str, timeout: u32, body: Body| Job {
+    let job = |id: &str, name: String, runs_on: &str, timeout: u32, body: PythonBody| Job {
         id: id.to_string(),
         name,
         stage: Stage::Build,
@@ -106,7 +106,7 @@ pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
                 format!("wheels {} (${{{{ matrix.platform }}}})", p.name),
                 "${{ matrix.runner }}",
                 p.wheel_timeout,
-                Body::Wheels { package },
+                PythonBody::Wheels { package },
             ));
             if p.sdist {
                 jobs.push(job(
@@ -114,7 +114,7 @@ pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
                     format!("sdist {}", p.name),
                     &p.sdist_runner,
                     p.sdist_timeout,
-                    Body::Sdist { package },
+                    PythonBody::Sdist { package },
                 ));
             }
         } else {
@@ -123,7 +123,7 @@ pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
                 format!("build {}", p.name),
                 &p.sdist_runner,
                 p.sdist_timeout,
-                Body::Pure { package },
+                PythonBody::Pure { package },
             ));
         }
     }
@@ -133,7 +133,7 @@ pub fn workflow(w: &PythonWorkflow) -> WorkflowJobs<'_> {
             jobids::PROVENANCE.into(),
             super::runners::SCRIPTS,
             PROVENANCE_TIMEOUT,
-            Body::Provenance,
+            PythonBody::Provenance,
         );
         j.needs = w.build_jobs.clone();
         j.permissions = w.provenance_permissions.clone();

@@ -32,14 +32,14 @@ pub struct ReleaseWorkflow {
     /// The "Check the version files" step's script (env VERSION, SCHEME,
     /// VERSION_FILES): plan::versionfiles.
     pub version_files_script: &'static str,
-    pub jobs: Graph<Body>,
+    pub jobs: Graph<ReleaseBody>,
 }
 
 /// The part of a release.yml job that differs by kind; the template lays
 /// out each kind's steps.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
-pub enum Body {
+pub enum ReleaseBody {
     /// The tag script, the version files, the dispatch and promotion checks.
     Plan {
         /// The job's outputs and their expressions.
@@ -274,13 +274,13 @@ impl Call {
         }
     }
 
-    fn job(self, stage: Stage, needs: Vec<String>, condition: Option<String>) -> Job<Body> {
+    fn job(self, stage: Stage, needs: Vec<String>, condition: Option<String>) -> Job<ReleaseBody> {
         let mut j = job(
             &self.id,
             self.name,
             stage,
             needs,
-            Body::Call {
+            ReleaseBody::Call {
                 file: self.file,
                 with: self.with,
                 secrets: self.secrets,
@@ -319,8 +319,8 @@ fn release_values() -> [(&'static str, &'static str); 4] {
 
 /// A call of the user's reusable workflow `./.github/workflows/<file>` (a
 /// gate or one of `jobs:`) with the release values as its inputs.
-fn user_workflow_call(uses: &str, secrets: Vec<String>) -> Body {
-    Body::Call {
+fn user_workflow_call(uses: &str, secrets: Vec<String>) -> ReleaseBody {
+    ReleaseBody::Call {
         file: uses.trim_start_matches("./.github/workflows/").to_string(),
         with: release_values()
             .iter()
@@ -338,13 +338,13 @@ fn custom_job(
     stage: Stage,
     needs: Vec<String>,
     condition: Option<String>,
-) -> Job<Body> {
+) -> Job<ReleaseBody> {
     let release_values = release_values();
     let secrets: Vec<String> = cj.secrets.clone();
     let body = match &cj.uses {
         Some(file) => user_workflow_call(file, secrets),
         None => {
-            Body::Custom(CustomJob {
+            ReleaseBody::Custom(CustomJob {
                 env: release_values
                     .iter()
                     .map(|(name, output)| Input::plan_output(&format!("RELEASE_{}", name.to_ascii_uppercase()), output))
@@ -363,7 +363,7 @@ fn custom_job(
             })
         }
     };
-    let custom = matches!(body, Body::Custom(_));
+    let custom = matches!(body, ReleaseBody::Custom(_));
     let mut j = job(&cj.id, cj.id.clone(), stage, needs, body);
     if custom {
         j.runs_on = Some(cj.runs_on.clone());
@@ -389,8 +389,8 @@ fn custom_job(
 /// `timeout-minutes` of a `steps` job of the spec's `jobs:`.
 const CUSTOM_TIMEOUT: u32 = 30;
 
-fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> Job<Body> {
-    let call = matches!(body, Body::Call { .. });
+fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: ReleaseBody) -> Job<ReleaseBody> {
+    let call = matches!(body, ReleaseBody::Call { .. });
     Job {
         id: id.to_string(),
         name,
@@ -408,13 +408,13 @@ fn job(id: &str, name: String, stage: Stage, needs: Vec<String>, body: Body) -> 
 /// The gate jobs, after `plan`: each checks out the commit and installs the
 /// toolchains of the builds (Rust, Go, Python), or calls the spec's reusable
 /// workflow with the release values. pull-request.yml runs the same jobs.
-pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
+pub fn gate_jobs(p: &Plan) -> Vec<Job<ReleaseBody>> {
     let mut jobs = Vec::new();
     let toolchains = build_toolchains(p);
     for g in &p.gates {
         let body = match (&g.uses, &g.run) {
             (Some(file), _) => user_workflow_call(file, Vec::new()),
-            (None, run) => Body::Gate {
+            (None, run) => ReleaseBody::Gate {
                 run: run.clone().unwrap_or_default(),
                 toolchains: toolchains.clone(),
                 versions: Box::new(p.toolchains.clone()),
@@ -423,7 +423,7 @@ pub fn gate_jobs(p: &Plan) -> Vec<Job<Body>> {
                 tag_prefix: p.grammar.prefix.clone(),
             },
         };
-        let call = matches!(body, Body::Call { .. });
+        let call = matches!(body, ReleaseBody::Call { .. });
         let mut j = job(
             &g.id,
             format!("Gate: {}", g.id),
@@ -485,7 +485,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let r = &p.release;
     let has_files = p.build.is_some() || !p.python.is_empty();
     let identity = super::identity::plan(p);
-    let mut jobs: Vec<Job<Body>> = Vec::new();
+    let mut jobs: Vec<Job<ReleaseBody>> = Vec::new();
 
     // plan
     let mut plan_job = job(
@@ -493,7 +493,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         "Plan the release".into(),
         Stage::Plan,
         Vec::new(),
-        Body::Plan {
+        ReleaseBody::Plan {
             outputs: PLAN_OUTPUTS
                 .iter()
                 .copied()
@@ -614,7 +614,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "Make the release assets".into(),
             Stage::Build,
             after_gates.clone(),
-            Body::ReleaseAssets {
+            ReleaseBody::ReleaseAssets {
                 setup: p.release.setup.clone(),
                 env: p.release.env.clone(),
                 toolchains: build_toolchains(p),
@@ -656,7 +656,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "Check what was built against the release plan".into(),
             Stage::Verify,
             built_only.clone(),
-            Body::Identity { check, env },
+            ReleaseBody::Identity { check, env },
         );
         j.timeout = Some(15);
         // A promotion builds nothing.
@@ -689,7 +689,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     // Every publish job waits for the plan, the gates, every build and every
     // verify job.
     let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-    let mut publish: Vec<Job<Body>> = publish_calls
+    let mut publish: Vec<Job<ReleaseBody>> = publish_calls
         .into_iter()
         .map(|c| c.job(Stage::Publish, built.clone(), publish_condition.clone()))
         .collect();
@@ -705,7 +705,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             format!("Publish {} to {}", pk.name, if test { "TestPyPI" } else { "PyPI" }),
             Stage::Publish,
             built.clone(),
-            Body::Pypi(PypiJob {
+            ReleaseBody::Pypi(PypiJob {
                 package: pk.name.clone(),
                 environment: pk.environment.clone(),
                 url: format!(
@@ -780,7 +780,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "GitHub release".into(),
             Stage::Publish,
             built.iter().chain(&published).cloned().collect(),
-            Body::GithubRelease(GithubReleaseJob {
+            ReleaseBody::GithubRelease(GithubReleaseJob {
                 changelog_awk: (notes == "changelog").then(|| crate::plan::changelog::AWK.to_string()),
                 notes,
                 notes_file,
@@ -821,7 +821,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "Tell Slack".into(),
             Stage::Notify,
             jobs.iter().map(|j| j.id.clone()).collect(),
-            Body::Notify {
+            ReleaseBody::Notify {
                 slack_webhook_secret: secret.clone(),
             },
         );
@@ -860,7 +860,7 @@ mod tests {
         r.jobs.ids_of(stage)
     }
 
-    fn perms(j: &Job<Body>) -> Vec<String> {
+    fn perms(j: &Job<ReleaseBody>) -> Vec<String> {
         j.permissions
             .iter()
             .map(|p| format!("{}: {}", p.name, p.access))
@@ -909,7 +909,9 @@ mod tests {
             ["contents: write"],
             "no promotion, no signing: contents only"
         );
-        let Body::GithubRelease(body) = &gh.body else { panic!() };
+        let ReleaseBody::GithubRelease(body) = &gh.body else {
+            panic!()
+        };
         assert!(body.has_files);
         assert_eq!(r.jobs.check(), Ok(()));
     }
@@ -919,12 +921,12 @@ mod tests {
         let r = release_of("fixtures/model-server/wfgen.yaml");
         assert_eq!(r.tag_expr, "inputs.tag");
         for id in ["docker-build", "docker-publish"] {
-            let Body::Call { secrets, .. } = &r.jobs.get(id).unwrap().body else {
+            let ReleaseBody::Call { secrets, .. } = &r.jobs.get(id).unwrap().body else {
                 panic!()
             };
             assert_eq!(secrets, &["DOCKERHUB_TOKEN", "DOCKERHUB_USERNAME"]);
         }
-        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+        let ReleaseBody::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
             panic!()
         };
         assert!(gh.draft);
@@ -936,7 +938,7 @@ mod tests {
     #[test]
     fn release_title_checksums_assets_and_changelog() {
         let r = release_of("fixtures/cluster-tool/wfgen.yaml");
-        let Body::Plan {
+        let ReleaseBody::Plan {
             outputs,
             changelog,
             assets,
@@ -956,7 +958,7 @@ mod tests {
         // job finds them all, not the plan job.
         assert!(assets.is_empty(), "{assets:?}");
         assert_eq!(assets_words, "LICENSE 'docs/*.md' THIRD_PARTY_NOTICES.md");
-        let Body::ReleaseAssets {
+        let ReleaseBody::ReleaseAssets {
             assets_words, setup, ..
         } = &r.jobs.get("release-assets").unwrap().body
         else {
@@ -964,7 +966,7 @@ mod tests {
         };
         assert_eq!(assets_words, "LICENSE 'docs/*.md' THIRD_PARTY_NOTICES.md");
         assert_eq!(setup.len(), 1);
-        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+        let ReleaseBody::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
             panic!()
         };
         assert!(gh.named && gh.checkout && gh.has_files && gh.has_artifacts);
@@ -981,7 +983,7 @@ mod tests {
         assert!(gh.changelog_awk.is_some());
 
         let r = release_of("fixtures/model-server/wfgen.yaml");
-        let Body::Plan {
+        let ReleaseBody::Plan {
             outputs,
             changelog,
             assets,
@@ -992,7 +994,7 @@ mod tests {
         };
         assert!(!outputs.iter().any(|o| o.name == "release-title"));
         assert!(changelog.is_none() && assets.is_empty());
-        let Body::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
+        let ReleaseBody::GithubRelease(gh) = &r.jobs.get("github-release").unwrap().body else {
             panic!()
         };
         assert!(!gh.named && gh.assets.is_empty() && gh.changelog_awk.is_none());
@@ -1018,7 +1020,9 @@ mod tests {
             );
         }
         let gh = r.jobs.get("github-release").unwrap();
-        let Body::GithubRelease(body) = &gh.body else { panic!() };
+        let ReleaseBody::GithubRelease(body) = &gh.body else {
+            panic!()
+        };
         assert!(!body.has_files, "images and charts are not release files");
         assert!(gh.permissions.iter().all(|p| p.name != "actions"));
         let r = release_of("fixtures/cluster-tool/wfgen.yaml");
@@ -1036,14 +1040,14 @@ mod tests {
             h.condition.as_deref(),
             Some("${{ !cancelled() && !failure() && needs.plan.outputs.is-prerelease == 'false' }}")
         );
-        let Body::Custom(c) = &h.body else { panic!() };
+        let ReleaseBody::Custom(c) = &h.body else { panic!() };
         assert!(
             c.env
                 .iter()
                 .any(|e| e.name == "HOMEBREW_TAP_TOKEN" && e.value == "${{ secrets.HOMEBREW_TAP_TOKEN }}")
         );
         assert_eq!(n.stage, Stage::Notify);
-        let Body::Notify { slack_webhook_secret } = &n.body else {
+        let ReleaseBody::Notify { slack_webhook_secret } = &n.body else {
             panic!()
         };
         assert_eq!(slack_webhook_secret, "SLACK_WEBHOOK_URL");

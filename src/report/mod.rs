@@ -44,16 +44,16 @@ pub struct Options {
     pub diff: bool,
 }
 
-/// A rendered report: what goes to stdout, and what goes to stderr (the
+/// The text of a report: what goes to stdout, and what goes to stderr (the
 /// diffs, for formats whose stdout must stay machine-readable).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rendered {
+pub struct ReportText {
     pub stdout: String,
     pub stderr: String,
 }
 
 /// Renders `outcome` in the chosen format.
-pub fn render(outcome: &Outcome, opts: Options) -> Rendered {
+pub fn render(outcome: &Outcome, opts: Options) -> ReportText {
     let diffs = || diff::render_all(outcome, opts.color);
     let diffs_stderr = || diff::render_all(outcome, opts.color_stderr);
     match opts.format {
@@ -62,7 +62,7 @@ pub fn render(outcome: &Outcome, opts: Options) -> Rendered {
             if opts.diff {
                 out.push_str(&diffs());
             }
-            Rendered {
+            ReportText {
                 stdout: out,
                 stderr: String::new(),
             }
@@ -72,20 +72,20 @@ pub fn render(outcome: &Outcome, opts: Options) -> Rendered {
             if opts.diff {
                 out.push_str(&diffs());
             }
-            Rendered {
+            ReportText {
                 stdout: out,
                 stderr: String::new(),
             }
         }
-        Format::Json => Rendered {
+        Format::Json => ReportText {
             stdout: json::render(outcome, opts.diff),
             stderr: String::new(),
         },
-        Format::Sarif => Rendered {
+        Format::Sarif => ReportText {
             stdout: sarif::render(outcome),
             stderr: if opts.diff { diffs_stderr() } else { String::new() },
         },
-        Format::Github => Rendered {
+        Format::Github => ReportText {
             stdout: github::render(outcome),
             stderr: if opts.diff { diffs_stderr() } else { String::new() },
         },
