@@ -32,6 +32,12 @@ use serde::Serialize;
 use crate::spec::{GithubRelease, Latest, Spec};
 pub use version::{Grammar, Version};
 
+/// The `plan` output naming the GitHub release's own tag where it can differ
+/// from the pushed tag (a promotion releases its plain tag): written only
+/// when the grammar has a promotion suffix; otherwise the release's tag is
+/// the `tag` output.
+pub const RELEASE_TAG_OUTPUT: &str = "release-tag";
+
 /// The longest Docker tag (the part after `image:`) registries accept.
 pub const MAX_DOCKER_TAG: usize = 128;
 
@@ -206,6 +212,9 @@ impl Plan {
                     names.push(v.labels_output.clone());
                 }
             }
+        }
+        if self.grammar.stable_suffix.is_some() {
+            names.push(RELEASE_TAG_OUTPUT.into());
         }
         if !self.python.is_empty() {
             names.push("python-version".into());
@@ -411,6 +420,9 @@ impl Plan {
         };
         let release_title = tags::expand_with(&self.release.title, &rv, &[("tag", &release_tag)]);
         let checksums_file = tags::expand_with(&self.release.checksums_file, &rv, &[("tag", &release_tag)]);
+        if self.grammar.stable_suffix.is_some() {
+            outputs.insert(RELEASE_TAG_OUTPUT.into(), release_tag.clone());
+        }
         if self.release.named() {
             outputs.insert("release-title".into(), release_title.clone());
             outputs.insert("checksums-file".into(), checksums_file.clone());

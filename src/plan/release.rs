@@ -25,6 +25,10 @@ pub struct ReleaseWorkflow {
     /// workflow_dispatch with a `tag` input.
     pub dispatch: bool,
     pub tag_prefix: String,
+    /// The `plan` output that names the GitHub release's own tag: a
+    /// promotion releases its plain tag (`release-tag`); without promotions
+    /// it is the pushed tag (`tag`).
+    pub release_tag_output: &'static str,
     /// semver | pep440, for the version-file check.
     pub scheme: crate::spec::Scheme,
     /// Files whose version must equal the tag's.
@@ -174,10 +178,13 @@ pub struct PypiJob {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GithubReleaseJob {
-    /// generated | none | file | changelog
-    pub notes: String,
-    /// The notes file, when notes is `file`, or the changelog.
+    /// `release.notes: changelog:PATH`: the changelog whose section of the
+    /// version is the notes.
+    pub changelog: Option<String>,
+    /// `release.notes: PATH`: the notes file of the tagged commit.
     pub notes_file: Option<String>,
+    /// The notes' arguments of `gh release create`, as bash words.
+    pub notes_args: &'static str,
     /// Files are attached (binaries, Python distributions or assets).
     pub has_files: bool,
     /// Files come from the artifact jobs (binaries or Python distributions).
@@ -506,6 +513,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                     .iter()
                     .copied(),
                 )
+                .chain(p.grammar.stable_suffix.is_some().then_some(super::RELEASE_TAG_OUTPUT))
                 .chain(identity.iter().flat_map(|i| i.plan_outputs()))
                 .map(|o| Input::new(o, format!("${{{{ steps.plan.outputs.{o} }}}}")))
                 .chain(std::iter::once(Input::new(
@@ -761,11 +769,13 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 pattern: "sdist-*".into(),
             });
         }
-        let (notes, notes_file) = match r.notes.as_str() {
-            "generated" | "none" => (r.notes.clone(), None),
+        // Where the notes come from, and what `gh release create` is told.
+        let (changelog, notes_file, notes_args) = match r.notes.as_str() {
+            "generated" => (None, None, "--generate-notes"),
+            "none" => (None, None, "--notes \"\""),
             n => match n.strip_prefix("changelog:") {
-                Some(path) => ("changelog".to_string(), Some(path.to_string())),
-                None => ("file".to_string(), Some(n.to_string())),
+                Some(path) => (Some(path.to_string()), None, "--notes-file \"$RUNNER_TEMP/notes.md\""),
+                None => (None, Some(n.to_string()), "--notes-file \"$NOTES_FILE\""),
             },
         };
         if release_assets {
@@ -774,16 +784,17 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 pattern: RELEASE_ASSETS_ARTIFACT.into(),
             });
         }
-        let checkout = notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
+        let checkout = changelog.is_some() || notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
         let mut j = job(
             jobids::GITHUB_RELEASE,
             "GitHub release".into(),
             Stage::Publish,
             built.iter().chain(&published).cloned().collect(),
             ReleaseBody::GithubRelease(GithubReleaseJob {
-                changelog_awk: (notes == "changelog").then(|| crate::plan::changelog::AWK.to_string()),
-                notes,
+                changelog_awk: changelog.is_some().then(|| crate::plan::changelog::AWK.to_string()),
+                changelog,
                 notes_file,
+                notes_args,
                 has_files: has_files || !r.assets.is_empty(),
                 has_artifacts: has_files || release_assets,
                 named: r.named(),
@@ -838,6 +849,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         tag_globs: p.tag_globs.clone(),
         dispatch: p.dispatch,
         tag_prefix: p.grammar.prefix.clone(),
+        release_tag_output: if promotion { super::RELEASE_TAG_OUTPUT } else { "tag" },
         scheme: p.grammar.scheme,
         version_files: p.version_files.clone(),
         version_files_script: super::versionfiles::script(),
@@ -978,8 +990,9 @@ mod tests {
                 .needs
                 .contains(&"release-assets".to_string())
         );
-        assert_eq!(gh.notes, "changelog");
-        assert_eq!(gh.notes_file.as_deref(), Some("CHANGELOG.md"));
+        assert_eq!(gh.changelog.as_deref(), Some("CHANGELOG.md"));
+        assert_eq!(gh.notes_file, None);
+        assert_eq!(gh.notes_args, "--notes-file \"$RUNNER_TEMP/notes.md\"");
         assert!(gh.changelog_awk.is_some());
 
         let r = release_of("fixtures/model-server/wfgen.yaml");

@@ -314,6 +314,14 @@ pub fn script(plan: &Plan) -> String {
         };
         line(&mut s, format!("put {name} {value}"));
     }
+    if g.stable_suffix.is_some() {
+        // The GitHub release's own tag: a promotion releases its plain tag.
+        line(
+            &mut s,
+            "if [[ $promotion == true ]]; then release_tag=$prefix$version; else release_tag=$tag; fi",
+        );
+        line(&mut s, "put release-tag \"$release_tag\"");
+    }
     if !plan.python.is_empty() {
         line(&mut s, "put python-version \"$python_version\"");
     }
@@ -718,7 +726,7 @@ fn release_outputs(s: &mut String, plan: &Plan) {
         return;
     }
     s.push_str("\n# The GitHub release: its title and checksums file ({tag}: a promotion releases its plain tag).\n");
-    if r.title.contains("{tag}") || r.checksums_file.contains("{tag}") {
+    if (r.title.contains("{tag}") || r.checksums_file.contains("{tag}")) && plan.grammar.stable_suffix.is_none() {
         line(
             s,
             "if [[ $promotion == true ]]; then release_tag=$prefix$version; else release_tag=$tag; fi",
