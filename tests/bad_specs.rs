@@ -47,6 +47,12 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "not a branch name",
         ),
         (
+            "a cut that bumps no version file",
+            base("triggers:\n  cut: { bump-files: true }\n"),
+            p(5, 22),
+            "lists no file",
+        ),
+        (
             "a cut without dispatch",
             base("triggers:\n  dispatch: false\n  cut: {}\n"),
             p(6, 8),

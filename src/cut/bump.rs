@@ -159,23 +159,31 @@ fn parse_toml(rel: &str, text: &str) -> Result<toml_edit::DocumentMut, String> {
         .map_err(|e| format!("{rel}: not valid TOML: {}", e.message()))
 }
 
-/// Sets `table[key]` to the string `to`, keeping its decoration (spaces and
-/// comments around it). Returns the old value.
-fn set_string(table: &mut toml_edit::Table, key: &str, to: &str) -> Option<String> {
-    let value = table.get_mut(key)?.as_value_mut()?;
-    let old = value.as_str()?.to_string();
-    let decor = value.decor().clone();
-    *value = toml_edit::Value::from(to);
-    *value.decor_mut() = decor;
-    Some(old)
+/// The span of the string at `path` in `text` (quotes included), and its
+/// value. None when there is no such string.
+fn toml_string_at(text: &str, path: &[&str]) -> Option<(std::ops::Range<usize>, String)> {
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut item = doc.as_item();
+    for k in path {
+        item = item.get(k)?;
+    }
+    let value = item.as_value()?;
+    Some((value.span()?, value.as_str()?.to_string()))
 }
 
-fn table_mut<'d>(doc: &'d mut toml_edit::DocumentMut, path: &[&str]) -> Option<&'d mut toml_edit::Table> {
-    let mut t = doc.as_table_mut();
-    for k in path {
-        t = t.get_mut(k)?.as_table_mut()?;
+/// `text` with the quoted string at `span` holding `to`, its quotes kept.
+/// None for a string in a form the edit does not keep (multi-line, or with
+/// escapes).
+fn replace_string(text: &str, span: std::ops::Range<usize>, to: &str) -> Option<String> {
+    let src = text.get(span.clone())?;
+    let q = src.chars().next()?;
+    let inner = src.strip_prefix(q)?.strip_suffix(q)?;
+    if !matches!(q, '"' | '\'') || inner.starts_with(q) || inner.contains('\\') {
+        return None;
     }
-    Some(t)
+    let mut out = text.to_string();
+    out.replace_range(span.start + 1..span.end - 1, to);
+    Some(out)
 }
 
 fn inherits_version(doc: &toml_edit::DocumentMut) -> bool {
@@ -283,8 +291,8 @@ fn cargo(texts: &mut Texts, rel: &str, target: &Target, out: &mut Bump) -> Resul
     cargo_lock(texts, &parent_dir(&root), &members, &old, target, out)
 }
 
-/// Edits `[path] key` of the TOML file `rel` to `to`; records the change and
-/// returns the old value.
+/// Edits `[path] key` of the TOML file `rel` to `to`, in place (its quotes,
+/// spaces and comments kept); records the change and returns the old value.
 fn edit_toml(
     texts: &mut Texts,
     rel: &str,
@@ -294,19 +302,19 @@ fn edit_toml(
     out: &mut Bump,
 ) -> Result<String, String> {
     let text = texts.get(rel)?;
-    let mut doc = parse_toml(rel, &text)?;
+    parse_toml(rel, &text)?;
     let what = format!("[{}] {key}", path.join("."));
-    let old = table_mut(&mut doc, path)
-        .and_then(|t| set_string(t, key, to))
-        .ok_or_else(|| format!("{rel}: no {what} string"))?;
+    let full: Vec<&str> = path.iter().copied().chain(std::iter::once(key)).collect();
+    let (span, old) = toml_string_at(&text, &full).ok_or_else(|| format!("{rel}: no {what} string"))?;
     out.changes.push(Change {
         file: rel.to_string(),
-        what,
+        what: what.clone(),
         from: old.clone(),
         to: to.to_string(),
     });
     if old != to {
-        texts.set(rel, doc.to_string());
+        let new = replace_string(&text, span, to).ok_or_else(|| format!("{rel}: cannot write {what} in place"))?;
+        texts.set(rel, new);
     }
     Ok(old)
 }
@@ -403,12 +411,14 @@ fn cargo_lock(
         return Ok(());
     }
     let text = texts.get(&lock)?;
-    let mut doc = parse_toml(&lock, &text)?;
-    let Some(packages) = doc.get_mut("package").and_then(|p| p.as_array_of_tables_mut()) else {
+    parse_toml(&lock, &text)?;
+    let doc =
+        toml_edit::Document::parse(text.as_str()).map_err(|e| format!("{lock}: not valid TOML: {}", e.message()))?;
+    let Some(packages) = doc.get("package").and_then(|p| p.as_array_of_tables()) else {
         return Ok(());
     };
-    let mut changed = false;
-    for p in packages.iter_mut() {
+    let mut spans = Vec::new();
+    for p in packages.iter() {
         let ours = p.get("source").is_none()
             && p.get("name")
                 .and_then(|n| n.as_str())
@@ -418,18 +428,24 @@ fn cargo_lock(
             continue;
         }
         let name = p.get("name").and_then(|n| n.as_str()).unwrap_or_default().to_string();
-        if set_string(p, "version", &target.semver).is_some() {
-            changed = true;
-            out.changes.push(Change {
-                file: lock.clone(),
-                what: format!("package {name}"),
-                from: old.to_string(),
-                to: target.semver.clone(),
-            });
-        }
+        let Some(span) = p.get("version").and_then(|v| v.as_value()).and_then(|v| v.span()) else {
+            continue;
+        };
+        out.changes.push(Change {
+            file: lock.clone(),
+            what: format!("package {name}"),
+            from: old.to_string(),
+            to: target.semver.clone(),
+        });
+        spans.push(span);
     }
-    if changed {
-        texts.set(&lock, doc.to_string());
+    let mut new = text.clone();
+    for span in spans.into_iter().rev() {
+        new = replace_string(&new, span, &target.semver)
+            .ok_or_else(|| format!("{lock}: cannot write the versions in place"))?;
+    }
+    if new != text {
+        texts.set(&lock, new);
     }
     Ok(())
 }
@@ -729,7 +745,7 @@ mod tests {
         let b = bump(d.path(), &files, &target("1.2.0-rc1", "1.2.0rc1")).expect("bump");
         assert_eq!(
             b.writes["pyproject.toml"],
-            "[project]\nname = \"x\"\nversion = \"1.2.0rc1\"\ndependencies = [\"y==1.1.0\"]\n"
+            "[project]\nname = \"x\"\nversion = '1.2.0rc1'\ndependencies = [\"y==1.1.0\"]\n"
         );
         assert_eq!(b.skipped.len(), 1);
         assert_eq!(

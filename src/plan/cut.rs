@@ -30,6 +30,13 @@ pub struct CutWorkflow {
     pub version_files: Vec<String>,
     pub scheme: crate::spec::Scheme,
     pub version_files_script: &'static str,
+    /// `bump-files`: the version files are written (plan::bumpscript),
+    /// committed and pushed to the branch before the tag is made.
+    pub bump_files: bool,
+    pub bump_script: &'static str,
+    /// The charts' version and appVersion templates for the writer:
+    /// `DIR<TAB>VERSION<TAB>APPVERSION` lines.
+    pub charts: String,
     /// A promotion of a pre-release tags the pre-release's commit: only
     /// where no version file carries the version (else that commit reads
     /// the pre-release's version, which the release refuses, and HEAD is
@@ -83,6 +90,22 @@ pub fn plan(p: &Plan) -> Option<CutWorkflow> {
         version_files: p.version_files.clone(),
         scheme: p.grammar.scheme,
         version_files_script: super::versionfiles::script(),
+        bump_files: cut.bump_files,
+        bump_script: super::bumpscript::script(),
+        charts: p
+            .helm
+            .iter()
+            .flat_map(|h| &h.charts)
+            .map(|c| {
+                format!(
+                    "{}\t{}\t{}",
+                    c.chart.trim_start_matches("./").trim_end_matches('/'),
+                    c.version.as_deref().unwrap_or(""),
+                    c.app_version
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
         promote_on_pre_release: p.version_files.is_empty(),
         release_file: "release.yml",
         jobs,

@@ -311,12 +311,27 @@ def main():
         if t == tag or (not v.promotion and not k.promotion and key(k) == key(v)):
             also = "" if t == tag else " (as `%s`)" % t
             refuse("The tag exists", "the next tag `%s` exists already%s; name another with --from, or choose another bump" % (tag, also))
+    normal = pep440_normal(v.version) or ""
+    pep = normal if scheme == "pep440" else v.version
+    if re.match(SEMVER, pep):
+        sem = pep
+    else:
+        sem = "%d.%d.%d" % (v.major, v.minor, v.patch) + ("-" + v.pre if v.pre else "")
+        post = re.search(r"\.post([0-9]*)", pep)
+        if post:
+            sem += "+post" + post.group(1)
     out = {
         "tag": tag,
         "version": v.version,
         "base": base or "",
         "on-tag": on_tag or "",
         "promotion": "true" if v.promotion else "false",
+        "major": str(v.major),
+        "minor": str(v.minor),
+        "patch": str(v.patch),
+        "prerelease": v.pre,
+        "semver": sem,
+        "pep440": normal,
     }
     lines = "".join("%s=%s\n" % kv for kv in out.items())
     sys.stdout.write(lines)

@@ -3,6 +3,7 @@
 
 pub mod assetnames;
 pub mod build;
+pub mod bumpscript;
 pub mod changelog;
 pub mod cut;
 pub mod cutscript;

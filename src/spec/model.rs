@@ -235,6 +235,12 @@ pub struct Cut {
     /// `wfgen tag` only a HEAD on it.
     #[serde(default = "main_branch")]
     pub branch: String,
+    /// Write the release version into `versioning.version-files` (as `wfgen
+    /// bump` does), commit that ("Release VERSION") and push it to the
+    /// branch, then tag that commit. Without it, the files must read the
+    /// version already.
+    #[serde(default)]
+    pub bump_files: bool,
 }
 
 fn main_branch() -> String {

@@ -35,7 +35,11 @@ pub fn format_problem(v: &Versioning) -> Option<(String, String)> {
 
 /// The problem with `triggers.cut`, if any: (the key of `cut` it is about,
 /// or None for `cut` itself; message; help).
-pub fn cut_problem(cut: &Cut, triggers: &Triggers) -> Option<(Option<&'static str>, String, String)> {
+pub fn cut_problem(
+    cut: &Cut,
+    triggers: &Triggers,
+    version_files_empty: bool,
+) -> Option<(Option<&'static str>, String, String)> {
     let b = &cut.branch;
     let valid = regex::Regex::new(r"^[A-Za-z0-9_][A-Za-z0-9._/-]*$")
         .expect("valid regex")
@@ -50,6 +54,13 @@ pub fn cut_problem(cut: &Cut, triggers: &Triggers) -> Option<(Option<&'static st
             Some("branch"),
             format!("`{b}` is not a branch name cut.yml can check"),
             "name the branch releases are cut from, e.g. `main` or `release/1.x`: letters, digits, `.`, `_`, `-` and `/`".into(),
+        ));
+    }
+    if cut.bump_files && version_files_empty {
+        return Some((
+            Some("bump-files"),
+            "`bump-files: true`, but versioning.version-files lists no file".into(),
+            "list the files that hold the release version (`version-files: [Cargo.toml]`), or remove bump-files".into(),
         ));
     }
     if !triggers.dispatch {

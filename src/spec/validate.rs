@@ -351,7 +351,8 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
     }
 
     if let Some(cut) = &spec.triggers.cut
-        && let Some((key, message, help)) = super::prerelease::cut_problem(cut, &spec.triggers)
+        && let Some((key, message, help)) =
+            super::prerelease::cut_problem(cut, &spec.triggers, spec.versioning.version_files.is_empty())
     {
         let at = match key {
             Some(k) => ypath!["triggers", "cut", k],
