@@ -252,6 +252,35 @@ fn header_rules() {
     );
     assert!(o.findings.iter().all(|f| f.rule != Rule::ContentDrift));
 
+    // No header and an edit: the content drift says that only `--force`
+    // replaces the file (generate refuses a file wfgen did not write).
+    let mut disk = disk_of(&rendered);
+    set(&mut disk, release, |t| {
+        t.lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect::<String>()
+            .replacen("timeout-minutes: 10", "timeout-minutes: 11", 1)
+    });
+    let o = check(&spec, &rendered, &disk);
+    let drift: Vec<_> = o.findings.iter().filter(|f| f.rule == Rule::ContentDrift).collect();
+    assert!(!drift.is_empty(), "{:#?}", o.findings);
+    for f in drift {
+        assert!(f.help.contains("`wfgen generate --force`"), "{}", f.help);
+        assert!(!f.help.contains("to undo this edit"), "{}", f.help);
+    }
+    // With the header, an edit is undone by a plain generate.
+    let mut disk = disk_of(&rendered);
+    set(&mut disk, release, |t| {
+        t.replacen("timeout-minutes: 10", "timeout-minutes: 11", 1)
+    });
+    let o = check(&spec, &rendered, &disk);
+    assert!(
+        o.findings
+            .iter()
+            .any(|f| f.rule == Rule::ContentDrift && f.help.contains("run `wfgen generate` to undo this edit"))
+    );
+
     // A generated file of a spec that is gone (moved), which this one does not produce.
     let mut disk = disk_of(&rendered);
     disk.push(OnDisk {

@@ -871,3 +871,34 @@ fn the_cut_version_writer_agrees_with_wfgen_bump() {
     }
     assert_eq!(compared, 48);
 }
+
+/// `wfgen plan TAG` reads the version files: where they disagree with the
+/// tag it warns, naming each value, and still plans (exit 0).
+#[test]
+fn plan_warns_where_the_version_files_disagree() {
+    let repo = TempRepo::with_fixture_repo("opsml");
+    repo.write("Cargo.toml", "[package]\nname = \"opsml\"\nversion = \"1.30.0-rc1\"\n");
+    repo.write(
+        "py-opsml/pyproject.toml",
+        "[project]\nname = \"opsml\"\nversion = \"1.29.0\"\n",
+    );
+    repo.write("tags.txt", "v1.28.0\n");
+    let out = wfgen()
+        .current_dir(repo.path())
+        .args(["plan", "v1.29.0", "--tags", "tags.txt"])
+        .output()
+        .expect("wfgen runs");
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        err,
+        "warning: Cargo.toml: [package] version reads 1.30.0-rc1, not 1.29.0\n  help: the release of v1.29.0 stops at its version check while these differ; `wfgen bump v1.29.0` writes the version into versioning.version-files\n"
+    );
+    repo.write("Cargo.toml", "[package]\nname = \"opsml\"\nversion = \"1.29.0\"\n");
+    let out = wfgen()
+        .current_dir(repo.path())
+        .args(["plan", "v1.29.0", "--tags", "tags.txt"])
+        .output()
+        .expect("wfgen runs");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}

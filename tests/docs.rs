@@ -592,3 +592,85 @@ fn the_design_contract_check_finds_a_mention() {
     assert_eq!(mentions_the_contract("as the design contract says"), Some(1));
     assert_eq!(mentions_the_contract("a design decision"), None);
 }
+
+/// The spec keys that prose names (`` `docker[].binaries` ``,
+/// `` `versioning.prerelease-format` ``): a backticked dotted path whose first
+/// segment is a top-level key of the spec, in every page users read.
+fn keys_named_in_prose(text: &str) -> Vec<(usize, String)> {
+    let re = regex::Regex::new(r"`([a-z][a-z0-9-]*(?:\[\])?(?:\.(?:[a-z][a-z0-9-]*|<[a-z-]+>)(?:\[\])?)+)`").unwrap();
+    let top: BTreeSet<String> = schema_paths()
+        .iter()
+        .map(|p| p.split(['.', '[']).next().unwrap().to_string())
+        .collect();
+    let mut out = Vec::new();
+    let mut fenced = false;
+    for (i, line) in text.lines().enumerate() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced {
+            continue;
+        }
+        for c in re.captures_iter(line) {
+            let path = c[1].to_string();
+            let first = path.split(['.', '[']).next().unwrap();
+            // File and host names (`release.yml`, `docker.io`) are no keys.
+            let file = [
+                ".yml", ".yaml", ".md", ".toml", ".json", ".txt", ".rs", ".sh", ".j2", ".tsv", ".lock", ".io", ".com",
+            ]
+            .iter()
+            .any(|e| path.ends_with(e));
+            if top.contains(first) && !file {
+                out.push((i + 1, path));
+            }
+        }
+    }
+    out
+}
+
+/// A key named in prose is a key of the schema: a page cannot tell users
+/// about a key the tool refuses (as `docker[].sign` once did).
+#[test]
+fn every_key_named_in_prose_is_a_key_of_the_schema() {
+    let (paths, uses) = schema_walk();
+    let known: BTreeSet<String> = paths.iter().map(|p| normalize(p)).collect();
+    // `setup[].secrets` is the shared step's `<step>.secrets`, used at `setup[]`.
+    let resolve = |n: &str| -> bool {
+        known.contains(n)
+            || uses.iter().any(|(pseudo, at)| {
+                n.strip_prefix(at.as_str())
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| known.contains(&format!("{pseudo}.{rest}")))
+            })
+    };
+    let mut bad = Vec::new();
+    for page in pages() {
+        let text = read(&page);
+        for (line, path) in keys_named_in_prose(&text) {
+            let n = normalize(&path)
+                .split('.')
+                .map(|s| if s.starts_with('<') { "<*>" } else { s })
+                .collect::<Vec<_>>()
+                .join(".");
+            if !resolve(&n) {
+                bad.push(format!(
+                    "{}:{line}: `{path}`",
+                    page.strip_prefix(root()).unwrap().display()
+                ));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "keys named in prose that the schema does not hold:\n{}",
+        bad.join("\n")
+    );
+}
+
+#[test]
+fn the_prose_key_check_finds_a_key_the_schema_lacks() {
+    let found =
+        keys_named_in_prose("sign images with `docker[].sign`, see `release.yml` and\n```\n`docker[].nope`\n```\n");
+    assert_eq!(found, vec![(1, "docker[].sign".to_string())]);
+}

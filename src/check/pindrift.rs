@@ -100,11 +100,7 @@ fn uses_content(ctx: &mut FileWalk, path: &YPath, exp: &str, got: &str, help: Op
             .expected(exp.to_string())
             .found(got.to_string())
             .span(span, format!("expected `{}`", short(exp)))
-            .help(help.unwrap_or_else(|| {
-                "the workflows are generated: change the spec and run `wfgen generate`, or run `wfgen generate` \
-             to undo this edit"
-                    .into()
-            })),
+            .help(help.unwrap_or_else(|| ctx.edit_help().into())),
     );
 }
 

@@ -9,6 +9,15 @@ use super::speclabel::SpecIndex;
 use super::{Finding, FindingBuilder, Rule, Span};
 use crate::ypath::{Located, Part, YPath};
 
+/// The help of a finding in a file that wfgen wrote (it has the header).
+const EDIT_HELP: &str = "the workflows are generated: change the spec and run `wfgen generate`, \
+                         or run `wfgen generate` to undo this edit";
+
+/// The help of a finding in a file at a generated workflow's path that wfgen
+/// did not write: `wfgen generate` replaces it only with `--force`.
+const FORCE_HELP: &str = "this file has no wfgen header, so wfgen did not write it: `wfgen generate --force` \
+                          replaces it with the workflow of the spec (or remove that workflow from the spec)";
+
 /// The most findings listed for one file; the rest are counted in one more.
 pub const MAX_FINDINGS: usize = 100;
 
@@ -37,6 +46,16 @@ impl<'a> FileWalk<'a> {
             out,
             pushed: 0,
             suppressed: 0,
+        }
+    }
+
+    /// The help of an edit: how to undo it (`--force` where wfgen did not
+    /// write the file).
+    pub fn edit_help(&self) -> &'static str {
+        if crate::render::parse_header(self.text).is_some() {
+            EDIT_HELP
+        } else {
+            FORCE_HELP
         }
     }
 

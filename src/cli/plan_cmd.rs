@@ -23,7 +23,19 @@ pub fn run(
         Some(s) => Some(s.to_string()),
         None => git_rev(&spec.root, tag),
     };
-    show(spec, &plan, tag, sha, &tags, format)
+    let code = show(spec, &plan, tag, sha, &tags, format);
+    // The release checks the version files against the tag: say now where
+    // they disagree (a warning: the files are often bumped after planning).
+    let off = crate::cut::disagreements(&spec.root, &spec.spec.versioning.version_files, &plan, tag);
+    if !off.is_empty() {
+        for line in &off {
+            eprintln!("warning: {line}");
+        }
+        eprintln!(
+            "  help: the release of {tag} stops at its version check while these differ; `wfgen bump {tag}` writes the version into versioning.version-files"
+        );
+    }
+    code
 }
 
 /// The repository's tags: from `--tags FILE`, else `git tag --list`. Err:

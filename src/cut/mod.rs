@@ -48,3 +48,25 @@ pub fn target(plan: &Plan, arg: &str) -> Result<(String, bump::Target), String> 
     }
     Ok((tag, target))
 }
+
+/// Where the version files of the work tree at `root` disagree with the
+/// release of `tag`: one line per value (`Cargo.toml: [package] version reads
+/// 1.30.0-rc1, not 1.29.0`), or per file that cannot be read. Empty for a tag
+/// the release refuses, a promotion, and a spec without version files.
+pub fn disagreements(root: &std::path::Path, files: &[String], plan: &Plan, tag: &str) -> Vec<String> {
+    if files.is_empty() {
+        return Vec::new();
+    }
+    let Ok((_, target)) = target(plan, tag) else {
+        return Vec::new();
+    };
+    match bump::bump(root, files, &target) {
+        Ok(b) => b
+            .changes
+            .iter()
+            .filter(|c| c.from != c.to)
+            .map(|c| format!("{}: {} reads {}, not {}", c.file, c.what, c.from, c.to))
+            .collect(),
+        Err(errors) => errors,
+    }
+}
