@@ -1039,7 +1039,7 @@ fn manifest_says_how_each_file_and_image_is_built() {
     assert_eq!(
         core["build"],
         serde_json::json!({"command": "uv build --no-sources --sdist --wheel --out-dir dist",
-            "toolchain": "uv", "directory": "airflow-core", "executable": null, "container": null, "glibc": null})
+            "toolchain": "uv", "directory": "airflow-core", "package": null, "executable": null, "container": null, "glibc": null})
     );
     assert!(
         json["pypi"]
@@ -1082,6 +1082,23 @@ fn manifest_says_how_each_file_and_image_is_built() {
             "linux/amd64 x86_64-unknown-linux-musl vector-0.58.0-x86_64-unknown-linux-musl.tar.gz .wfgen/bin/vector",
             "linux/arm64 aarch64-unknown-linux-musl vector-0.58.0-aarch64-unknown-linux-musl.tar.gz .wfgen/bin/vector",
         ]
+    );
+
+    // A Go leg builds its main package.
+    let json = plan_json("cluster-tool", "v1.4.2", 0);
+    let go: std::collections::BTreeSet<String> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "archive")
+        .map(|f| format!("{} {}", f["build"]["command"], f["build"]["package"]))
+        .collect();
+    assert_eq!(
+        go,
+        std::collections::BTreeSet::from([
+            "\"go build\" \"./cmd/agent\"".to_string(),
+            "\"go build\" \"./cmd/kubetool\"".to_string()
+        ])
     );
 
     // cluster-tool's Homebrew job runs for a release, not for an rc.

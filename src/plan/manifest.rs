@@ -187,6 +187,8 @@ pub struct Build {
     pub toolchain: String,
     /// The directory it runs in, relative to the repository root.
     pub directory: String,
+    /// A binary: the Cargo package (`-p`) or the Go main package it builds.
+    pub package: Option<String>,
     /// A binary: the executable's file name, in the archive (or the file
     /// itself with `archive: none`).
     pub executable: Option<String>,
@@ -676,6 +678,7 @@ fn binary_build(e: &super::build::BuildEntry) -> Build {
         }
         .into(),
         directory: ".".into(),
+        package: Some(e.package.clone()),
         executable: Some(e.exe.clone()),
         container: some(&e.container),
         glibc: some(&e.glibc),
@@ -694,6 +697,7 @@ fn python_build(p: &super::python::PyPackage, kind: FileKind) -> Build {
         command,
         toolchain,
         directory: p.path.clone(),
+        package: None,
         executable: None,
         container: None,
         glibc: None,
