@@ -4339,9 +4339,7 @@ fixtures! {
     mlserver: "mlserver",
     own: "wfgen",
     airflow: "airflow",
-    // Not rehearsed yet, though generated, judged and planned like the
-    // others: vector (its `toolchains.rust: file` legs call rustup, which
-    // has no stand-in, and would install targets on the host).
+    vector: "vector",
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up
