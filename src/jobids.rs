@@ -86,6 +86,9 @@ pub fn pull_request_image(key: &str) -> String {
     format!("{IMAGE}{key}")
 }
 
+/// cut.yml's one job: choose, create and push the tag, start the release.
+pub const CUT: &str = "cut";
+
 // docker.yml: `plan`, `digests`, and per (image, variant) key the builds,
 // the scan and the publish job.
 

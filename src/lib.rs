@@ -16,6 +16,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod cut;
 pub mod diag;
 pub mod exit;
 pub mod fsio;

@@ -29,6 +29,30 @@ fn cases() -> Vec<(&'static str, Vec<u8>, String, &'static str)> {
             "published to PyPI",
         ),
         (
+            "a semver prerelease-format with a leading dash",
+            base("versioning: { prerelease-format: \"-{label}{n}\" }\n"),
+            p(4, 34),
+            "cannot spell a pre-release tag",
+        ),
+        (
+            "a prerelease-format with canonical PEP 440 tags",
+            base("versioning: { scheme: pep440, pep440-spelling: canonical, prerelease-format: \".{label}{n}\" }\n"),
+            p(4, 78),
+            "pep440-spelling: canonical",
+        ),
+        (
+            "a cut branch that is no branch name",
+            base("triggers:\n  cut: { branch: \"main..x\" }\n"),
+            p(5, 18),
+            "not a branch name",
+        ),
+        (
+            "a cut without dispatch",
+            base("triggers:\n  dispatch: false\n  cut: {}\n"),
+            p(6, 8),
+            "dispatch: false",
+        ),
+        (
             "a setup action without a pin",
             base("setup:\n  - { uses: acme/setup-thing }\n"),
             p(5, 13),

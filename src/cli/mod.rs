@@ -17,6 +17,7 @@ macro_rules! out {
 }
 
 mod check;
+mod cut;
 mod generate;
 mod init;
 mod pins;
@@ -113,7 +114,14 @@ pub enum Command {
     /// Show what a release of TAG does; exit 1 when the release rejects the tag.
     Plan {
         /// The tag, e.g. v1.2.3.
-        tag: String,
+        #[arg(required_unless_present = "cut", conflicts_with = "cut")]
+        tag: Option<String>,
+        /// Instead of TAG: the tag that `wfgen tag KIND` would make, the
+        /// version files `wfgen bump` would change, then that tag's plan.
+        #[arg(long, value_enum, value_name = "KIND")]
+        cut: Option<cut::BumpKind>,
+        #[command(flatten)]
+        next: cut::NextArgs,
         /// Commit of the tag, for `{sha7}`: 7 to 40 hex digits [default: `git rev-parse TAG`, else zeros].
         #[arg(long, value_parser = parse_sha)]
         sha: Option<String>,
@@ -124,6 +132,40 @@ pub enum Command {
         tags: Option<std::path::PathBuf>,
         #[arg(long, value_enum, default_value_t = PlanFormat::Plain)]
         format: PlanFormat,
+    },
+    /// Print the next release tag, from the repository's tags and the spec's
+    /// tag grammar; exit 1 when there is none (it exists already, say).
+    Next {
+        #[arg(value_enum)]
+        kind: cut::BumpKind,
+        #[command(flatten)]
+        next: cut::NextArgs,
+        /// The repository's tags, one per line [default: `git tag --list`].
+        #[arg(long, value_name = "FILE")]
+        tags: Option<std::path::PathBuf>,
+    },
+    /// Create the next release tag on HEAD (for `promote`, on the
+    /// pre-release's commit) after checking the work tree, the branch and its
+    /// upstream; with --push, push that tag only.
+    Tag {
+        #[arg(value_enum)]
+        kind: cut::BumpKind,
+        #[command(flatten)]
+        next: cut::NextArgs,
+        /// Push the tag (only the tag), which starts the release.
+        #[arg(long)]
+        push: bool,
+        /// The remote to check against and push to.
+        #[arg(long, default_value = "origin", value_name = "NAME")]
+        remote: String,
+    },
+    /// Write VERSION (a version or a tag) into every file of
+    /// versioning.version-files, each in its own format.
+    Bump {
+        version: String,
+        /// Write nothing; exit 1 when a file does not read VERSION.
+        #[arg(long)]
+        check: bool,
     },
     /// Compare .github/workflows with what the spec renders; report drift.
     Check {
@@ -223,9 +265,30 @@ pub fn run(cli: Cli) -> i32 {
     match &cli.command {
         Command::Init { force, stdout } => init::run(&cwd, cli.spec.as_deref(), *force, *stdout),
         Command::Generate { dry_run, force } => with_spec(&cli, &cwd, |s| generate::run(s, *dry_run, *force)),
-        Command::Plan { tag, sha, tags, format } => with_spec(&cli, &cwd, |s| {
-            plan_cmd::run(s, tag, sha.as_deref(), tags.as_deref(), *format)
+        Command::Plan {
+            tag,
+            cut,
+            next,
+            sha,
+            tags,
+            format,
+        } => with_spec(&cli, &cwd, |s| match (tag, cut) {
+            (_, Some(kind)) => cut::plan_cut(s, *kind, next, tags.as_deref(), *format),
+            (Some(_), None) if next.label.is_some() || next.from.is_some() => {
+                eprintln!("error: --label and --from go with --cut");
+                exit::USAGE
+            }
+            (Some(tag), None) => plan_cmd::run(s, tag, sha.as_deref(), tags.as_deref(), *format),
+            (None, None) => exit::USAGE,
         }),
+        Command::Next { kind, next, tags } => with_spec(&cli, &cwd, |s| cut::next_cmd(s, *kind, next, tags.as_deref())),
+        Command::Tag {
+            kind,
+            next,
+            push,
+            remote,
+        } => with_spec(&cli, &cwd, |s| cut::tag_cmd(s, *kind, next, *push, remote)),
+        Command::Bump { version, check } => with_spec(&cli, &cwd, |s| cut::bump_cmd(s, version, *check)),
         Command::Check { format, diff, strict } => with_spec(&cli, &cwd, |s| {
             check::run(s, (*format).into(), *diff, *strict, cli.color)
         }),

@@ -15,7 +15,21 @@ pub fn run(
     format: PlanFormat,
 ) -> i32 {
     let plan = Plan::new(&spec.spec);
-    let tags: Vec<String> = match tags_file {
+    let tags = match read_tags(spec, tags_file) {
+        Ok(t) => t,
+        Err(code) => return code,
+    };
+    let sha = match sha {
+        Some(s) => Some(s.to_string()),
+        None => git_rev(&spec.root, tag),
+    };
+    show(spec, &plan, tag, sha, &tags, format)
+}
+
+/// The repository's tags: from `--tags FILE`, else `git tag --list`. Err:
+/// the exit code, the problem printed.
+pub fn read_tags(spec: &LoadedSpec, tags_file: Option<&std::path::Path>) -> Result<Vec<String>, i32> {
+    Ok(match tags_file {
         // A regular file only: a FIFO given as --tags would block forever.
         Some(path) => match crate::limits::read_regular(path).map(|b| String::from_utf8_lossy(&b).into_owned()) {
             Ok(text) => text
@@ -26,19 +40,26 @@ pub fn run(
             Err(e) => {
                 eprintln!("error: cannot read the tags file {}: {e}", path.display());
                 eprintln!("  help: --tags takes a file with one tag per line, e.g. from `git tag --list > tags.txt`");
-                return exit::FATAL;
+                return Err(exit::FATAL);
             }
         },
         None => git_tags(&spec.root),
-    };
-    let sha = match sha {
-        Some(s) => Some(s.to_string()),
-        None => git_rev(&spec.root, tag),
-    };
+    })
+}
+
+/// Prints the manifest of `tag` at commit `sha` among `tags`; the exit code.
+pub fn show(
+    spec: &LoadedSpec,
+    plan: &Plan,
+    tag: &str,
+    sha: Option<String>,
+    tags: &[String],
+    format: PlanFormat,
+) -> i32 {
     let t = plan.evaluate(
         tag,
         sha.as_deref().unwrap_or("0000000000000000000000000000000000000000"),
-        &tags,
+        tags,
     );
     // The changelog of the working tree, as the release job reads it at the tag.
     let changelog = plan
@@ -52,10 +73,10 @@ pub fn run(
         changelog,
         tags_read: tags.len(),
     };
-    let m = manifest::manifest(&plan, t, &facts);
+    let m = manifest::manifest(plan, t, &facts);
     match format {
         PlanFormat::Json => outln!("{}", serde_json::to_string_pretty(&m).expect("json")),
-        PlanFormat::Plain => plain(&plan, &m, &facts),
+        PlanFormat::Plain => plain(plan, &m, &facts),
     }
     if let (Some(_), Some(e), PlanFormat::Plain) = (&m.version, &m.error, format) {
         eprintln!("error: {e}");

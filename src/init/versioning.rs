@@ -313,6 +313,7 @@ fn acceptance(g: &Guess, tags: &[String], loose_pep: &[&String]) -> Vec<String> 
         version_files: Vec::new(),
         pep440_spelling: Default::default(),
         build_metadata: Default::default(),
+        prerelease_format: None,
     };
     let grammar = Grammar::new(&v, false);
     let rejected: Vec<&String> = tags.iter().filter(|t| grammar.parse(t).is_err()).collect();

@@ -4,6 +4,8 @@
 pub mod assetnames;
 pub mod build;
 pub mod changelog;
+pub mod cut;
+pub mod cutscript;
 pub mod docker;
 pub mod graph;
 pub mod helm;
@@ -58,6 +60,10 @@ pub struct Plan {
     pub local_calls: crate::spec::LocalCalls,
     /// What pull requests run (pull-request.yml).
     pub pull_request: crate::spec::PullRequest,
+    /// How releases are cut from the Actions tab (cut.yml), if they are.
+    pub cut: Option<crate::spec::Cut>,
+    /// `versioning.prerelease-format`.
+    pub prerelease_format: Option<String>,
 }
 
 pub use graph::{Access, Permission};
@@ -165,6 +171,8 @@ impl Plan {
             jobs: spec.jobs.clone(),
             local_calls: spec.output.local_calls,
             pull_request: spec.triggers.pull_request,
+            cut: spec.triggers.cut.clone(),
+            prerelease_format: spec.versioning.prerelease_format.clone(),
         }
     }
 
@@ -436,7 +444,7 @@ pub fn is_semver2(s: &str) -> bool {
         .is_match(s)
 }
 
-fn semver_for_helm(v: &Version) -> String {
+pub(crate) fn semver_for_helm(v: &Version) -> String {
     if semver::Version::parse(&v.pep440).is_ok() {
         return v.pep440.clone();
     }

@@ -322,11 +322,14 @@ impl Grammar {
 
     fn parse_pep440(&self, s: &str) -> Option<Version> {
         // N.N.N[{a|b|rc}N][.postN][.devN], canonical spelling, no leading zeros.
-        let num = r"(0|[1-9][0-9]*)";
-        let re = regex::Regex::new(&format!(
-            r"^{num}\.{num}\.{num}(?:(a|b|rc){num})?(?:\.post{num})?(?:\.dev{num})?$"
-        ))
-        .expect("valid regex");
+        static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+        let re = RE.get_or_init(|| {
+            let num = r"(0|[1-9][0-9]*)";
+            regex::Regex::new(&format!(
+                r"^{num}\.{num}\.{num}(?:(a|b|rc){num})?(?:\.post{num})?(?:\.dev{num})?$"
+            ))
+            .expect("valid regex")
+        });
         let c = re.captures(s)?;
         let n = |i: usize| c.get(i).map(|m| m.as_str().parse::<u64>().ok()).unwrap_or(Some(0));
         let (major, minor, patch) = (n(1)?, n(2)?, n(3)?);

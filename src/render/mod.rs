@@ -124,6 +124,7 @@ pub const TEMPLATES: &[(&str, &str)] = templates![
     "docker.yml.j2",
     "helm-publish.yml.j2",
     "pull-request.yml.j2",
+    "cut.yml.j2",
     "jobs.j2",
     "builds.j2",
 ];
@@ -236,6 +237,9 @@ pub fn render(plan: &Plan, header: &str) -> Vec<Rendered> {
             "pull-request.yml",
             Value::from_serialize(&pr),
         ));
+    }
+    if let Some(cut) = crate::plan::cut::plan(plan) {
+        out.push(render_one("cut.yml.j2", "cut.yml", Value::from_serialize(&cut)));
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     out

@@ -131,6 +131,13 @@ pub struct Versioning {
     /// Whether a tag may carry SemVer `+BUILD` metadata (`v1.3.0+b1`).
     #[serde(default)]
     pub build_metadata: BuildMetadata,
+    /// How `wfgen next pre` spells a new pre-release where the repository
+    /// has no pre-release tag to copy the spelling of: what follows
+    /// MAJOR.MINOR.PATCH (under semver, what follows its `-`), with `{label}`
+    /// and `{n}`, e.g. `{label}{n}` for `v1.3.0-rc1` [semver: `{label}.{n}`
+    /// (`v1.3.0-rc.1`); pep440: the normal form (`1.3.0rc1`, `1.3.0.dev1`)].
+    #[serde(default)]
+    pub prerelease_format: Option<String>,
 }
 
 /// Whether release tags may carry SemVer build metadata.
@@ -169,6 +176,7 @@ impl Default for Versioning {
             version_files: Vec::new(),
             pep440_spelling: Pep440Spelling::Any,
             build_metadata: BuildMetadata::Refuse,
+            prerelease_format: None,
         }
     }
 }
@@ -200,6 +208,12 @@ pub struct Triggers {
     /// pushed), still read-only and without secrets.
     #[serde(default)]
     pub pull_request: PullRequest,
+    /// cut.yml: cut a release from the Actions tab. A `workflow_dispatch`
+    /// with a bump (patch, minor, major, pre, promote) or a version: it
+    /// chooses the tag as `wfgen next` does, checks the version files,
+    /// creates and pushes the tag, and starts release.yml on it.
+    #[serde(default)]
+    pub cut: Option<Cut>,
 }
 
 impl Default for Triggers {
@@ -208,8 +222,23 @@ impl Default for Triggers {
             tags: true,
             dispatch: true,
             pull_request: PullRequest::None,
+            cut: None,
         }
     }
+}
+
+/// `triggers.cut`: how releases are cut from the Actions tab.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Cut {
+    /// The branch releases are cut from: cut.yml tags only a run on it, and
+    /// `wfgen tag` only a HEAD on it.
+    #[serde(default = "main_branch")]
+    pub branch: String,
+}
+
+fn main_branch() -> String {
+    "main".into()
 }
 
 /// What release work runs on pull requests.

@@ -312,6 +312,9 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             );
         }
     }
+    if let Some((message, help)) = super::prerelease::format_problem(v) {
+        c.err(ypath!["versioning", "prerelease-format"], Part::Value, message, help);
+    }
     for (i, f) in v.version_files.iter().enumerate() {
         if !rel_path.is_match(f) || f.split('/').any(|s| s == "..") {
             c.err(
@@ -345,6 +348,16 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             "with `tags: false` and `dispatch: false` nothing can start a release".into(),
             "keep `tags: true` (releases on pushed tags) or `dispatch: true` (releases run by hand)".into(),
         );
+    }
+
+    if let Some(cut) = &spec.triggers.cut
+        && let Some((key, message, help)) = super::prerelease::cut_problem(cut, &spec.triggers)
+    {
+        let at = match key {
+            Some(k) => ypath!["triggers", "cut", k],
+            None => ypath!["triggers", "cut"],
+        };
+        c.err(at, Part::Value, message, help);
     }
 
     if spec.triggers.pull_request == PullRequest::Build {
