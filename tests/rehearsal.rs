@@ -245,6 +245,8 @@ fn subject_files(subject: &str) -> Vec<(String, String)> {
 /// it, and the failures they inject name what it lists.
 struct SpecInfo {
     repository: String,
+    /// The spec's text, its typed form and its YAML.
+    text: String,
     spec: wfgen::spec::Spec,
     yaml: Yaml,
     /// The manifest of `tag("1.2.3")`.
@@ -265,6 +267,7 @@ impl SpecInfo {
         let manifest = subject_manifest(fixture, &tag);
         SpecInfo {
             repository,
+            text,
             spec,
             yaml,
             manifest,
@@ -633,152 +636,27 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         );
     }
     // Each version file holds the commit's version, where its format keeps
-    // it (as `wfgen bump` writes it).
-    for f in &spec.spec.versioning.version_files {
-        let path = repo.join(f);
-        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("version file {f}: {e}"));
-        write(&path, &with_version_set(f, &text, version));
+    // it: `wfgen bump` with the subject's own spec (the scratch wfgen.yaml
+    // of WrongVersion checks no version file).
+    if !spec.spec.versioning.version_files.is_empty() {
+        let own = repo.join(".rehearsal-bump.yaml");
+        write(&own, &spec.text);
+        let out = common::wfgen()
+            .current_dir(repo)
+            .arg("--spec")
+            .arg(&own)
+            .args(["bump", version])
+            .output()
+            .unwrap();
+        std::fs::remove_file(&own).unwrap();
+        assert!(
+            out.status.success(),
+            "{}: wfgen bump {version} failed:\n{}{}",
+            spec.repository,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
-}
-
-/// `text` of the version file `path` with its version set to `version`,
-/// where the file's format keeps it (what release.yml's version-file check
-/// reads): Cargo.toml's `[package] version` (`[workspace.package]` for a
-/// package with `version.workspace = true` and for a workspace root
-/// without a package), pyproject.toml's `[project] version` (else
-/// `[tool.poetry] version`), Chart.yaml's top-level `version:`,
-/// package.json's top-level `"version"`. The rest of the file stays as it
-/// is, comments included (package.json is written out again).
-fn with_version_set(path: &str, text: &str, version: &str) -> String {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    match name {
-        "Cargo.toml" => {
-            let inherits = toml_value_of(text, "package", "version.workspace").is_some()
-                || toml_value_of(text, "package", "version").is_some_and(|v| v.starts_with('{'));
-            let table = if toml_has_table(text, "package") && !inherits {
-                "package"
-            } else {
-                "workspace.package"
-            };
-            toml_set(text, table, "version", version)
-        }
-        "pyproject.toml" => {
-            let table = if toml_value_of(text, "project", "version").is_none() && toml_has_table(text, "tool.poetry") {
-                "tool.poetry"
-            } else {
-                "project"
-            };
-            toml_set(text, table, "version", version)
-        }
-        "Chart.yaml" => {
-            let mut found = false;
-            let mut out: String = text
-                .lines()
-                .map(|l| match l.strip_prefix("version:") {
-                    Some(_) if !found => {
-                        found = true;
-                        format!("version: {version}\n")
-                    }
-                    _ => format!("{l}\n"),
-                })
-                .collect();
-            if !found {
-                out.push_str(&format!("version: {version}\n"));
-            }
-            out
-        }
-        "package.json" => {
-            let mut j: Json = serde_json::from_str(text).unwrap_or_else(|e| panic!("{path}: {e}"));
-            j["version"] = Json::String(version.to_string());
-            serde_json::to_string_pretty(&j).unwrap() + "\n"
-        }
-        _ => panic!("{path}: the rehearsal cannot set the version of this file"),
-    }
-}
-
-/// The table of a TOML line that is a table header (`[a.b]`, `[[a]]` as
-/// `[a]`), with the spaces inside dropped.
-fn toml_header(line: &str) -> Option<String> {
-    let t = line.trim();
-    let t = t.split_once('#').map_or(t, |(h, _)| h.trim_end());
-    let inner = t.strip_prefix('[')?.strip_suffix(']')?;
-    Some(inner.trim_matches(['[', ']']).replace([' ', '\t'], ""))
-}
-
-/// The key and the value text of a `key = value` line.
-fn toml_key_value(line: &str) -> Option<(String, &str)> {
-    let (k, v) = line.split_once('=')?;
-    let k = k.trim();
-    let key = match k.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
-        Some(quoted) => quoted.to_string(),
-        None if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || "_-. \t".contains(c)) => {
-            k.replace([' ', '\t'], "")
-        }
-        None => return None,
-    };
-    Some((key, v.trim()))
-}
-
-fn toml_has_table(text: &str, table: &str) -> bool {
-    text.lines().any(|l| toml_header(l).as_deref() == Some(table))
-}
-
-/// The value text of `key` in `[table]` of a TOML file, if it has one.
-fn toml_value_of<'a>(text: &'a str, table: &str, key: &str) -> Option<&'a str> {
-    let mut current = String::new();
-    for l in text.lines() {
-        if let Some(h) = toml_header(l) {
-            current = h;
-        } else if current == table
-            && let Some((k, v)) = toml_key_value(l)
-            && k == key
-        {
-            return Some(v);
-        }
-    }
-    None
-}
-
-/// A TOML file with `key = "value"` in `[table]`: the key's value replaced
-/// (a trailing comment kept), else the key added first in the table, else
-/// the table added at the end.
-fn toml_set(text: &str, table: &str, key: &str, value: &str) -> String {
-    let mut out = String::new();
-    let (mut current, mut done) = (String::new(), false);
-    let quoted = format!("\"{value}\"");
-    for l in text.lines() {
-        if let Some(h) = toml_header(l) {
-            current = h;
-            out.push_str(l);
-            out.push('\n');
-            if current == table && !done && toml_value_of(text, table, key).is_none() {
-                out.push_str(&format!("{key} = {quoted}\n"));
-                done = true;
-            }
-            continue;
-        }
-        match toml_key_value(l) {
-            Some((k, v)) if current == table && k == key && !done => {
-                // Keep what follows a quoted value (a comment).
-                let rest = v
-                    .strip_prefix('"')
-                    .and_then(|r| r.split_once('"'))
-                    .map_or("", |(_, rest)| rest);
-                let indent = &l[..l.len() - l.trim_start().len()];
-                let spelled = l.trim_start().split('=').next().unwrap_or(key).trim_end();
-                out.push_str(&format!("{indent}{spelled} = {quoted}{rest}\n"));
-                done = true;
-            }
-            _ => {
-                out.push_str(l);
-                out.push('\n');
-            }
-        }
-    }
-    if !done {
-        out.push_str(&format!("\n[{table}]\n{key} = {quoted}\n"));
-    }
-    out
 }
 
 /// CHANGELOG.md of the commit of `version` (it changes with every commit):
@@ -5172,73 +5050,6 @@ fn helm_package_versions_like_helm() {
         ),
         v("web-app-0.1.0.tgz", "0.1.0", "0.0.9"),
         "the injected broken chart build"
-    );
-}
-
-/// The version files of each commit hold its version where their format
-/// keeps it, and the rest of them stays (no act): airflow's static
-/// `[project] version` beside a dependency pinned at the same version,
-/// vector's root `[package]`, a package that inherits the workspace's
-/// version, a virtual workspace root, poetry's `[tool.poetry] version` with
-/// a comment, a chart, a package.json.
-#[test]
-fn version_files_are_set_in_their_format() {
-    let read = |file: &str| std::fs::read_to_string(common::repo_root().join(file)).unwrap();
-    let toml_at = |text: &str, path: &[&str]| -> Option<String> {
-        let t: toml::Table = toml::from_str(text).unwrap_or_else(|e| panic!("not TOML ({e}):\n{text}"));
-        let mut v = &toml::Value::Table(t);
-        for k in path {
-            v = v.get(k)?;
-        }
-        Some(v.as_str().map(String::from).unwrap_or_else(|| format!("{v:?}")))
-    };
-    let airflow = read("fixtures/airflow/pyproject.toml");
-    let out = with_version_set("pyproject.toml", &airflow, "9.9.9");
-    assert_eq!(toml_at(&out, &["project", "version"]).as_deref(), Some("9.9.9"));
-    assert!(
-        out.contains("\"apache-airflow-core==3.2.0\""),
-        "a dependency is no version: {out}"
-    );
-    assert_eq!(
-        out.lines()
-            .filter(|l| !airflow.lines().any(|a| a == *l))
-            .collect::<Vec<_>>(),
-        ["version = \"9.9.9\""]
-    );
-    let vector = read("fixtures/vector/Cargo.toml");
-    let out = with_version_set("Cargo.toml", &vector, "1.2.3");
-    assert_eq!(toml_at(&out, &["package", "version"]).as_deref(), Some("1.2.3"));
-    assert_eq!(toml_at(&out, &["workspace", "package", "version"]), None);
-    let inherits = "[workspace]\nmembers = [\"a\"]\n\n[workspace.package]\nversion = \"0.1.0\"\n\n[package]\nname = \"root\"\nversion.workspace = true\n";
-    let out = with_version_set("Cargo.toml", inherits, "2.0.0-rc.1");
-    assert_eq!(
-        toml_at(&out, &["workspace", "package", "version"]).as_deref(),
-        Some("2.0.0-rc.1")
-    );
-    assert_eq!(
-        toml_at(&out, &["package", "version", "workspace"]).as_deref(),
-        Some("Boolean(true)")
-    );
-    let out = with_version_set("crates/x/Cargo.toml", "[workspace]\nmembers = [\"a\"]\n", "0.3.0");
-    assert_eq!(
-        toml_at(&out, &["workspace", "package", "version"]).as_deref(),
-        Some("0.3.0")
-    );
-    let poetry = "[tool.poetry]\nname = \"x\"\n  version = \"0.0.1\"  # a dev version\n\n[build-system]\nrequires = [\"poetry-core\"]\n";
-    let out = with_version_set("runtimes/x/pyproject.toml", poetry, "1.7.0rc1");
-    assert_eq!(
-        out,
-        "[tool.poetry]\nname = \"x\"\n  version = \"1.7.0rc1\"  # a dev version\n\n[build-system]\nrequires = [\"poetry-core\"]\n"
-    );
-    let chart = "apiVersion: v2\nname: web\nversion: 0.1.0 # the chart\nappVersion: \"1.0\"\ndependencies:\n  - name: x\n    version: 9.0.0\n";
-    assert_eq!(
-        with_version_set("deploy/web/Chart.yaml", chart, "1.2.3"),
-        chart.replace("version: 0.1.0 # the chart", "version: 1.2.3")
-    );
-    let package = "{\"name\": \"ui\", \"version\": \"0.0.0\", \"dependencies\": {\"version\": \"1\"}}";
-    assert_eq!(
-        with_version_set("ui/package.json", package, "1.2.3"),
-        "{\n  \"name\": \"ui\",\n  \"version\": \"1.2.3\",\n  \"dependencies\": {\n    \"version\": \"1\"\n  }\n}\n"
     );
 }
 
