@@ -988,6 +988,139 @@ fn manifest_names_every_file_of_the_release() {
     assert_eq!(json["images"], serde_json::json!([]));
 }
 
+/// How the manifest says each file and image is built: a leg's command,
+/// executable, job container and glibc floor; a pure package's build
+/// command and directory; the release binaries each image build takes into
+/// its context (the musl legs for vector's alpine variant), with the build
+/// arguments naming them; the PyPI token; the spec's jobs that the tag runs.
+#[test]
+fn manifest_says_how_each_file_and_image_is_built() {
+    let json = plan_json("opsml-server", "v1.3.0", 0);
+    let legs: Vec<String> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "archive")
+        .map(|f| {
+            let b = &f["build"];
+            format!(
+                "{} {} {} {} {}",
+                f["name"].as_str().unwrap(),
+                b["command"].as_str().unwrap(),
+                b["executable"].as_str().unwrap(),
+                b["container"].as_str().unwrap_or("-"),
+                b["glibc"].as_str().unwrap_or("-"),
+            )
+        })
+        .collect();
+    for want in [
+        "opsml-server-x86_64-unknown-linux-gnu-rocky.tar.gz cargo build opsml-server rockylinux:9 -",
+        "opsml-server-aarch64-unknown-linux-gnu.tar.gz cargo zigbuild opsml-server - 2.28",
+        "opsml-cli-x86_64-pc-windows-msvc.zip cargo build opsml.exe - -",
+    ] {
+        assert!(legs.contains(&want.to_string()), "{want} not in {legs:#?}");
+    }
+    assert!(
+        json["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["kind"] == "checksum")
+            .all(|f| f["build"].is_null())
+    );
+
+    let json = plan_json("airflow", "3.2.0", 0);
+    let core = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["package"] == "apache-airflow-core" && f["kind"] == "sdist")
+        .expect("the core's sdist");
+    assert_eq!(
+        core["build"],
+        serde_json::json!({"command": "uv build --no-sources --sdist --wheel --out-dir dist",
+            "toolchain": "uv", "directory": "airflow-core", "package": null, "executable": null, "container": null, "glibc": null})
+    );
+    assert!(
+        json["pypi"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["token_secret"].is_null())
+    );
+
+    let json = plan_json("vector", "v0.58.0", 0);
+    let alpine = json["images"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["variant"] == "alpine")
+        .expect("the alpine variant");
+    assert_eq!(alpine["dockerfile"], "distribution/docker/alpine/Dockerfile");
+    assert_eq!(alpine["context"], ".");
+    assert_eq!(
+        alpine["build_args"],
+        serde_json::json!({"VECTOR_BINARY": ".wfgen/bin/vector"})
+    );
+    let binaries: Vec<String> = alpine["binaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            format!(
+                "{} {} {} {}",
+                b["platform"].as_str().unwrap(),
+                b["target"].as_str().unwrap(),
+                b["file"].as_str().unwrap(),
+                b["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        binaries,
+        [
+            "linux/amd64 x86_64-unknown-linux-musl vector-0.58.0-x86_64-unknown-linux-musl.tar.gz .wfgen/bin/vector",
+            "linux/arm64 aarch64-unknown-linux-musl vector-0.58.0-aarch64-unknown-linux-musl.tar.gz .wfgen/bin/vector",
+        ]
+    );
+
+    // A Go leg builds its main package.
+    let json = plan_json("cluster-tool", "v1.4.2", 0);
+    let go: std::collections::BTreeSet<String> = json["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == "archive")
+        .map(|f| format!("{} {}", f["build"]["command"], f["build"]["package"]))
+        .collect();
+    assert_eq!(
+        go,
+        std::collections::BTreeSet::from([
+            "\"go build\" \"./cmd/agent\"".to_string(),
+            "\"go build\" \"./cmd/kubetool\"".to_string()
+        ])
+    );
+
+    // cluster-tool's Homebrew job runs for a release, not for an rc.
+    let jobs = |tag: &str| plan_json("cluster-tool", tag, 0)["jobs"].clone();
+    assert_eq!(
+        jobs("v1.4.2"),
+        serde_json::json!([{"id": "homebrew", "stage": "after-release", "workflow": "release.yml"}])
+    );
+    assert_eq!(jobs("v1.4.2-rc.1"), serde_json::json!([]));
+    // llm-proxy's verify job does not run for a promotion, its after-release jobs do.
+    let ids = |tag: &str| -> Vec<String> {
+        plan_json("llm-proxy", tag, 0)["jobs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(ids("v1.2.3"), ["smoke", "deploy", "docs"]);
+    assert_eq!(ids("v1.2.3-stable"), ["deploy", "docs"]);
+}
+
 /// `toolchains` lists what the tag's run installs: no Rust, Python or
 /// maturin for a Go spec, and nothing but cosign (to sign the release's
 /// files) for a promotion, which builds nothing.

@@ -237,64 +237,70 @@ fn subject_files(subject: &str) -> Vec<(String, String)> {
     }
 }
 
-/// What the harness needs to know of a fixture spec.
+/// What the harness knows of a subject: its spec (typed, with wfgen's
+/// defaults, and as YAML for the scripts and files the harness lays out)
+/// and the release manifest of its release tag `1.2.3`
+/// (`wfgen plan --format json`, read once, in a copy of the subject), which
+/// says what its releases build and publish: the scenarios are chosen by
+/// it, and the failures they inject name what it lists.
 struct SpecInfo {
     repository: String,
-    prefix: String,
-    pep440: bool,
-    tag_triggers: bool,
-    stable_suffix: Option<String>,
+    /// The spec's text, its typed form and its YAML.
+    text: String,
+    spec: wfgen::spec::Spec,
     yaml: Yaml,
+    /// The manifest of `tag("1.2.3")`.
+    manifest: Json,
 }
 
 impl SpecInfo {
     fn load(fixture: &str) -> Self {
         let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
         let yaml: Yaml = yaml_serde::from_str(&text).unwrap();
-        let s = |v: &Yaml| v.as_str().map(str::to_string);
-        let versioning = &yaml["versioning"];
+        let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{fixture}: {e}"));
+        let repository = spec
+            .project
+            .repository
+            .clone()
+            .unwrap_or_else(|| format!("rehearsal/{}", spec.project.name));
+        let tag = format!("{}1.2.3", spec.versioning.tag_prefix);
+        let manifest = subject_manifest(fixture, &tag);
         SpecInfo {
-            repository: s(&yaml["project"]["repository"])
-                .unwrap_or_else(|| format!("rehearsal/{}", s(&yaml["project"]["name"]).unwrap())),
-            prefix: s(&versioning["tag-prefix"]).unwrap_or_else(|| "v".into()),
-            pep440: s(&versioning["scheme"]).as_deref() == Some("pep440"),
-            tag_triggers: yaml["triggers"]["tags"].as_bool().unwrap_or(true),
-            stable_suffix: s(&versioning["stable-suffix"]).filter(|x| !x.is_empty()),
+            repository,
+            text,
+            spec,
             yaml,
+            manifest,
         }
     }
 
     fn tag(&self, version: &str) -> String {
-        format!("{}{version}", self.prefix)
+        format!("{}{version}", self.spec.versioning.tag_prefix)
+    }
+
+    fn pep440(&self) -> bool {
+        self.spec.versioning.scheme == wfgen::spec::Scheme::Pep440
+    }
+
+    fn stable_suffix(&self) -> Option<&str> {
+        self.spec.versioning.stable_suffix.as_deref().filter(|x| !x.is_empty())
     }
 
     /// The pre-release spelling of 1.3.0 rc 1 in this spec's scheme.
     fn prerelease_version(&self) -> &'static str {
-        if self.pep440 { "1.3.0rc1" } else { "1.3.0-rc.1" }
+        if self.pep440() { "1.3.0rc1" } else { "1.3.0-rc.1" }
     }
 
     fn seq(&self, key: &str) -> Vec<Yaml> {
         self.yaml[key].as_sequence().cloned().unwrap_or_default()
     }
 
-    fn has_binaries(&self, kind: &str) -> bool {
-        self.seq("binaries").iter().any(|b| b["kind"].as_str() == Some(kind))
-    }
-
     /// With `release.setup`, the last `release.assets` pattern is the file
     /// the setup makes (the Makefile stand-in of its `make` target writes it);
     /// the others are files of the tagged commit.
     fn setup_made_asset(&self) -> Option<String> {
-        let setup = self.yaml["release"]["setup"]
-            .as_sequence()
-            .is_some_and(|s| !s.is_empty());
-        let assets = self.yaml["release"]["assets"]
-            .as_sequence()
-            .cloned()
-            .unwrap_or_default();
-        setup
-            .then(|| assets.last().and_then(|a| a.as_str()).map(String::from))
-            .flatten()
+        let r = &self.spec.release;
+        (!r.setup.is_empty()).then(|| r.assets.last().cloned()).flatten()
     }
 
     /// The `make` targets of `release.setup`.
@@ -307,12 +313,81 @@ impl SpecInfo {
                 .iter(),
         )
     }
+}
 
-    fn has_maturin(&self) -> bool {
-        self.seq("python")
-            .iter()
-            .any(|p| p["build"].as_str().unwrap_or("maturin") == "maturin")
+/// The subject's spec and files in a scratch directory of their own (no
+/// git repository): what `wfgen generate` and `wfgen plan` read.
+fn subject_copy(subject: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(subject_spec(subject), dir.path().join("wfgen.yaml")).unwrap();
+    for (rel, text) in subject_files(subject) {
+        write(&dir.path().join(&rel), &text);
     }
+    dir
+}
+
+/// The release manifest of `tag` for the subject as it is (no tags before
+/// it, no changelog unless the subject has one).
+fn subject_manifest(subject: &str, tag: &str) -> Json {
+    let dir = subject_copy(subject);
+    let tags = dir.path().join("rehearsal-tags.txt");
+    write(&tags, "");
+    let out = common::wfgen()
+        .current_dir(dir.path())
+        .args(["--spec", "wfgen.yaml", "plan", tag, "--format", "json", "--sha"])
+        .arg("0".repeat(40))
+        .arg("--tags")
+        .arg(&tags)
+        .output()
+        .unwrap();
+    let m: Json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{subject}: wfgen plan {tag}: not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    assert_eq!(
+        m["valid"], true,
+        "{subject}: wfgen plan {tag} refuses its release tag: {m}"
+    );
+    m
+}
+
+/// The entries of a manifest list (`files`, `images`, ...).
+fn entries<'a>(m: &'a Json, key: &str) -> &'a [Json] {
+    m[key]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_else(|| panic!("manifest: no `{key}` list"))
+}
+
+/// The binary files (archives and executables, each with how its leg is
+/// built) that the run of the manifest's tag builds.
+fn binary_files(m: &Json) -> Vec<&Json> {
+    binaries_of(entries(m, "files"))
+}
+
+/// The binary files on the manifest's GitHub release (for a promotion,
+/// those of its plain tag's run); none without a release.
+fn released_binaries(m: &Json) -> Vec<&Json> {
+    binaries_of(
+        m["github_release"]["files"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default(),
+    )
+}
+
+fn binaries_of(files: &[Json]) -> Vec<&Json> {
+    files
+        .iter()
+        .filter(|f| matches!(f["kind"].as_str(), Some("archive" | "executable")))
+        .collect()
+}
+
+/// A string of a manifest entry (empty when absent or null).
+fn jstr<'a>(v: &'a Json, key: &str) -> &'a str {
+    v[key].as_str().unwrap_or_default()
 }
 
 /// The `make` targets that these steps' (or gates') `run` scripts call.
@@ -353,9 +428,10 @@ fn asset_file(pattern: &str) -> String {
 /// The contents `release.setup`'s make target gives the file it makes.
 const SETUP_MADE: &str = "made by release.setup in the release-assets job";
 
-/// The first line of the pyproject.toml files the rehearsal writes (a
-/// subject's own file does not start with it).
-const PYPROJECT_MARK: &str = "# written by the rehearsal for this commit's version\n";
+/// The first line of the pyproject.toml and Cargo.toml files the
+/// rehearsal writes for a subject without its own (a subject's own file
+/// does not start with it).
+const WRITTEN_MARK: &str = "# written by the rehearsal for this commit's version\n";
 
 /// Lays out the files the workflows need for the spec at `version`.
 fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
@@ -475,89 +551,111 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
         use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    for d in spec.seq("docker") {
-        let file = d["dockerfile"].as_str().unwrap_or("Dockerfile").to_string();
-        let variants: Vec<String> = match &d["variants"] {
-            Yaml::Sequence(v) => v.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
-            Yaml::Mapping(m) => m.keys().filter_map(|x| x.as_str().map(String::from)).collect(),
-            _ => vec![],
-        };
-        let files = if file.contains("{variant}") {
-            variants.iter().map(|v| file.replace("{variant}", v)).collect()
-        } else {
-            vec![file]
-        };
-        for f in files {
-            write(&repo.join(f), "FROM scratch\nCOPY README.md /\n");
+    // What the manifest builds from files of the repository that the
+    // subject may not have: each image's Dockerfile, each chart, the
+    // Cargo.toml of the Rust legs, the go.mod and main packages of the Go
+    // ones, each Python package's pyproject.toml. A subject's own file stays.
+    let m = &spec.manifest;
+    let absent = |path: &Path| !path.exists();
+    for im in entries(m, "images") {
+        let file = repo.join(jstr(im, "dockerfile"));
+        if absent(&file) {
+            write(&file, "FROM scratch\nCOPY README.md /\n");
         }
     }
     // release.assets: a file for each pattern (`*` and `?` filled in).
     // The one release.setup makes is not committed.
-    for a in spec.yaml["release"]["assets"]
-        .as_sequence()
-        .cloned()
-        .unwrap_or_default()
-    {
-        let pattern = a.as_str().unwrap();
-        if spec.setup_made_asset().as_deref() == Some(pattern) {
+    for pattern in &spec.spec.release.assets {
+        if spec.setup_made_asset().as_ref() == Some(pattern) {
             continue;
         }
         let path = asset_file(pattern);
         write(&repo.join(&path), &format!("{path} of the rehearsal\n"));
     }
-    for h in spec.seq("helm") {
-        let chart = h["chart"].as_str().unwrap().trim_end_matches('/');
-        let name = chart.rsplit('/').next().unwrap();
-        write(
-            &repo.join(chart).join("Chart.yaml"),
-            &format!(
-                "apiVersion: v2\nname: {name}\ndescription: rehearsal chart\nversion: 0.0.0\nappVersion: \"0.0.0\"\n"
-            ),
-        );
-        write(&repo.join(chart).join("values.yaml"), "{}\n");
-    }
-    for b in spec.seq("binaries") {
-        let package = b["package"].as_str().or(b["name"].as_str()).unwrap();
-        match b["kind"].as_str() {
-            Some("go") => {
-                write(
-                    &repo.join("go.mod"),
-                    &format!("module github.com/{}\n\ngo 1.24\n", spec.repository),
-                );
-                write(&repo.join(package).join("main.go"), "package main\n\nfunc main() {}\n");
-            }
-            _ => write(
-                &repo.join("Cargo.toml"),
-                &format!("[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n"),
-            ),
+    for c in entries(m, "charts") {
+        let chart = repo.join(jstr(c, "chart").trim_end_matches('/'));
+        if absent(&chart.join("Chart.yaml")) {
+            let name = chart.file_name().unwrap().to_string_lossy();
+            write(
+                &chart.join("Chart.yaml"),
+                &format!(
+                    "apiVersion: v2\nname: {name}\ndescription: rehearsal chart\nversion: 0.0.0\nappVersion: \"0.0.0\"\n"
+                ),
+            );
+            write(&chart.join("values.yaml"), "{}\n");
         }
     }
-    for p in spec.seq("python") {
-        let name = p["name"].as_str().unwrap();
-        let dir = p["path"].as_str().unwrap_or(".");
+    for b in &spec.spec.binaries {
+        let package = b.package.as_deref().unwrap_or(&b.name);
+        match b.kind {
+            wfgen::spec::BinaryKind::Go => {
+                if absent(&repo.join("go.mod")) {
+                    write(
+                        &repo.join("go.mod"),
+                        &format!("module github.com/{}\n\ngo 1.24\n", spec.repository),
+                    );
+                }
+                if absent(&repo.join(package)) {
+                    write(&repo.join(package).join("main.go"), "package main\n\nfunc main() {}\n");
+                }
+            }
+            // The harness's own Cargo.toml of an earlier commit is rewritten.
+            wfgen::spec::BinaryKind::Rust => {
+                let cargo = repo.join("Cargo.toml");
+                let text = std::fs::read_to_string(&cargo).unwrap_or_default();
+                if text.is_empty() || text.starts_with(WRITTEN_MARK) {
+                    write(
+                        &cargo,
+                        &format!(
+                            "{WRITTEN_MARK}[package]\nname = \"{package}\"\nversion = \"{version}\"\nedition = \"2021\"\n"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let mut packages: BTreeMap<&str, &str> = BTreeMap::new();
+    for f in entries(m, "files") {
+        if matches!(f["kind"].as_str(), Some("wheel" | "sdist")) {
+            packages.insert(jstr(f, "package"), jstr(&f["build"], "directory"));
+        }
+    }
+    for (name, dir) in packages {
         // A subject's own pyproject.toml stays: wfgen's takes its version
         // from Cargo.toml, mlserver's hold a development version that the
-        // builds' setup replaces with the tag's.
+        // builds' setup replaces with the tag's, airflow's a static version
+        // that the version-file rewrite below sets.
         let file = repo.join(dir).join("pyproject.toml");
         let own = std::fs::read_to_string(&file).unwrap_or_default();
-        if !own.is_empty() && !own.starts_with(PYPROJECT_MARK) {
+        if !own.is_empty() && !own.starts_with(WRITTEN_MARK) {
             continue;
         }
         write(
             &file,
-            &format!("{PYPROJECT_MARK}[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
+            &format!("{WRITTEN_MARK}[project]\nname = \"{name}\"\nversion = \"{version}\"\n"),
         );
     }
-    for f in spec.yaml["versioning"]["version-files"]
-        .as_sequence()
-        .cloned()
-        .unwrap_or_default()
-    {
-        let f = repo.join(f.as_str().unwrap());
-        let text = std::fs::read_to_string(&f).unwrap_or_default();
-        if !text.contains(version) {
-            write(&f, &format!("{text}version = \"{version}\"\n"));
-        }
+    // Each version file holds the commit's version, where its format keeps
+    // it: `wfgen bump` with the subject's own spec (the scratch wfgen.yaml
+    // of WrongVersion checks no version file).
+    if !spec.spec.versioning.version_files.is_empty() {
+        let own = repo.join(".rehearsal-bump.yaml");
+        write(&own, &spec.text);
+        let out = common::wfgen()
+            .current_dir(repo)
+            .arg("--spec")
+            .arg(&own)
+            .args(["bump", version])
+            .output()
+            .unwrap();
+        std::fs::remove_file(&own).unwrap();
+        assert!(
+            out.status.success(),
+            "{}: wfgen bump {version} failed:\n{}{}",
+            spec.repository,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -566,10 +664,7 @@ fn lay_out(repo: &Path, spec: &SpecInfo, version: &str) {
 /// with a section for every version so far (none for `version` when not
 /// `with_section`), newest first.
 fn write_changelog(repo: &Path, spec: &SpecInfo, version: &str, with_section: bool) {
-    let path = spec.yaml["release"]["notes"]
-        .as_str()
-        .and_then(|n| n.strip_prefix("changelog:"))
-        .map(String::from);
+    let path = spec.spec.release.notes.strip_prefix("changelog:").map(String::from);
     let Some(path) = path else {
         write(&repo.join("CHANGELOG.md"), &format!("# {version}\n"));
         return;
@@ -891,8 +986,58 @@ struct Scenario {
     wrong_version: Option<String>,
 }
 
-/// The scenario, or why it does not apply to the fixture.
+/// What REHEARSAL_FAIL makes fail for one build of the manifest `m`: the
+/// last platform of the first image variant that gets tags (its build job
+/// and platform); else the last binary leg (its build tool, target and
+/// job); else the last Python package's wheels (in maturin-action, or in
+/// its builder's command); None when the release builds none of these.
+fn build_failure(m: &Json) -> Option<String> {
+    image_failure(m).or_else(|| leg_failure(m)).or_else(|| wheel_failure(m))
+}
+
+/// One platform's build of one image variant (the others build).
+fn image_failure(m: &Json) -> Option<String> {
+    let im = entries(m, "images")
+        .iter()
+        .find(|i| i["tags"].as_array().is_some_and(|t| !t.is_empty()))?;
+    let platform = im["platforms"].as_array()?.last()?.as_str()?;
+    Some(format!(
+        "docker/build-push-action:\"platforms\":\"{platform}\"&&[job={}]",
+        jstr(im, "build_job")
+    ))
+}
+
+/// The last binary leg: its build command for its target, in its job.
+fn leg_failure(m: &Json) -> Option<String> {
+    let f = *binary_files(m).last()?;
+    let (tool, args) = jstr(&f["build"], "command").split_once(' ')?;
+    let target = jstr(f, "target");
+    // The go stand-in sees `target=GOOS/GOARCH`, cargo its --target.
+    let leg = if tool == "go" {
+        format!("target={target}")
+    } else {
+        format!("--target {target}")
+    };
+    Some(format!("{tool}:{args}&&{leg}&&[job={}]", jstr(f, "job")))
+}
+
+/// The last Python package's wheels: maturin's run in PyO3/maturin-action,
+/// a pure package's build command in its job.
+fn wheel_failure(m: &Json) -> Option<String> {
+    let w = entries(m, "files").iter().rfind(|f| f["kind"] == "wheel")?;
+    let (job, command) = (jstr(w, "job"), jstr(&w["build"], "command"));
+    if command.starts_with("maturin ") {
+        return Some(format!("PyO3/maturin-action:[job={job}]"));
+    }
+    let (tool, args) = command.split_once(' ')?;
+    Some(format!("{tool}:{args}&&[job={job}]"))
+}
+
+/// The scenario, or why it does not apply to the fixture: chosen by what
+/// the release manifest of the fixture's release tag lists
+/// (`SpecInfo::manifest`) and by the spec's own settings.
 fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenario, String> {
+    let m = &spec.manifest;
     let release = spec.tag("1.2.3");
     let on_tag = |tag: &str, dispatch: bool| Step {
         tag: tag.to_string(),
@@ -905,7 +1050,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         fails_with: Some(why.to_string()),
         ..on_tag(tag, dispatch)
     };
-    let dispatch = !spec.tag_triggers;
+    let dispatch = !spec.spec.triggers.tags;
     let mut s = Scenario {
         fixture,
         kind,
@@ -923,6 +1068,8 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
         }
         s.fail = Some(fail);
     };
+    let github_release = &m["github_release"];
+    let creates_no_release = spec.spec.release.github_release == wfgen::spec::GithubRelease::Never;
     match kind {
         Kind::Release => {}
         Kind::Prerelease => {
@@ -932,7 +1079,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             s.steps = vec![on_tag(&tag, dispatch)];
         }
         Kind::Promotion => {
-            let Some(suffix) = &spec.stable_suffix else {
+            let Some(suffix) = spec.stable_suffix() else {
                 return Err("the spec has no versioning.stable-suffix: no promotion tags".into());
             };
             let promo = format!("{release}{suffix}");
@@ -940,15 +1087,18 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             s.steps = vec![on_tag(&release, dispatch), on_tag(&promo, dispatch)];
         }
         Kind::PromotionOfFailed => {
-            let Some(suffix) = &spec.stable_suffix else {
+            let Some(suffix) = spec.stable_suffix() else {
                 return Err("the spec has no versioning.stable-suffix: no promotion tags".into());
             };
-            // The plain tag's release fails (an image leg); its promotion must
+            let Some(fail) = build_failure(m) else {
+                return Err("the release builds no image, binary or wheel that could fail".into());
+            };
+            // The plain tag's release fails (one build); its promotion must
             // refuse to release it, and publish nothing either.
             let promo = format!("{release}{suffix}");
             s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
             s.steps = vec![on_tag(&release, dispatch)];
-            failing(&mut s, "docker/build-push-action:linux/".into());
+            failing(&mut s, fail);
             s.steps
                 .push(failing_on(&promo, dispatch, "title=Promotion of a failed release::"));
         }
@@ -965,13 +1115,13 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             }];
         }
         Kind::Rerun => {
-            if spec.yaml["release"]["draft"].as_bool() == Some(true) {
+            if spec.spec.release.draft {
                 return Err("the release stays a draft: a re-run uploads its files again, as it should".into());
             }
-            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
+            if creates_no_release {
                 return Err("the spec creates no GitHub release".into());
             }
-            if let Some(suffix) = &spec.stable_suffix {
+            if let Some(suffix) = spec.stable_suffix() {
                 // Only the promotion creates the release: promote twice.
                 let promo = format!("{release}{suffix}");
                 s.commits = vec![("1.2.3".into(), vec![release.clone(), promo.clone()])];
@@ -991,34 +1141,19 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             s.steps = vec![on_tag(&old, dispatch)];
         }
         Kind::FailBinary => {
-            if spec.has_binaries("rust") {
-                failing(&mut s, "cargo:aarch64-apple-darwin".into());
-            } else if spec.has_binaries("go") {
-                failing(&mut s, "go:target=darwin/arm64".into());
-            } else {
+            let Some(fail) = leg_failure(m) else {
                 return Err("the spec has no binaries".into());
-            }
+            };
+            failing(&mut s, fail);
         }
         Kind::FailWheel => {
-            if spec.has_maturin() {
-                failing(&mut s, "PyO3/maturin-action:\"target\":\"x64\"".into());
-            } else if let Some(p) = spec.seq("python").last() {
-                // The last pure package's build fails, in its builder.
-                let tool = match p["builder"].as_str().unwrap_or("build") {
-                    "build" => "python",
-                    other => other,
-                };
-                // The stand-ins see `ARGS cwd=DIR`: the package's directory,
-                // or (at the root) any build.
-                let path = p["path"].as_str().unwrap_or(".");
-                let text = if path == "." { "build" } else { path };
-                failing(&mut s, format!("{tool}:{text}"));
-            } else {
+            let Some(fail) = wheel_failure(m) else {
                 return Err("the spec builds no Python packages".into());
-            }
+            };
+            failing(&mut s, fail);
         }
         Kind::PrereleaseSpellings => {
-            if !spec.pep440 || spec.yaml["versioning"]["pep440-spelling"].as_str() == Some("canonical") {
+            if !spec.pep440() || spec.spec.versioning.pep440_spelling == wfgen::spec::Pep440Spelling::Canonical {
                 return Err("the spec takes only the normal form of a version in its tags".into());
             }
             let (a, b) = ("1.3.0.rc1", "1.3.1-rc1");
@@ -1027,49 +1162,45 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             s.steps = vec![on_tag(&ta, dispatch), on_tag(&tb, dispatch)];
         }
         Kind::FailImage => {
-            let docker = spec.seq("docker");
-            let Some(d) = docker.first() else {
+            if entries(m, "images").is_empty() {
                 return Err("the spec has no docker images".into());
-            };
-            let platforms = d["platforms"].as_sequence().cloned().unwrap_or_default();
-            if platforms.len() > 1 {
-                failing(&mut s, "docker/build-push-action:linux/arm64".into());
-            } else if let Yaml::Mapping(m) = &d["variants"] {
-                // one platform: fail one variant's build instead
-                let v = m.keys().nth(2).and_then(|k| k.as_str()).unwrap().to_string();
-                let runtime = m
-                    .get(Yaml::from(v.clone()))
-                    .and_then(|x| x["build-args"]["RUNTIMES"].as_str().map(String::from))
-                    .unwrap_or(v);
-                failing(&mut s, format!("docker/build-push-action:RUNTIMES={runtime}"));
-            } else {
-                failing(&mut s, "docker/build-push-action:linux/".into());
             }
+            let Some(fail) = image_failure(m) else {
+                return Err("no image of the release gets a tag, so none is built".into());
+            };
+            failing(&mut s, fail);
         }
         Kind::FailScan => {
-            let scanned = spec.seq("docker").into_iter().any(|d| d["scan"].is_mapping());
-            if !scanned {
+            if spec.spec.docker.iter().all(|d| d.scan.is_none()) {
                 return Err("the spec scans no image".into());
             }
             failing(&mut s, "anchore/scan-action:@sha256:".into());
         }
         Kind::FailVerify => {
+            // A verify job of the release that runs `make` first.
+            let runs: BTreeSet<&str> = entries(m, "jobs")
+                .iter()
+                .filter(|j| j["stage"] == "verify")
+                .map(|j| jstr(j, "id"))
+                .collect();
             let verify = spec
                 .seq("jobs")
                 .into_iter()
-                .find(|j| j["stage"].as_str() == Some("verify"));
+                .find(|j| j["id"].as_str().is_some_and(|id| runs.contains(id)));
             let Some(target) = verify
                 .as_ref()
                 .and_then(|j| j["steps"][0]["run"].as_str())
                 .and_then(|r| r.strip_prefix("make "))
             else {
-                return Err("the spec has no verify job that runs `make`".into());
+                return Err("the release has no verify job that runs `make`".into());
             };
             failing(&mut s, format!("make:{target}"));
         }
         Kind::FailGate => {
             // The last gate fails: `make X` through the scratch Makefile, a Go
-            // command through the go stand-in.
+            // command through the go stand-in, a repository script through
+            // its stand-in, another command through its stand-in in the
+            // gate's job.
             let gates = spec.seq("gates");
             // A gate that calls a workflow of the repository fails in that
             // workflow's last `make` step.
@@ -1090,22 +1221,32 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
                 failing(&mut s, format!("make:{target}"));
                 return Ok(s);
             }
-            let Some(run) = gates.last().and_then(|g| g["run"].as_str()) else {
+            let Some(gate) = gates.last() else {
                 return Err("the spec has no gates".into());
             };
+            let (name, run) = (
+                gate["name"].as_str().unwrap_or_default(),
+                gate["run"].as_str().unwrap_or_default(),
+            );
+            let stand_in = command_words(run).into_iter().next().filter(|tool| {
+                tool_table()
+                    .iter()
+                    .any(|(n, k, _)| n == tool && *k == ToolKind::StandIn)
+            });
             if let Some(target) = run.strip_prefix("make ") {
                 failing(&mut s, format!("make:{target}"));
             } else if let Some(args) = run.strip_prefix("go ") {
                 failing(&mut s, format!("go:{args}"));
             } else if is_script_path(run) {
                 failing(&mut s, format!("gate:{run}"));
+            } else if let Some(tool) = stand_in {
+                failing(&mut s, format!("{tool}:[job={name}]"));
             } else {
                 return Err(format!("no stand-in can fail the gate `{run}`"));
             }
         }
         Kind::PullRequest => {
-            let mode = spec.yaml["triggers"]["pull-request"].as_str().unwrap_or("none");
-            if mode == "none" {
+            if spec.spec.triggers.pull_request == wfgen::spec::PullRequest::None {
                 return Err("the spec runs nothing on pull requests (triggers.pull-request)".into());
             }
             // The tag pull-request.yml names for pull request 42.
@@ -1119,33 +1260,29 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             }];
         }
         Kind::NoChangelogSection => {
-            let notes = spec.yaml["release"]["notes"].as_str().unwrap_or("");
-            if !notes.starts_with("changelog:") {
-                return Err("the spec takes no release notes from a changelog".into());
+            if !github_release.is_object() {
+                return Err("the release tag creates no GitHub release".into());
             }
-            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
-                return Err("the spec creates no GitHub release".into());
+            if github_release["notes"]["source"] != "changelog" {
+                return Err("the spec takes no release notes from a changelog".into());
             }
             s.steps = vec![failing_on(&release, dispatch, "title=No release notes::")];
         }
         Kind::MissingAsset => {
-            if spec.yaml["release"]["assets"]
-                .as_sequence()
-                .is_none_or(|a| a.is_empty())
-            {
-                return Err("the spec attaches no release.assets".into());
+            if !github_release.is_object() {
+                return Err("the release tag creates no GitHub release".into());
             }
-            if spec.yaml["release"]["github-release"].as_str() == Some("never") {
-                return Err("the spec creates no GitHub release".into());
+            if github_release["assets"].as_array().is_none_or(|a| a.is_empty()) {
+                return Err("the spec attaches no release.assets".into());
             }
             s.steps = vec![failing_on(&release, dispatch, "title=Release asset missing::")];
         }
         Kind::WrongVersion => {
-            let python = spec.seq("python").iter().any(|p| p["publish"].as_str() != Some("none"));
-            let charts = !spec.seq("helm").is_empty();
-            if !python && !charts {
+            let uploads: BTreeSet<&str> = entries(m, "pypi").iter().map(|p| jstr(p, "name")).collect();
+            let charts = !entries(m, "charts").is_empty();
+            if uploads.is_empty() && !charts {
                 return Err(
-                    "the spec builds no Python package and no chart: no file carries a version of its own".into(),
+                    "the spec publishes no Python package and no chart: no file carries a version of its own".into(),
                 );
             }
             let tag = spec.tag("1.3.0");
@@ -1155,20 +1292,19 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             // (MLServer's hack/update-version.sh "$MLSERVER_VERSION") takes its
             // version from the tag: when every one does and there is no chart,
             // the release must succeed and publish the tag's version.
-            let stamps = |p: &Yaml| {
-                p["setup"].as_sequence().is_some_and(|s| !s.is_empty())
-                    && p["env"].as_mapping().is_some_and(|m| {
-                        m.values()
-                            .filter_map(|v| v.as_str())
-                            .any(|v| v.contains("{version}") || v.contains("{pep440}"))
-                    })
+            let stamps = |p: &wfgen::spec::PythonPackage| {
+                !p.setup.is_empty()
+                    && p.env
+                        .values()
+                        .any(|v| v.contains("{version}") || v.contains("{pep440}"))
             };
-            let published: Vec<Yaml> = spec
-                .seq("python")
-                .into_iter()
-                .filter(|p| p["publish"].as_str() != Some("none"))
+            let published: Vec<&wfgen::spec::PythonPackage> = spec
+                .spec
+                .python
+                .iter()
+                .filter(|p| uploads.contains(p.name.as_str()))
                 .collect();
-            if !charts && published.iter().all(stamps) {
+            if !charts && published.iter().all(|p| stamps(p)) {
                 s.steps = vec![on_tag(&tag, dispatch)];
                 return Ok(s);
             }
@@ -1180,7 +1316,7 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             }
         }
         Kind::FailChart => {
-            if spec.seq("helm").is_empty() {
+            if entries(m, "charts").is_empty() {
                 return Err("the spec has no helm charts".into());
             }
             failing(&mut s, "helm:lint".into());
@@ -1195,11 +1331,7 @@ const PULL_REQUEST: u64 = 42;
 /// The tag template (`TAG_TEMPLATE`) of the generated pull-request.yml of a
 /// subject's spec, read from what wfgen writes.
 fn tag_template(subject: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(subject_spec(subject), dir.path().join("wfgen.yaml")).unwrap();
-    for (rel, text) in subject_files(subject) {
-        write(&dir.path().join(&rel), &text);
-    }
+    let dir = subject_copy(subject);
     common::wfgen()
         .current_dir(dir.path())
         .args(["--spec", "wfgen.yaml", "generate"])
@@ -1224,7 +1356,6 @@ fn tag_template(subject: &str) -> String {
 fn pull_request_problems(
     sc: &Scratch,
     spec: &SpecInfo,
-    fixture: &str,
     from: usize,
     act: &ActRun,
     got: &Published,
@@ -1310,8 +1441,8 @@ fn pull_request_problems(
             ));
         }
     }
-    if spec.yaml["triggers"]["pull-request"].as_str() == Some("build") {
-        problems.extend(pull_request_build_problems(spec, fixture, &sc.state, from, plan));
+    if spec.spec.triggers.pull_request == wfgen::spec::PullRequest::Build {
+        problems.extend(pull_request_build_problems(spec, sc, from, plan));
     }
     problems
 }
@@ -1356,15 +1487,18 @@ fn pull_request_push(r: &Json) -> Option<String> {
 }
 
 /// `pull-request: build`: every gate ran in its own job; every leg of every
-/// binary was built in its `bin-*` job and kept as an artifact of the run,
-/// named with the pull request's version, its executable that of the leg;
-/// every wheel and sdist was built in its `wheels-*` or `sdist-*` job and
-/// kept as an artifact; every platform of every image variant was built in
-/// its `image-<key>` job, not pushed, from the variant's Dockerfile with
-/// the build arguments the tag script gives the pull request's tag, an
-/// image of the release's binaries with the legs the run built; every chart
-/// was packaged with the version and appVersion `wfgen plan` gives it.
-fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, from: usize, plan: &Json) -> Vec<String> {
+/// binary was built and kept as an artifact of the run (by the job of
+/// pull-request.yml that uploads that artifact), named with the pull
+/// request's version, its executable that of the leg; every wheel and
+/// sdist was built and kept as an artifact the same way; every platform of
+/// every image variant was built, not pushed, from the variant's
+/// Dockerfile with its build arguments for the pull request's tag (an
+/// image of the release's binaries with the legs the run built); every
+/// chart was packaged with the version and appVersion the manifest gives
+/// it. The files, images and charts are those of the manifest of the pull
+/// request's tag (`plan`).
+fn pull_request_build_problems(spec: &SpecInfo, sc: &Scratch, from: usize, plan: &Json) -> Vec<String> {
+    let state = &sc.state;
     let all = records(state);
     let recs = &all[from..];
     let mut problems = vec![];
@@ -1381,136 +1515,148 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, fro
             problems.push(format!("the gate {name} did not run"));
         }
     }
-    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
-    let (parsed, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
-    // The artifacts of the run, by the job that uploaded them.
-    let uploaded = |job: &str, artifact: &str| {
-        recs.iter()
-            .filter(ok)
-            .any(|r| r["action"] == "actions/upload-artifact" && r["job"] == job && r["inputs"]["name"] == artifact)
+    let workflow: Yaml =
+        yaml_serde::from_str(&std::fs::read_to_string(sc.repo.join(".github/workflows/pull-request.yml")).unwrap())
+            .unwrap();
+    let uploaders = artifact_uploaders(&workflow);
+    // Whether `artifact` was uploaded by the job of pull-request.yml that
+    // uploads it; that job, or why not.
+    let uploaded = |artifact: &str| -> Result<String, String> {
+        let Some(job) = uploaders.get(artifact) else {
+            return Err(format!("no job of pull-request.yml uploads the artifact {artifact}"));
+        };
+        let done = recs.iter().filter(ok).any(|r| {
+            r["action"] == "actions/upload-artifact" && r["job"] == job.as_str() && r["inputs"]["name"] == artifact
+        });
+        if done {
+            Ok(job.clone())
+        } else {
+            Err(format!("job {job} did not upload the artifact {artifact}"))
+        }
     };
     let artifacts = state.join("artifacts");
-    let version = plan["version"].as_str().unwrap_or_default();
-    if let Some(b) = wfgen::plan::build::plan(&parsed) {
-        let mut legs = 0;
-        for j in &b.jobs {
-            let job = wfgen::jobids::pull_request_binaries(&j.id);
-            for e in &j.entries {
-                legs += 1;
-                if !uploaded(&job, &e.artifact) {
-                    problems.push(format!(
-                        "{} {}{} was not built and uploaded in job {job}",
-                        e.binary, e.target, e.suffix
-                    ));
-                }
-            }
+    let legs = binary_files(plan);
+    for f in &legs {
+        if let Err(why) = uploaded(jstr(f, "artifact")) {
+            problems.push(format!(
+                "{} {} ({}) was not built and kept: {why}",
+                jstr(f, "package"),
+                jstr(f, "target"),
+                jstr(f, "name")
+            ));
         }
+        let sum = format!("{}.sha256", jstr(f, "name"));
+        if !artifacts.join(jstr(f, "artifact")).join(&sum).is_file() {
+            problems.push(format!("{sum} is not in the artifact {}", jstr(f, "artifact")));
+        }
+    }
+    if !legs.is_empty() {
+        // One build per leg in the jobs that keep the legs, no more.
+        let leg_jobs: BTreeSet<&str> = legs
+            .iter()
+            .filter_map(|f| uploaders.get(jstr(f, "artifact")).map(String::as_str))
+            .collect();
         let cargo_or_go = recs
             .iter()
             .filter(ok)
             .filter(|r| {
                 (r["tool"] == "cargo" || r["tool"] == "go")
                     && matches!(r["argv"][0].as_str(), Some("build" | "zigbuild"))
-                    && r["job"].as_str().is_some_and(|j| j.starts_with("bin-"))
+                    && r["job"].as_str().is_some_and(|j| leg_jobs.contains(j))
             })
             .count();
-        if cargo_or_go != legs {
+        if cargo_or_go != legs.len() {
             problems.push(format!(
-                "{cargo_or_go} cargo and go builds in bin-* jobs, the plan has {legs} legs"
+                "{cargo_or_go} cargo and go builds in the jobs {leg_jobs:?}, the manifest has {} legs",
+                legs.len()
             ));
         }
-        problems.extend(legs_built(
-            fixture,
-            state,
-            from,
-            version,
-            "an artifact of the run",
-            |e, file| artifacts.join(&e.artifact).join(file),
-        ));
-        for (e, file) in released_legs(fixture, version) {
-            if !artifacts.join(&e.artifact).join(format!("{file}.sha256")).is_file() {
-                problems.push(format!("{file} has no checksum file in the artifact {}", e.artifact));
-            }
-        }
+        problems.extend(legs_built(plan, state, from, "an artifact of the run", |f| {
+            artifacts.join(jstr(f, "artifact")).join(jstr(f, "name"))
+        }));
     }
-    for w in wfgen::plan::python::plan(&parsed) {
-        for p in &w.packages {
-            let mut want: Vec<(String, String, &str)> = Vec::new();
-            if p.build == "maturin" {
-                want.extend(
-                    p.wheels
-                        .iter()
-                        .map(|wh| (p.wheel_job.clone(), wh.artifact.clone(), ".whl")),
-                );
-                if p.sdist {
-                    want.push((p.sdist_job.clone(), p.sdist_artifact.clone(), ".tar.gz"));
-                }
-            } else {
-                want.push((p.wheel_job.clone(), p.pure_wheel_artifact.clone(), ".whl"));
-                if p.sdist {
-                    want.push((p.wheel_job.clone(), p.sdist_artifact.clone(), ".tar.gz"));
-                }
-            }
-            for (job, artifact, ext) in want {
-                let files: Vec<String> = std::fs::read_dir(artifacts.join(&artifact))
-                    .map(|d| {
-                        d.filter_map(|f| f.ok()?.file_name().into_string().ok())
-                            .filter(|f| f.ends_with(ext))
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                if !uploaded(&job, &artifact) || files.is_empty() {
-                    problems.push(format!(
-                        "{}: no {ext} built and uploaded as {artifact} in job {job} (files {files:?})",
-                        p.name
-                    ));
-                }
-            }
+    // Each wheel and sdist artifact of the manifest holds its files.
+    let mut python: BTreeMap<(&str, &str), (&str, &str)> = BTreeMap::new();
+    for f in entries(plan, "files") {
+        let ext = match f["kind"].as_str() {
+            Some("wheel") => ".whl",
+            Some("sdist") => ".tar.gz",
+            _ => continue,
+        };
+        python.insert((jstr(f, "artifact"), ext), (jstr(f, "package"), jstr(f, "name")));
+    }
+    for ((artifact, ext), (package, name)) in python {
+        let files: Vec<String> = std::fs::read_dir(artifacts.join(artifact))
+            .map(|d| {
+                d.filter_map(|f| f.ok()?.file_name().into_string().ok())
+                    .filter(|f| f.ends_with(ext))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let kept = uploaded(artifact);
+        if kept.is_err() || files.is_empty() {
+            problems.push(format!(
+                "{package}: no {ext} ({name}) built and kept as {artifact}: {} (files {files:?})",
+                kept.err().unwrap_or_else(|| "it holds none".into())
+            ));
         }
     }
     // An image of the release's binaries holds the legs this run built.
-    problems.extend(image_binary_problems(fixture, state, from));
+    problems.extend(image_binary_problems(plan, state, from));
     let builds: Vec<&Json> = recs
         .iter()
         .filter(ok)
         .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action")
         .collect();
+    // The jobs of pull-request.yml that build each Dockerfile.
+    let builders = image_builders(&workflow);
     let mut want_builds = 0;
-    if let Some(docker) = wfgen::plan::docker::plan(&parsed) {
-        for im in &docker.images {
-            for v in &im.variants {
-                let job = wfgen::jobids::pull_request_image(&v.key);
-                let args = plan["outputs"][&v.build_args_output].as_str().unwrap_or_default();
-                for p in &v.platforms {
-                    want_builds += 1;
-                    let found = builds.iter().any(|r| {
-                        let i = &r["inputs"];
-                        r["job"] == job.as_str()
-                            && i["platforms"] == p.platform.as_str()
-                            && i["file"] == v.dockerfile.as_str()
-                            && i["push"] == "false"
-                            && i["build-args"].as_str().unwrap_or_default().trim() == args.trim()
-                    });
-                    if !found {
-                        problems.push(format!(
-                            "no build of {} for {} in job {job} (file {}, build args {args:?}, not pushed)",
-                            v.title, p.platform, v.dockerfile
-                        ));
-                    }
-                }
+    for im in entries(plan, "images") {
+        let file = jstr(im, "dockerfile");
+        let args: BTreeSet<String> = im["build_args"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+            .collect();
+        let title = format!("{} [{}]", jstr(im, "image"), jstr(im, "variant"));
+        for p in strs(&im["platforms"]) {
+            want_builds += 1;
+            let found = builds.iter().any(|r| {
+                let i = &r["inputs"];
+                let got: BTreeSet<String> = i["build-args"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(String::from)
+                    .collect();
+                builders
+                    .get(file)
+                    .is_some_and(|jobs| jobs.contains(r["job"].as_str().unwrap_or_default()))
+                    && i["platforms"] == p.as_str()
+                    && i["file"] == file
+                    && i["push"] == "false"
+                    && got == args
+            });
+            if !found {
+                problems.push(format!(
+                    "no build of {title} for {p} in pull-request.yml's job of {file} (build args {args:?}, not pushed)"
+                ));
             }
         }
     }
     if builds.len() != want_builds {
-        problems.push(format!("{} image builds, the plan has {want_builds}", builds.len()));
+        problems.push(format!("{} image builds, the manifest has {want_builds}", builds.len()));
     }
     let packages: Vec<Vec<String>> = recs
         .iter()
         .filter(|r| r["tool"] == "helm" && r["argv"][0] == "package")
         .map(|r| strs(&r["argv"]))
         .collect();
-    let charts = plan["charts"].as_array().cloned().expect("manifest: charts");
-    for c in &charts {
+    let charts = entries(plan, "charts");
+    for c in charts {
         let (chart, version, app) = (c["chart"].as_str(), c["version"].as_str(), c["appVersion"].as_str());
         let found = packages.iter().any(|a| {
             let after = |flag: &str| {
@@ -1522,17 +1668,69 @@ fn pull_request_build_problems(spec: &SpecInfo, fixture: &str, state: &Path, fro
             a.get(1).map(String::as_str) == chart && after("--version") == version && after("--app-version") == app
         });
         if !found {
-            problems.push(format!("the chart {c} was not packaged with the plan's versions"));
+            problems.push(format!("the chart {c} was not packaged with the manifest's versions"));
         }
     }
     if packages.len() != charts.len() {
         problems.push(format!(
-            "{} chart packages, the plan has {}",
+            "{} chart packages, the manifest has {}",
             packages.len(),
             charts.len()
         ));
     }
     problems
+}
+
+/// The job of a workflow that uploads each artifact: the `name` of its
+/// actions/upload-artifact steps, `${{ matrix.X }}` standing for the `X` of
+/// every `strategy.matrix.include` entry.
+fn artifact_uploaders(workflow: &Yaml) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for (id, job) in workflow["jobs"].as_mapping().into_iter().flatten() {
+        let id = id.as_str().unwrap_or_default();
+        for st in job["steps"].as_sequence().into_iter().flatten() {
+            if !st["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+            {
+                continue;
+            }
+            let name = st["with"]["name"].as_str().unwrap_or_default().trim();
+            let names: Vec<String> = match name.strip_prefix("${{ matrix.").and_then(|n| n.strip_suffix(" }}")) {
+                Some(key) => job["strategy"]["matrix"]["include"]
+                    .as_sequence()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|leg| leg[key].as_str().map(String::from))
+                    .collect(),
+                None => vec![name.to_string()],
+            };
+            for n in names {
+                out.insert(n, id.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// The jobs of a workflow that run docker/build-push-action, by the
+/// Dockerfile (`file`) they build.
+fn image_builders(workflow: &Yaml) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for (id, job) in workflow["jobs"].as_mapping().into_iter().flatten() {
+        for st in job["steps"].as_sequence().into_iter().flatten() {
+            if st["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("docker/build-push-action@"))
+            {
+                let file = st["with"]["file"].as_str().unwrap_or_default().to_string();
+                out.entry(file)
+                    .or_default()
+                    .insert(id.as_str().unwrap_or_default().to_string());
+            }
+        }
+    }
+    out
 }
 
 // ---- what was published ------------------------------------------------------------
@@ -1678,72 +1876,54 @@ fn is_publication(r: &Json) -> bool {
     }
 }
 
-/// The spec's own jobs in a run that succeeded: each ran exactly when its
-/// `when` says (verify jobs not for a promotion, which builds nothing), a
-/// verify job before anything was published, an after-release job after
-/// everything was. Each job's `make` targets are recorded with its job id
-/// (a called workflow of the fixture names its job like the caller's).
-/// Images built from the release's binaries: every build of a platform that
-/// the plan gives binaries got them in its context (the build-push stub
-/// refuses a missing or foreign-architecture file), and each is the build of
-/// the target leg the plan chose (musl for a `libc: musl` variant).
-fn image_binary_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> {
-    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
-    let Some(docker) = wfgen::plan::docker::plan(&spec) else {
-        return vec![];
-    };
+/// Images built from the release's binaries: every build of a platform
+/// that the manifest gives binaries (`images[].binaries`) got each in its
+/// context at its path (the build-push stub refuses a missing or
+/// foreign-architecture file), and each is the build of the leg the
+/// manifest names (musl for a `libc: musl` variant).
+fn image_binary_problems(plan: &Json, dir: &Path, from: usize) -> Vec<String> {
     let builds: Vec<Json> = records(dir)
         .into_iter()
         .skip(from)
         .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action" && r["status"] == 0)
         .collect();
     let mut problems = vec![];
-    for im in &docker.images {
-        for v in im.variants.iter().filter(|v| v.has_binaries) {
-            for p in &v.platforms {
-                let build = builds.iter().find(|r| {
-                    r["inputs"]["file"].as_str() == Some(v.dockerfile.as_str())
-                        && r["inputs"]["platforms"].as_str() == Some(p.platform.as_str())
-                });
-                let Some(build) = build else {
-                    problems.push(format!("no build of {} for {}", v.title, p.platform));
-                    continue;
-                };
-                let got = build["extra"]["binaries"].as_object().cloned().unwrap_or_default();
-                for word in p.binaries.split_whitespace() {
-                    let (exe, asset) = word.split_once('=').unwrap();
-                    let target = asset
-                        .strip_prefix(&format!("{exe}-"))
-                        .unwrap_or(asset)
-                        .trim_end_matches(".tar.gz")
-                        .trim_end_matches(".zip");
-                    let key = format!("{}/{exe}", wfgen::plan::imagebins::CONTEXT_DIR);
-                    match got.get(&key).and_then(|x| x.as_str()) {
-                        Some(line) if line.contains(&format!("for {target})")) => {}
-                        Some(line) => problems.push(format!(
-                            "{} {}: {key} is `{line}`, not the {target} build",
-                            v.title, p.platform
-                        )),
-                        None => problems.push(format!("{} {}: no {key} in the build context", v.title, p.platform)),
-                    }
-                }
+    for im in entries(plan, "images") {
+        let title = format!("{} [{}]", jstr(im, "image"), jstr(im, "variant"));
+        for b in entries(im, "binaries") {
+            let (platform, key, target) = (jstr(b, "platform"), jstr(b, "path"), jstr(b, "target"));
+            let build = builds.iter().find(|r| {
+                r["inputs"]["file"].as_str() == Some(jstr(im, "dockerfile"))
+                    && r["inputs"]["platforms"].as_str() == Some(platform)
+            });
+            let Some(build) = build else {
+                problems.push(format!("no build of {title} for {platform}"));
+                continue;
+            };
+            match build["extra"]["binaries"][key].as_str() {
+                Some(line) if line.contains(&format!("for {target})")) => {}
+                Some(line) => problems.push(format!(
+                    "{title} {platform}: {key} is `{line}`, not the {target} build (of {})",
+                    jstr(b, "file")
+                )),
+                None => problems.push(format!("{title} {platform}: no {key} in the build context")),
             }
         }
     }
     problems
 }
 
-/// Python packages with `token-secret` upload with that secret, the others
-/// by trusted publishing.
-fn pypi_auth_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
-    let token: BTreeSet<String> = spec
-        .seq("python")
+/// Each PyPI upload is made with the token of its `token_secret`, the
+/// others by trusted publishing.
+fn pypi_auth_problems(plan: &Json, dir: &Path, from: usize) -> Vec<String> {
+    let want: BTreeMap<&str, String> = entries(plan, "pypi")
         .iter()
-        .filter_map(|p| {
-            p["token-secret"]
-                .as_str()
-                .map(|t| format!("token:rehearsal-secret-{t}"))
+        .map(|p| {
+            let auth = match p["token_secret"].as_str() {
+                Some(t) => format!("token:rehearsal-secret-{t}"),
+                None => "trusted-publishing".into(),
+            };
+            (jstr(p, "job"), auth)
         })
         .collect();
     let mut problems = vec![];
@@ -1752,30 +1932,14 @@ fn pypi_auth_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
             continue;
         }
         let auth = r["extra"]["auth"].as_str().unwrap_or("");
-        let want = token.iter().next().map(String::as_str).unwrap_or("trusted-publishing");
-        if auth != want {
-            problems.push(format!("PyPI upload by {auth:?}, not {want:?} (job {})", r["job"]));
+        let job = r["job"].as_str().unwrap_or_default();
+        match want.get(job) {
+            Some(w) if w == auth => {}
+            Some(w) => problems.push(format!("PyPI upload by {auth:?}, not {w:?} (job {job})")),
+            None => problems.push(format!("PyPI upload in job {job}, which the manifest has no upload of")),
         }
     }
     problems
-}
-
-/// The build entries of the subject's binaries with the file name each
-/// leg's release file has for `version`.
-fn released_legs(fixture: &str, version: &str) -> Vec<(wfgen::plan::build::BuildEntry, String)> {
-    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
-    let Some(build) = wfgen::plan::build::plan(&spec) else {
-        return vec![];
-    };
-    build
-        .entries
-        .into_iter()
-        .map(|e| {
-            let file = wfgen::plan::assetnames::with_version(&e.asset, version);
-            (e, file)
-        })
-        .collect()
 }
 
 /// Every file uploaded to PyPI is of the planned version, in the normal
@@ -1824,14 +1988,13 @@ fn archive_member(file: &Path, member: &str) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-/// The Python builds as the spec says: every maturin-action call installs
-/// the pinned maturin, the Linux wheel builds of a package with
-/// `before-script-linux` get the script, and each pure package is built in
-/// its directory by its `builder`, installed at the pinned version.
-fn python_build_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> {
-    let text = std::fs::read_to_string(subject_spec(fixture)).unwrap();
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
-    let tools = wfgen::plan::toolchains::Toolchains::new(&spec);
+/// The Python builds as the manifest says: every maturin-action call
+/// installs the pinned maturin (`toolchains`), the Linux wheel builds of a
+/// package with `before-script-linux` get the script, and each pure
+/// package's job installs its builder at the pinned version and runs the
+/// build command of its files in their directory.
+fn python_build_problems(spec: &SpecInfo, plan: &Json, dir: &Path, from: usize) -> Vec<String> {
+    let pinned = |tool: &str| plan["toolchains"][tool].as_str().unwrap_or_default().to_string();
     let recs: Vec<Json> = records(dir).into_iter().skip(from).collect();
     let maturin: Vec<&Json> = recs
         .iter()
@@ -1840,70 +2003,72 @@ fn python_build_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
     let mut problems = vec![];
     for r in &maturin {
         let got = r["inputs"]["maturin-version"].as_str().unwrap_or_default();
-        if got != tools.maturin {
+        if got != pinned("maturin") {
             problems.push(format!(
                 "maturin-action in job {} installs maturin {got:?}, not the pinned {}",
-                r["job"], tools.maturin
+                r["job"],
+                pinned("maturin")
             ));
         }
     }
-    for w in wfgen::plan::python::plan(&spec) {
-        for p in &w.packages {
-            if p.build == "maturin" {
-                let Some(script) = &p.before_script_linux else { continue };
-                let linux = maturin.iter().filter(|r| {
-                    r["job"] == p.wheel_job.as_str()
-                        && !r["inputs"]["manylinux"].as_str().unwrap_or_default().is_empty()
-                });
-                for r in linux {
-                    if r["inputs"]["before-script-linux"].as_str().map(str::trim) != Some(script.trim()) {
-                        problems.push(format!(
-                            "the {} wheel build of {} did not get before-script-linux",
-                            r["inputs"]["target"], p.name
-                        ));
-                    }
+    // (package, job) -> how its files are built.
+    let mut builds: BTreeMap<(&str, &str), &Json> = BTreeMap::new();
+    for f in entries(plan, "files") {
+        if matches!(f["kind"].as_str(), Some("wheel" | "sdist")) {
+            builds.insert((jstr(f, "package"), jstr(f, "job")), &f["build"]);
+        }
+    }
+    let argv = |r: &Json| strs(&r["argv"]);
+    for ((package, job), b) in builds {
+        let in_job = |r: &&Json| r["job"] == job;
+        let command = jstr(b, "command");
+        if command.starts_with("maturin ") {
+            let script = spec
+                .spec
+                .python
+                .iter()
+                .find(|p| p.name == package)
+                .and_then(|p| p.before_script_linux.as_deref());
+            let Some(script) = script else { continue };
+            let linux = maturin
+                .iter()
+                .filter(|r| r["job"] == job && !r["inputs"]["manylinux"].as_str().unwrap_or_default().is_empty());
+            for r in linux {
+                if r["inputs"]["before-script-linux"].as_str().map(str::trim) != Some(script.trim()) {
+                    problems.push(format!(
+                        "the {} wheel build of {package} did not get before-script-linux",
+                        r["inputs"]["target"]
+                    ));
                 }
-                continue;
             }
-            let in_job = |r: &&Json| r["job"] == p.pure_job.as_str();
-            let argv = |r: &Json| strs(&r["argv"]);
-            let installed = match p.builder.as_str() {
-                "uv" => recs.iter().filter(in_job).any(|r| {
-                    r["action"] == "astral-sh/setup-uv"
-                        && r["inputs"]["version"] == p.builder_version.as_str()
-                        && r["inputs"]["enable-cache"] == "false"
-                }),
-                tool => recs.iter().filter(in_job).any(|r| {
-                    r["tool"] == "python"
-                        && argv(r) == ["-m", "pip", "install", &format!("{tool}=={}", p.builder_version)]
-                }),
-            };
-            if !installed {
-                problems.push(format!(
-                    "job {} did not install {} {}",
-                    p.pure_job, p.builder, p.builder_version
-                ));
-            }
-            let (tool, first): (&str, &[&str]) = match p.builder.as_str() {
-                "uv" => ("uv", &["build"]),
-                "poetry" => ("poetry", &["build"]),
-                _ => ("python", &["-m", "build"]),
-            };
-            let built = recs.iter().filter(in_job).any(|r| {
-                let dir = p.path.trim_start_matches("./").trim_end_matches('/');
-                r["tool"] == tool
-                    && argv(r).starts_with(&first.iter().map(|a| a.to_string()).collect::<Vec<_>>())
-                    && (dir == "." || Path::new(r["cwd"].as_str().unwrap_or_default()).ends_with(dir))
-            });
-            if !built {
-                problems.push(format!(
-                    "job {} did not build {} with `{}` in {}",
-                    p.pure_job,
-                    p.name,
-                    first.join(" "),
-                    p.path
-                ));
-            }
+            continue;
+        }
+        let (builder, version) = (jstr(b, "toolchain"), pinned(jstr(b, "toolchain")));
+        let installed = match builder {
+            "uv" => recs.iter().filter(in_job).any(|r| {
+                r["action"] == "astral-sh/setup-uv"
+                    && r["inputs"]["version"] == version.as_str()
+                    && r["inputs"]["enable-cache"] == "false"
+            }),
+            tool => recs
+                .iter()
+                .filter(in_job)
+                .any(|r| r["tool"] == "python" && argv(r) == ["-m", "pip", "install", &format!("{tool}=={version}")]),
+        };
+        if !installed {
+            problems.push(format!("job {job} did not install {builder} {version}"));
+        }
+        let words: Vec<String> = command.split_whitespace().map(String::from).collect();
+        let directory = jstr(b, "directory").trim_start_matches("./").trim_end_matches('/');
+        let built = recs.iter().filter(in_job).any(|r| {
+            r["tool"] == words[0].as_str()
+                && argv(r) == words[1..]
+                && (directory == "." || Path::new(r["cwd"].as_str().unwrap_or_default()).ends_with(directory))
+        });
+        if !built {
+            problems.push(format!(
+                "job {job} did not build {package} with `{command}` in {directory}"
+            ));
         }
     }
     problems
@@ -1911,9 +2076,9 @@ fn python_build_problems(fixture: &str, dir: &Path, from: usize) -> Vec<String> 
 
 /// Binaries with `include`: every tar.gz archive of theirs on the GitHub
 /// release holds the executable and each included file or directory.
-fn include_problems(spec: &SpecInfo, fixture: &str, dir: &Path, tag: &str, version: &str) -> Vec<String> {
+fn include_problems(spec: &SpecInfo, plan: &Json, dir: &Path, tag: &str) -> Vec<String> {
     let assets = dir.join("gh/assets").join(tag.replace('/', "_"));
-    let legs = released_legs(fixture, version);
+    let legs = released_binaries(plan);
     let mut problems = vec![];
     for b in spec.seq("binaries") {
         let incs = b["include"].as_sequence().cloned().unwrap_or_default();
@@ -1929,14 +2094,19 @@ fn include_problems(spec: &SpecInfo, fixture: &str, dir: &Path, tag: &str, versi
             })
             .collect();
         let mut seen = 0;
-        for (e, file) in legs.iter().filter(|(e, _)| e.binary == name && e.archive == "tar.gz") {
+        for f in legs
+            .iter()
+            .filter(|f| f["package"] == name && jstr(f, "name").ends_with(".tar.gz"))
+        {
+            let file = jstr(f, "name");
             let path = assets.join(file);
             if !path.is_file() {
                 continue;
             }
             seen += 1;
             let entries = archive_entries(&path);
-            for w in want.iter().chain(std::iter::once(&e.exe)) {
+            let exe = jstr(&f["build"], "executable").to_string();
+            for w in want.iter().chain(std::iter::once(&exe)) {
                 if !entries.contains(w) {
                     problems.push(format!("{file} lacks `{w}` (it holds {entries:?})"));
                 }
@@ -1969,26 +2139,19 @@ fn setup_asset_problems(spec: &SpecInfo, dir: &Path, tag: &str) -> Vec<String> {
 /// that leg: built for its target, in its container image (known difference
 /// 18) or not in one, and a glibc floor built with `cargo zigbuild --target
 /// <triple>.<glibc>`.
-fn leg_problems(fixture: &str, dir: &Path, from: usize, tag: &str, version: &str) -> Vec<String> {
+fn leg_problems(plan: &Json, dir: &Path, from: usize, tag: &str) -> Vec<String> {
     let assets = dir.join("gh/assets").join(tag.replace('/', "_"));
     if !assets.is_dir() {
         return vec![];
     }
-    legs_built(fixture, dir, from, version, "on the release", |_, file| {
-        assets.join(file)
-    })
+    legs_built(plan, dir, from, "on the release", |f| assets.join(jstr(f, "name")))
 }
 
-/// Every leg's file (at `path(entry, file)`, `place` for the messages)
-/// holds the executable of that leg (see [`leg_problems`]).
-fn legs_built(
-    fixture: &str,
-    dir: &Path,
-    from: usize,
-    version: &str,
-    place: &str,
-    path: impl Fn(&wfgen::plan::build::BuildEntry, &str) -> PathBuf,
-) -> Vec<String> {
+/// Every binary release file of the manifest (at `path(file)`, `place` for
+/// the messages) holds the executable of its leg (see [`leg_problems`]): the
+/// stand-ins answer `rehearsal go binary for GOOS/GOARCH` and `(rehearsal
+/// build for TARGET[ in IMAGE])`.
+fn legs_built(plan: &Json, dir: &Path, from: usize, place: &str, path: impl Fn(&Json) -> PathBuf) -> Vec<String> {
     let builds: Vec<Vec<String>> = records(dir)
         .into_iter()
         .skip(from)
@@ -1996,29 +2159,29 @@ fn legs_built(
         .map(|r| strs(&r["argv"]))
         .collect();
     let mut problems = vec![];
-    for (e, file) in released_legs(fixture, version) {
-        let path = path(&e, &file);
+    for f in binary_files(plan) {
+        let (file, target, b) = (jstr(f, "name"), jstr(f, "target"), &f["build"]);
+        let exe = jstr(b, "executable");
+        let path = path(f);
         if !path.is_file() {
-            problems.push(format!("{file} ({} {}{}) is not {place}", e.binary, e.target, e.suffix));
+            problems.push(format!("{file} ({} {target}) is not {place}", jstr(f, "package")));
             continue;
         }
-        let text = if e.archive == "none" {
+        let text = if f["kind"] == "executable" {
             std::fs::read_to_string(&path).unwrap_or_default()
         } else {
-            archive_member(&path, &e.exe)
+            archive_member(&path, exe)
         };
-        let want = match e.kind {
-            wfgen::spec::BinaryKind::Go => format!("rehearsal go binary for {}/{}\"", e.goos, e.goarch),
-            wfgen::spec::BinaryKind::Rust if e.container.is_empty() => {
-                format!("(rehearsal build for {})", e.target)
-            }
-            wfgen::spec::BinaryKind::Rust => format!("(rehearsal build for {} in {})", e.target, e.container),
+        let want = match (jstr(b, "command"), b["container"].as_str()) {
+            ("go build", _) => format!("rehearsal go binary for {target}\""),
+            (_, None) => format!("(rehearsal build for {target})"),
+            (_, Some(image)) => format!("(rehearsal build for {target} in {image})"),
         };
         if !text.contains(&want) {
-            problems.push(format!("{file}: its {} says {text:?}, not `{}`", e.exe, want.trim()));
+            problems.push(format!("{file}: its {exe} says {text:?}, not `{}`", want.trim()));
         }
-        if !e.glibc.is_empty() {
-            let floor = format!("{}.{}", e.target, e.glibc);
+        if let Some(glibc) = b["glibc"].as_str() {
+            let floor = format!("{target}.{glibc}");
             let built = builds
                 .iter()
                 .any(|argv| argv.first().map(String::as_str) == Some("zigbuild") && argv.contains(&floor));
@@ -2030,27 +2193,40 @@ fn legs_built(
     problems
 }
 
-/// Go binaries with `ldflags`: each build stamped the tag's version, the full
+/// Go binaries with `ldflags`: each build (its binary found by the main
+/// package the manifest's legs build) stamped the tag's version, the full
 /// commit and an RFC 3339 date where the spec's ldflags put them, with the
 /// spec's `env` (top-level and the binary's: GOFLAGS) set.
-fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) -> Vec<String> {
-    let stamped: Vec<Yaml> = spec
-        .seq("binaries")
-        .into_iter()
-        .filter(|b| b["kind"].as_str() == Some("go") && b["ldflags"].is_string())
+fn go_build_problems(spec: &SpecInfo, plan: &Json, dir: &Path, from: usize) -> Vec<String> {
+    let version = plan["version"].as_str().unwrap_or_default();
+    let stamped: BTreeMap<&str, &wfgen::spec::Binary> = spec
+        .spec
+        .binaries
+        .iter()
+        .filter(|b| b.kind == wfgen::spec::BinaryKind::Go && b.ldflags.is_some())
+        .map(|b| (b.name.as_str(), b))
         .collect();
     if stamped.is_empty() {
         return vec![];
     }
+    // The binary of each Go main package.
+    let binary_of: BTreeMap<&str, &str> = binary_files(plan)
+        .into_iter()
+        .filter(|f| f["build"]["command"] == "go build")
+        .map(|f| (jstr(&f["build"], "package"), jstr(f, "package")))
+        .collect();
     let mut problems = vec![];
     let builds: Vec<Json> = records(dir)
         .into_iter()
         .skip(from)
         .filter(|r| r["tool"] == "go" && r["argv"][0] == "build")
         .collect();
-    if builds.is_empty() {
-        problems.push("no go build ran".into());
-    }
+    // Each stamped binary that the manifest builds is checked in its builds.
+    let mut unchecked: BTreeSet<&str> = binary_of
+        .values()
+        .filter(|n| stamped.contains_key(*n))
+        .copied()
+        .collect();
     for r in builds {
         let argv = strs(&r["argv"]);
         let ldflags = argv
@@ -2060,12 +2236,13 @@ fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) ->
             .cloned()
             .unwrap_or_default();
         let package = argv.last().cloned().unwrap_or_default();
-        let Some(b) = stamped.iter().find(|b| b["package"].as_str() == Some(package.as_str())) else {
+        let Some(b) = binary_of.get(package.as_str()).and_then(|name| stamped.get(name)) else {
             continue;
         };
+        unchecked.remove(b.name.as_str());
         // The spec's ldflags with the version in, the commit and the date
         // as they must look.
-        let template = regex::escape(b["ldflags"].as_str().unwrap_or_default())
+        let template = regex::escape(b.ldflags.as_deref().unwrap_or_default())
             .replace(r"\{version\}", &regex::escape(version))
             .replace(r"\{sha\}", "[0-9a-f]{40}")
             .replace(r"\{date\}", r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[^ ]*");
@@ -2074,9 +2251,11 @@ fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) ->
                 "go build of {package} stamped `{ldflags}`, not version {version}, the commit and its date as the spec's ldflags say"
             ));
         }
-        let want = b["env"]["GOFLAGS"]
-            .as_str()
-            .or(spec.yaml["env"]["GOFLAGS"].as_str())
+        let want = b
+            .env
+            .get("GOFLAGS")
+            .or(spec.spec.env.get("GOFLAGS"))
+            .map(String::as_str)
             .unwrap_or("");
         if r["extra"]["goflags"].as_str() != Some(want) {
             problems.push(format!(
@@ -2085,13 +2264,16 @@ fn go_build_problems(spec: &SpecInfo, dir: &Path, from: usize, version: &str) ->
             ));
         }
     }
+    for name in unchecked {
+        problems.push(format!("no go build of `{name}` ran"));
+    }
     problems
 }
 
 /// A verify job of the spec gets the build stage's images by digest in
 /// RELEASE_IMAGES: one `name@sha256:<digest> <platform>` per build that ran.
 fn verify_images_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<String> {
-    if spec.seq("docker").is_empty() {
+    if spec.spec.docker.is_empty() {
         return vec![];
     }
     let recs: Vec<Json> = records(dir).into_iter().skip(from).collect();
@@ -2099,17 +2281,19 @@ fn verify_images_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<Strin
         .iter()
         .filter(|r| r["kind"] == "action" && r["action"] == "docker/build-push-action" && r["status"] == 0)
         .count();
-    let verify: Vec<String> = spec
-        .seq("jobs")
+    // The verify jobs of steps (a called workflow gets no RELEASE_IMAGES).
+    let verify: Vec<&str> = spec
+        .spec
+        .jobs
         .iter()
-        .filter(|j| j["stage"].as_str() == Some("verify") && j["steps"].is_sequence())
-        .filter_map(|j| j["id"].as_str().map(String::from))
+        .filter(|j| j.stage == wfgen::spec::CustomStage::Verify && j.uses.is_none())
+        .map(|j| j.id.as_str())
         .collect();
     let line = regex::Regex::new(r"^\S+@sha256:[0-9a-f]{64} linux/\S+$").unwrap();
     let mut problems = vec![];
     for r in recs.iter().filter(|r| r["tool"] == "make") {
         let job = r["job"].as_str().unwrap_or("");
-        if !verify.iter().any(|v| v == job) {
+        if !verify.contains(&job) {
             continue;
         }
         let images: Vec<&str> = r["images"]
@@ -2127,31 +2311,35 @@ fn verify_images_problems(spec: &SpecInfo, dir: &Path, from: usize) -> Vec<Strin
     problems
 }
 
+/// The spec's own jobs in a run that succeeded: each ran exactly when the
+/// manifest's `jobs` has it (its `when`; verify jobs not for a promotion,
+/// which builds nothing), a verify job before anything was published, an
+/// after-release job after everything was. Each job's `make` targets are
+/// recorded with its job id (a called workflow of the fixture names its
+/// job like the caller's).
 fn custom_job_problems(spec: &SpecInfo, dir: &Path, from: usize, plan: &Json) -> Vec<String> {
     let records: Vec<Json> = records(dir).into_iter().skip(from).collect();
     let published: Vec<usize> = (0..records.len()).filter(|i| is_publication(&records[*i])).collect();
-    let prerelease = plan["prerelease"].as_bool() == Some(true);
-    let promotion = plan["promotion"].as_bool() == Some(true);
+    let runs: BTreeMap<&str, &str> = entries(plan, "jobs")
+        .iter()
+        .map(|j| (jstr(j, "id"), jstr(j, "stage")))
+        .collect();
     let mut problems = Vec::new();
-    for j in spec.seq("jobs") {
-        let id = j["id"].as_str().unwrap_or_default();
-        let stage = j["stage"].as_str().unwrap_or_default();
-        let applies = match j["when"].as_str().unwrap_or("always") {
-            "release" => !prerelease,
-            "prerelease" => prerelease,
-            _ => true,
-        } && !(stage == "verify" && promotion);
+    for cj in &spec.spec.jobs {
+        let id = cj.id.as_str();
         let ran: Vec<usize> = (0..records.len())
             .filter(|i| records[*i]["tool"] == "make" && records[*i]["job"] == id)
             .collect();
-        match (applies, ran.first(), ran.last()) {
-            (false, Some(_), _) => problems.push(format!("job `{id}` ran, but its `when` excludes this release")),
-            (true, None, _) => problems.push(format!("job `{id}` ({stage}) did not run")),
-            (true, Some(first), Some(last)) => {
-                if stage == "verify" && published.first().is_some_and(|p| p < last) {
+        match (runs.get(id), ran.first(), ran.last()) {
+            (None, Some(_), _) => problems.push(format!(
+                "job `{id}` ran, but the manifest's jobs do not have it (its `when` excludes this release)"
+            )),
+            (Some(stage), None, _) => problems.push(format!("job `{id}` ({stage}) did not run")),
+            (Some(stage), Some(first), Some(last)) => {
+                if *stage == "verify" && published.first().is_some_and(|p| p < last) {
                     problems.push(format!("verify job `{id}` ran after something was published"));
                 }
-                if stage == "after-release" && published.last().is_some_and(|p| p > first) {
+                if *stage == "after-release" && published.last().is_some_and(|p| p > first) {
                     problems.push(format!("after-release job `{id}` ran before everything was published"));
                 }
             }
@@ -2478,14 +2666,6 @@ fn glob_files(repo: &Path, pattern: &str) -> BTreeSet<String> {
 
 // ---- wfgen's own release, as its users get it ------------------------------------------------
 
-/// A SemVer version spelled the PEP 440 way, as maturin does (1.3.0-rc.1 -> 1.3.0rc1).
-fn pep440(version: &str) -> String {
-    match version.split_once('-') {
-        Some((base, pre)) => format!("{base}{}", pre.replace('.', "")),
-        None => version.to_string(),
-    }
-}
-
 /// The runners of the composite action: (RUNNER_OS, RUNNER_ARCH, the target it installs).
 const ACTION_RUNNERS: &[(&str, &str, &str)] = &[
     ("Linux", "X64", "x86_64-unknown-linux-musl"),
@@ -2496,19 +2676,18 @@ const ACTION_RUNNERS: &[(&str, &str, &str)] = &[
 ];
 
 /// What a successful run of wfgen's own release published, against what its
-/// users install: PyPI gets one wheel per platform of the spec and the sdist,
-/// of the planned version; the GitHub release holds exactly the build plan's
+/// users install: PyPI gets one wheel per platform of the manifest and the
+/// sdist, of its version; the GitHub release holds exactly the manifest's
 /// archives, their `.sha256` files, SHA256SUMS and the PyPI files; and the composite action's
 /// install script, pointed at the published files, installs for each runner
 /// the binary built for its target, checksum verified.
 fn own_release_problems(sc: &Scratch, plan: &Json, got: &Published) -> Vec<String> {
     let mut problems = vec![];
-    let spec = wfgen::spec::load(&sc.repo.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
     let version = plan["version"].as_str().unwrap_or_default().to_string();
-    let pep = pep440(&version);
+    let pep = plan["pep440"].as_str().unwrap_or_default().to_string();
 
-    let python = wfgen::plan::python::plan(&spec.spec);
-    let platforms: usize = python.iter().flat_map(|w| &w.packages).map(|p| p.wheels.len()).sum();
+    // One wheel per platform of the manifest (bindings = "bin": py3-none).
+    let platforms = entries(plan, "files").iter().filter(|f| f["kind"] == "wheel").count();
     let wheels: Vec<&String> = got.pypi.iter().filter(|f| f.ends_with(".whl")).collect();
     let prefix = format!("wfgen_cli-{pep}-py3-none-");
     if wheels.len() != platforms || !wheels.iter().all(|w| w.starts_with(&prefix)) {
@@ -2527,18 +2706,16 @@ fn own_release_problems(sc: &Scratch, plan: &Json, got: &Published) -> Vec<Strin
         problems.push("no GitHub release: the action installs from it".into());
         return problems;
     };
-    let build = wfgen::plan::build::plan(&spec.spec).expect("wfgen.yaml releases binaries");
-    let mut want: BTreeSet<String> = build
-        .entries
+    let mut want: BTreeSet<String> = released_binaries(plan)
         .iter()
-        .flat_map(|e| [e.asset.clone(), format!("{}.sha256", e.asset)])
+        .flat_map(|f| [jstr(f, "name").to_string(), format!("{}.sha256", jstr(f, "name"))])
         .collect();
     want.insert("SHA256SUMS".into());
     // The wheels and the sdist are attached too, the same files as on PyPI.
     want.extend(got.pypi.iter().cloned());
     if release.assets != want {
         problems.push(format!(
-            "GitHub release assets: got {:?}, expected the build plan's archives, their .sha256, \
+            "GitHub release assets: got {:?}, expected the manifest's archives, their .sha256, \
              SHA256SUMS and the PyPI files: {want:?}",
             release.assets
         ));
@@ -3108,7 +3285,8 @@ fn command_words(script: &str) -> Vec<String> {
 /// workflows that gates and jobs call. Not `before-script-linux` (it runs in
 /// maturin's container, which the maturin stand-in does not run). Steps
 /// limited to macOS or Windows count too.
-fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, String)> {
+fn spec_scripts(spec: &Yaml, files: &[(String, String)]) -> Vec<(String, String)> {
+    let seq = |key: &str| spec[key].as_sequence().cloned().unwrap_or_default();
     let mut out = vec![];
     let name_of = |x: &Yaml, key: &str| x[key].as_str().unwrap_or("?").to_string();
     let steps = |out: &mut Vec<(String, String)>, steps: &Yaml, what: &str, of: &str| {
@@ -3137,8 +3315,8 @@ fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, Str
             }
         }
     };
-    steps(&mut out, &spec.yaml["setup"], "setup step", "");
-    for g in spec.seq("gates") {
+    steps(&mut out, &spec["setup"], "setup step", "");
+    for g in seq("gates") {
         let who = format!("gate `{}`", name_of(&g, "name"));
         if let Some(run) = g["run"].as_str() {
             out.push((who.clone(), run.to_string()));
@@ -3153,7 +3331,7 @@ fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, Str
         ("python", "python package", "name"),
         ("docker", "image", "image"),
     ] {
-        for x in spec.seq(key) {
+        for x in seq(key) {
             steps(
                 &mut out,
                 &x["setup"],
@@ -3162,8 +3340,8 @@ fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, Str
             );
         }
     }
-    steps(&mut out, &spec.yaml["release"]["setup"], "release.setup step", "");
-    for j in spec.seq("jobs") {
+    steps(&mut out, &spec["release"]["setup"], "release.setup step", "");
+    for j in seq("jobs") {
         let who = format!("job `{}`", j["id"].as_str().or(j["name"].as_str()).unwrap_or("?"));
         steps(&mut out, &j["steps"], "step", &format!(" of {who}"));
         if let Some(uses) = j["uses"].as_str() {
@@ -3175,7 +3353,7 @@ fn spec_scripts(spec: &SpecInfo, files: &[(String, String)]) -> Vec<(String, Str
 
 /// One line per tool a script of the subject calls that has no row in
 /// tools.tsv: the scenario fails before act runs.
-fn unknown_tool_problems(spec: &SpecInfo, files: &[(String, String)]) -> Vec<String> {
+fn unknown_tool_problems(spec: &Yaml, files: &[(String, String)]) -> Vec<String> {
     let table = tool_table();
     // An `absent` tool counts: the script only probes it (a call of it
     // fails at run time, bash_env.sh).
@@ -3263,7 +3441,7 @@ fn scan_workflows(repo: &Path) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<
 
 fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
     // Every tool the spec's scripts call has a row in tools.tsv.
-    let unknown = unknown_tool_problems(spec, &subject_files(s.fixture));
+    let unknown = unknown_tool_problems(&spec.yaml, &subject_files(s.fixture));
     assert!(
         unknown.is_empty(),
         "rehearsal {} {:?}: tools without a stand-in:\n{}",
@@ -3311,16 +3489,13 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
         if s.kind == Kind::MissingAsset {
             // The files of the last release.assets pattern are not committed
             // (of the first, when the last is made by release.setup).
-            let seq = spec.yaml["release"]["assets"]
-                .as_sequence()
-                .cloned()
-                .unwrap_or_default();
+            let seq = &spec.spec.release.assets;
             let pick = if spec.setup_made_asset().is_some() {
                 seq.first()
             } else {
                 seq.last()
             };
-            let pattern = pick.and_then(|p| p.as_str()).unwrap_or_default();
+            let pattern = pick.map(String::as_str).unwrap_or_default();
             let dir = Path::new(pattern)
                 .parent()
                 .map(|d| repo.join(d))
@@ -3792,6 +3967,9 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         }
     };
     let sc = setup(&s, &spec);
+    if let Some(fail) = &s.fail {
+        println!("REHEARSAL | {fixture:<12} | {kind:?} | REHEARSAL_FAIL={fail}");
+    }
     let setup_secs = started.elapsed().as_secs_f64();
     let mut problems: Vec<String> = vec![];
     let mut report = String::new();
@@ -3840,7 +4018,7 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
         );
         let mut step_problems = vec![];
         if step.pull_request.is_some() {
-            for d in pull_request_problems(&sc, &spec, fixture, from, &act, &got, &plan) {
+            for d in pull_request_problems(&sc, &spec, from, &act, &got, &plan) {
                 step_problems.push(format!("{what}: {d}"));
             }
         } else if step.fails_with.is_none() {
@@ -3857,14 +4035,13 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
-            if act.success && !step.tag.ends_with(spec.stable_suffix.as_deref().unwrap_or("\u{0}")) {
-                let version = plan["version"].as_str().unwrap_or("");
-                for d in go_build_problems(&spec, &sc.state, from, version) {
+            if act.success && plan["promotion"].as_bool() != Some(true) {
+                for d in go_build_problems(&spec, &plan, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
             if act.success {
-                for d in pypi_auth_problems(&spec, &sc.state, from) {
+                for d in pypi_auth_problems(&plan, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
                 for d in pypi_version_problems(&got, &plan) {
@@ -3872,7 +4049,7 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 }
             }
             if act.success && plan["promotion"].as_bool() != Some(true) {
-                for d in python_build_problems(fixture, &sc.state, from) {
+                for d in python_build_problems(&spec, &plan, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
@@ -3880,13 +4057,12 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 for d in setup_asset_problems(&spec, &sc.state, &step.tag) {
                     step_problems.push(format!("{what}: {d}"));
                 }
-                let version = plan["version"].as_str().unwrap_or("");
                 let released = got.release.as_ref().map(|r| r.tag.as_str()).unwrap_or(&step.tag);
-                for d in include_problems(&spec, fixture, &sc.state, released, version) {
+                for d in include_problems(&spec, &plan, &sc.state, released) {
                     step_problems.push(format!("{what}: {d}"));
                 }
                 if plan["promotion"].as_bool() != Some(true) {
-                    for d in leg_problems(fixture, &sc.state, from, released, version) {
+                    for d in leg_problems(&plan, &sc.state, from, released) {
                         step_problems.push(format!("{what}: {d}"));
                     }
                 }
@@ -3895,7 +4071,7 @@ fn rehearse_attempt(fixture: &'static str, kind: Kind, attempt: u32) {
                 for d in verify_images_problems(&spec, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
-                for d in image_binary_problems(fixture, &sc.state, from) {
+                for d in image_binary_problems(&plan, &sc.state, from) {
                     step_problems.push(format!("{what}: {d}"));
                 }
             }
@@ -4040,11 +4216,8 @@ fixtures! {
     aicr: "aicr",
     mlserver: "mlserver",
     own: "wfgen",
-    // Not rehearsed yet, though generated, judged and planned like the
-    // others: airflow (the harness's version-file rewrite appends to its
-    // static pyproject versions) and vector (its `toolchains.rust: file`
-    // legs call rustup, which has no stand-in, and would install targets
-    // on the host).
+    airflow: "airflow",
+    vector: "vector",
 }
 
 /// The stand-ins and the stub body are valid bash (a typo there would show up
@@ -5005,17 +5178,9 @@ fn tool_table_matches_the_stand_ins_and_the_specs() {
          python:\n  - name: p\n    before-script-linux: yum install -y x\n",
     )
     .unwrap();
-    let spec = SpecInfo {
-        repository: "acme/x".into(),
-        prefix: "v".into(),
-        pep440: false,
-        tag_triggers: true,
-        stable_suffix: None,
-        yaml,
-    };
     let e2e = "jobs:\n  e2e:\n    steps:\n      - { name: Run, run: \"make e2e | deno fmt\" }\n";
     assert_eq!(
-        unknown_tool_problems(&spec, &[(".github/workflows/e2e.yml".into(), e2e.into())]),
+        unknown_tool_problems(&yaml, &[(".github/workflows/e2e.yml".into(), e2e.into())]),
         [
             "gate `lint` calls `pnpm`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
             "gate `e2e` (step `Run` of job `e2e` of .github/workflows/e2e.yml) calls `deno`, which has no stand-in: add it to tests/rehearsal/tools.tsv",
@@ -5024,8 +5189,9 @@ fn tool_table_matches_the_stand_ins_and_the_specs() {
     );
     let subjects = common::fixtures().into_iter().chain([OWN.to_string()]);
     for subject in subjects {
-        let spec = SpecInfo::load(&subject);
-        for p in unknown_tool_problems(&spec, &subject_files(&subject)) {
+        let text = std::fs::read_to_string(subject_spec(&subject)).unwrap();
+        let yaml: Yaml = yaml_serde::from_str(&text).unwrap();
+        for p in unknown_tool_problems(&yaml, &subject_files(&subject)) {
             problems.push(format!("{subject}: {p}"));
         }
     }

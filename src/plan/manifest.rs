@@ -76,6 +76,10 @@ pub struct Manifest {
     pub charts: Vec<Chart>,
     /// Every PyPI (or TestPyPI) upload.
     pub pypi: Vec<PypiUpload>,
+    /// The spec's own jobs (`jobs:`) that the run of the tag has, in the
+    /// order of the spec: each as its `when` says, a verify job not for a
+    /// promotion (which builds nothing to verify).
+    pub jobs: Vec<SpecJob>,
     /// The job that opens every file and chart the run built and checks it
     /// against this manifest before anything is published (none when the
     /// run builds nothing: a promotion, a rejected tag, images only).
@@ -166,6 +170,33 @@ pub struct File {
     pub job: String,
     /// Attached to the GitHub release.
     pub released: bool,
+    /// How the file is made: a binary's archive or executable, a wheel, an
+    /// sdist (none for checksums and SBOMs, written beside them).
+    pub build: Option<Build>,
+}
+
+/// How a file of [`File`] is built.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Build {
+    /// The command that builds it, without its target: `cargo build`,
+    /// `cargo zigbuild`, `go build`, `maturin build` and `maturin sdist`
+    /// (through PyO3/maturin-action), or a pure package's build command
+    /// (`uv build --no-sources --sdist --wheel --out-dir dist`).
+    pub command: String,
+    /// The entry of `toolchains` whose pinned tool does the build.
+    pub toolchain: String,
+    /// The directory it runs in, relative to the repository root.
+    pub directory: String,
+    /// A binary: the Cargo package (`-p`) or the Go main package it builds.
+    pub package: Option<String>,
+    /// A binary: the executable's file name, in the archive (or the file
+    /// itself with `archive: none`).
+    pub executable: Option<String>,
+    /// A binary leg built in a job container: its image.
+    pub container: Option<String>,
+    /// A Rust leg with a glibc floor (`2.17`): cargo builds
+    /// `--target <target>.<glibc>`.
+    pub glibc: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
@@ -205,6 +236,33 @@ pub struct Image {
     /// The `org.opencontainers.image.version` label every build must have
     /// (the identity check reads it back).
     pub version_label: String,
+    /// The Dockerfile, relative to the repository root.
+    pub dockerfile: String,
+    /// The build context, relative to the repository root.
+    pub context: String,
+    /// The build arguments of every platform's build, as the tag's run
+    /// gives them.
+    pub build_args: BTreeMap<String, String>,
+    /// The release's binaries that the builds take into their context, one
+    /// entry per platform and binary (none for an image built from source
+    /// alone).
+    pub binaries: Vec<ImageBinary>,
+}
+
+/// A binary of the release in an image build's context.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct ImageBinary {
+    /// The Docker platform of the build.
+    pub platform: String,
+    /// The binary (`binaries[].name`).
+    pub package: String,
+    /// The leg it comes from: its target, and the release file (a name of
+    /// `files`) the executable is taken out of.
+    pub target: String,
+    pub file: String,
+    /// Where the executable is in the build context (its build argument
+    /// names this path).
+    pub path: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -242,8 +300,20 @@ pub struct PypiUpload {
     pub version: String,
     /// The names (or globs) of its files: see [`File`].
     pub files: Vec<String>,
+    /// The secret holding the API token of the upload; none: trusted
+    /// publishing.
+    pub token_secret: Option<String>,
     pub workflow: String,
     pub job: String,
+}
+
+/// One of the spec's own jobs (`jobs:`) in the run of a tag.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SpecJob {
+    pub id: String,
+    /// verify | after-release
+    pub stage: crate::spec::CustomStage,
+    pub workflow: String,
 }
 
 /// The manifest of `tag` under `plan`: `t` is `plan.evaluate(tag, ..)`.
@@ -323,6 +393,7 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
                     .filter(|f| matches!(f.kind, FileKind::Wheel | FileKind::Sdist) && f.package == u.name)
                     .map(|f| f.name.clone())
                     .collect(),
+                token_secret: pk.and_then(|p| p.token_secret.clone()),
                 workflow: "release.yml".into(),
                 job: pk.map(|p| p.publish_job.clone()).unwrap_or_default(),
             }
@@ -362,6 +433,7 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
         images,
         charts,
         pypi,
+        jobs: spec_jobs(plan, &t),
         identity_check,
         toolchains: used_toolchains(plan, v.as_ref().is_some_and(|v| v.promotion))
             .into_iter()
@@ -369,6 +441,30 @@ pub fn manifest(plan: &Plan, mut t: TagPlan, facts: &RepoFacts) -> Manifest {
             .collect(),
         outputs: t.outputs,
     }
+}
+
+/// The spec's jobs that the run of the tag has: none for a rejected tag;
+/// each as its `when` says (release.yml's `if:` on `is-prerelease`); a
+/// verify job not for a promotion, whose skipped builds it needs.
+fn spec_jobs(plan: &Plan, t: &TagPlan) -> Vec<SpecJob> {
+    use crate::spec::{CustomStage, When};
+    let Some(v) = t.version.as_ref().filter(|_| t.valid) else {
+        return Vec::new();
+    };
+    plan.jobs
+        .iter()
+        .filter(|j| match j.when {
+            When::Always => true,
+            When::Release => !v.is_prerelease,
+            When::Prerelease => v.is_prerelease,
+        })
+        .filter(|j| !(j.stage == CustomStage::Verify && v.promotion))
+        .map(|j| SpecJob {
+            id: j.id.clone(),
+            stage: j.stage,
+            workflow: "release.yml".into(),
+        })
+        .collect()
 }
 
 /// The GitHub release has files (and so a checksums file and signatures):
@@ -475,7 +571,7 @@ pub(crate) fn files_of(plan: &Plan, version: &str, python: &str) -> Vec<File> {
         for job in &b.jobs {
             for e in &job.entries {
                 let asset = super::assetnames::with_version(&e.asset, version);
-                let file = |kind, name: String| File {
+                let file = |kind, name: String, build| File {
                     kind,
                     name,
                     glob: false,
@@ -486,18 +582,20 @@ pub(crate) fn files_of(plan: &Plan, version: &str, python: &str) -> Vec<File> {
                     workflow: "build-assets.yml".into(),
                     job: job.id.clone(),
                     released: true,
+                    build,
                 };
                 let kind = if e.archive == "none" {
                     FileKind::Executable
                 } else {
                     FileKind::Archive
                 };
-                out.push(file(kind, asset.clone()));
-                out.push(file(FileKind::Checksum, format!("{asset}.sha256")));
+                out.push(file(kind, asset.clone(), Some(binary_build(e))));
+                out.push(file(FileKind::Checksum, format!("{asset}.sha256"), None));
                 if b.sbom {
                     out.push(file(
                         FileKind::Sbom,
                         super::assetnames::with_version(&e.sbom_file, version),
+                        None,
                     ));
                 }
             }
@@ -516,6 +614,7 @@ pub(crate) fn files_of(plan: &Plan, version: &str, python: &str) -> Vec<File> {
                 workflow: w.file.clone(),
                 job: job.to_string(),
                 released: true,
+                build: Some(python_build(p, kind)),
             };
             let stem = format!("{}-{python}", p.slug);
             if p.build == "maturin" {
@@ -560,6 +659,49 @@ pub(crate) fn files_of(plan: &Plan, version: &str, python: &str) -> Vec<File> {
         }
     }
     out
+}
+
+/// How a binary leg is built.
+fn binary_build(e: &super::build::BuildEntry) -> Build {
+    let rust = e.kind == crate::spec::BinaryKind::Rust;
+    let some = |s: &str| Some(s.to_string()).filter(|s| !s.is_empty());
+    Build {
+        command: if rust {
+            format!("cargo {}", e.cargo)
+        } else {
+            "go build".into()
+        },
+        toolchain: match (rust, e.cargo.as_str()) {
+            (true, "zigbuild") => "cargo-zigbuild",
+            (true, _) => "rust",
+            (false, _) => "go",
+        }
+        .into(),
+        directory: ".".into(),
+        package: Some(e.package.clone()),
+        executable: Some(e.exe.clone()),
+        container: some(&e.container),
+        glibc: some(&e.glibc),
+    }
+}
+
+/// How a Python package's wheel or sdist is built: by maturin (its
+/// action), or by the pure package's builder.
+fn python_build(p: &super::python::PyPackage, kind: FileKind) -> Build {
+    let (command, toolchain) = match (p.build.as_str(), kind) {
+        ("maturin", FileKind::Sdist) => ("maturin sdist".to_string(), "maturin".to_string()),
+        ("maturin", _) => ("maturin build".to_string(), "maturin".to_string()),
+        _ => (p.pure_build.clone(), p.builder.clone()),
+    };
+    Build {
+        command,
+        toolchain,
+        directory: p.path.clone(),
+        package: None,
+        executable: None,
+        container: None,
+        glibc: None,
+    }
 }
 
 /// The version of the Python files of `v`: its PEP 440 normal form, which
@@ -630,6 +772,31 @@ fn images(plan: &Plan, t: &TagPlan) -> Vec<Image> {
                 .filter_map(|o| t.outputs.get(*o))
                 .flat_map(|s| s.split_whitespace().map(String::from))
                 .collect();
+            let build_args = t
+                .outputs
+                .get(&var.build_args_output)
+                .into_iter()
+                .flat_map(|s| s.lines())
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+            // `exe=asset` words: the executable of the release file `asset`.
+            let binaries = var
+                .platforms
+                .iter()
+                .flat_map(|p| p.binaries.split_whitespace().map(move |w| (p, w)))
+                .filter_map(|(p, word)| {
+                    let (exe, asset) = word.split_once('=')?;
+                    let e = plan.build.as_ref()?.entries.iter().find(|e| e.asset == asset)?;
+                    Some(ImageBinary {
+                        platform: p.platform.clone(),
+                        package: e.binary.clone(),
+                        target: e.target.clone(),
+                        file: super::assetnames::with_version(asset, &v.version),
+                        path: format!("{}/{exe}", super::imagebins::CONTEXT_DIR),
+                    })
+                })
+                .collect();
             out.push(Image {
                 image: im.image.clone(),
                 variant: var.name.clone(),
@@ -641,6 +808,10 @@ fn images(plan: &Plan, t: &TagPlan) -> Vec<Image> {
                 publish_job: var.merge_job.clone(),
                 digest_artifacts: var.platforms.iter().map(|p| p.digest_artifact.clone()).collect(),
                 version_label: v.version.clone(),
+                dockerfile: var.dockerfile.clone(),
+                context: im.context.clone(),
+                build_args,
+                binaries,
             });
         }
     }

@@ -7,7 +7,9 @@
 #                   registry/, gh/ (releases)
 #   REHEARSAL_FAIL  failure injection: `;`-separated NAME:TEXT entries; a tool
 #                   or action called NAME fails when TEXT occurs in its argv
-#                   (tools) or its inputs as compact JSON (actions)
+#                   (tools) or its inputs as compact JSON (actions), followed
+#                   by ` [job=GITHUB_JOB]`; TEXT may be several `&&`-separated
+#                   parts, which must all occur
 #   REHEARSAL_BIN   the directory of the stand-ins (first on PATH)
 
 : "${REHEARSAL_DIR:?REHEARSAL_DIR is not set: the rehearsal passes it with act --env}"
@@ -43,15 +45,22 @@ record_tool() {
         '{kind: "tool", tool: $tool, job: $job, cwd: $cwd, argv: $ARGS.positional, extra: $extra, secrets_seen: $secrets, oidc: $oidc}' --args -- "$@")"
 }
 
-# should_fail NAME TEXT: true when REHEARSAL_FAIL asks NAME to fail on TEXT.
+# should_fail NAME TEXT: true when REHEARSAL_FAIL asks NAME to fail on TEXT
+# (with ` [job=GITHUB_JOB]` after it): an entry NAME:PART[&&PART...] whose
+# every part occurs in it.
 should_fail() {
-    local name=$1 text=$2 entry
-    local IFS=';'
-    for entry in ${REHEARSAL_FAIL:-}; do
-        [[ -n $entry ]] || continue
-        if [[ ${entry%%:*} == "$name" && $text == *"${entry#*:}"* ]]; then
-            return 0
-        fi
+    local name=$1 text="$2 [job=${GITHUB_JOB:-}]" entry part entries=()
+    # Split without pathname expansion: `[job=...]` is no glob.
+    IFS=';' read -r -a entries <<<"${REHEARSAL_FAIL:-}"
+    for entry in "${entries[@]}"; do
+        [[ -n $entry && ${entry%%:*} == "$name" ]] || continue
+        entry=${entry#*:}
+        while :; do
+            part=${entry%%&&*}
+            [[ $text == *"$part"* ]] || continue 2
+            [[ $entry == *"&&"* ]] || return 0
+            entry=${entry#*&&}
+        done
     done
     return 1
 }
