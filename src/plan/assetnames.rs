@@ -3,9 +3,6 @@
 
 use crate::spec::{ArchiveFormat, Binary, BinaryKind, DEFAULT_ASSET, Target};
 
-/// The placeholders of `binaries[].asset`.
-pub const ASSET_PLACEHOLDERS: &[&str] = &["name", "version", "target", "os", "arch", "suffix"];
-
 /// `{os}` and `{arch}` of a target, spelled as Go's GOOS and GOARCH (and
 /// GoReleaser's `{{ .Os }}`, `{{ .Arch }}`): a Go target is its own pair; a
 /// Rust triple's system is `linux`, `darwin` or `windows` and its

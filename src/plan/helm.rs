@@ -10,6 +10,7 @@ use super::graph::{Graph, Job, Stage};
 
 use crate::jobids;
 use crate::spec::Spec;
+use crate::spec::registry::chart_host;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HelmPlan {
@@ -149,16 +150,6 @@ pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
     HelmWorkflow { plan: h, jobs }
 }
 
-/// The host of an `oci://host/path` registry.
-pub fn registry_host(registry: &str) -> String {
-    registry
-        .trim_start_matches("oci://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
-}
-
 pub fn plan(spec: &Spec) -> Option<HelmPlan> {
     if spec.helm.is_empty() {
         return None;
@@ -185,7 +176,7 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             slug = format!("{slug}-{i}");
         }
         let job = jobids::helm_chart(&slug);
-        let registry_host = registry_host(&h.registry);
+        let registry_host = chart_host(&h.registry);
         // Validation refuses a host without credentials.
         let login = super::registries::login(spec, &registry_host, None)
             .unwrap_or_else(|| panic!("no login for {registry_host}: validation lets no such spec through"));

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::spec::Login;
 use crate::spec::Spec;
+use crate::spec::registry::image_host;
 
 /// The host whose login is the workflow's GITHUB_TOKEN.
 pub const GHCR: &str = "ghcr.io";
@@ -50,15 +51,14 @@ pub fn login(spec: &Spec, host: &str, own: Option<&Login>) -> Option<LoginPlan> 
 /// ghcr.io (which needs no login), the one other host of its mirrors, as in
 /// specs written before `registries:` existed.
 pub fn login_host(image: &crate::spec::DockerImage) -> String {
-    use crate::spec::validate::registry_host;
-    let own = registry_host(&image.image);
+    let own = image_host(&image.image);
     if own != GHCR {
         return own;
     }
     let others: std::collections::BTreeSet<String> = image
         .mirrors
         .iter()
-        .map(|m| registry_host(m))
+        .map(|m| image_host(m))
         .filter(|h| h != GHCR)
         .collect();
     match others.len() {

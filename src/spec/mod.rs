@@ -3,6 +3,7 @@
 pub mod load;
 mod model;
 pub mod names;
+pub mod registry;
 pub mod tree;
 pub mod validate;
 pub mod versionsource;

@@ -79,6 +79,7 @@ pub const GO_TARGETS: &[&str] = &[
     "windows/arm64",
 ];
 
+/// The wheel platforms a maturin package may list in `platforms`.
 pub const PYTHON_PLATFORMS: &[&str] = &[
     "linux-x86_64",
     "linux-aarch64",
@@ -88,6 +89,15 @@ pub const PYTHON_PLATFORMS: &[&str] = &[
     "macos-aarch64",
     "windows-x64",
     "windows-arm64",
+];
+
+/// Wheel platforms built when a maturin package lists none.
+pub const DEFAULT_PYTHON_PLATFORMS: &[&str] = &[
+    "linux-x86_64",
+    "linux-aarch64",
+    "macos-x86_64",
+    "macos-aarch64",
+    "windows-x64",
 ];
 
 pub const DOCKER_PLATFORMS: &[&str] = &[
@@ -140,6 +150,17 @@ pub const PLACEHOLDERS: &[&str] = &[
     "os",
     "suffix",
 ];
+
+/// The placeholders of a version: in image tags, labels and build
+/// arguments, chart versions, release titles and file names.
+pub const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
+
+/// The placeholders of `binaries[].asset`.
+pub const ASSET_PLACEHOLDERS: &[&str] = &["name", "version", "target", "os", "arch", "suffix"];
+
+/// The placeholders an `env` value may hold: the job expands them from the
+/// tag in a step of its own.
+pub const ENV_PLACEHOLDERS: &[&str] = &["tag", "version", "sha", "date"];
 
 /// The `{name}` placeholders of `s` with their byte ranges, or the byte
 /// offset and text of the first malformed brace.

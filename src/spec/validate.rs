@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use regex::Regex;
 
 use super::names::{self, placeholders};
+use super::registry::{chart_host, image_host};
 use super::*;
 use crate::diag::Problem;
 use crate::jobids;
@@ -203,8 +204,6 @@ fn re(s: &'static str) -> Regex {
         .or_insert_with(|| Regex::new(s).expect("valid regex"))
         .clone()
 }
-
-const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
 
 /// Validates a spec; returns every problem found (empty when valid).
 pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
@@ -652,8 +651,8 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         .docker
         .iter()
         .flat_map(|d| std::iter::once(&d.image).chain(&d.mirrors))
-        .map(|n| registry_host(n))
-        .chain(spec.helm.iter().map(|h| crate::plan::helm::registry_host(&h.registry)))
+        .map(|n| image_host(n))
+        .chain(spec.helm.iter().map(|h| chart_host(&h.registry)))
         .collect();
     let host_re = re(r"^([a-z0-9]([a-z0-9-]*[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$");
     for (host, l) in &spec.registries {
@@ -712,7 +711,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
         let own_host = crate::plan::registries::login_host(d);
         let hosts: BTreeSet<String> = std::iter::once(&d.image)
             .chain(&d.mirrors)
-            .map(|n| registry_host(n))
+            .map(|n| image_host(n))
             .collect();
         for h in &hosts {
             let own = d.login.as_ref().filter(|_| *h == own_host);
@@ -728,7 +727,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                     ),
                 )
             } else {
-                let j = d.mirrors.iter().position(|m| registry_host(m) == *h).unwrap_or(0);
+                let j = d.mirrors.iter().position(|m| image_host(m) == *h).unwrap_or(0);
                 (
                     p.key("mirrors").index(j),
                     format!(
@@ -770,7 +769,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
             );
         }
         let label_key = re(r"^[A-Za-z0-9]([A-Za-z0-9._-]*[A-Za-z0-9])?$");
-        let mut label_ph: Vec<&str> = VERSION_PLACEHOLDERS.to_vec();
+        let mut label_ph: Vec<&str> = names::VERSION_PLACEHOLDERS.to_vec();
         if !d.variants.is_empty() {
             label_ph.push("variant");
         }
@@ -876,7 +875,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
 
         let has_variants = !d.variants.is_empty();
         let variant_why = |_: &str| "there are no `variants` in this image".to_string();
-        let mut tag_ph: Vec<&str> = VERSION_PLACEHOLDERS.to_vec();
+        let mut tag_ph: Vec<&str> = names::VERSION_PLACEHOLDERS.to_vec();
         if has_variants {
             tag_ph.push("variant");
         }
@@ -937,7 +936,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 }
             },
         );
-        let mut arg_ph: Vec<&str> = VERSION_PLACEHOLDERS.to_vec();
+        let mut arg_ph: Vec<&str> = names::VERSION_PLACEHOLDERS.to_vec();
         if has_variants {
             arg_ph.push("variant");
         }
@@ -1049,7 +1048,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 "write it as `oci://ghcr.io/<owner>/charts`".into(),
             );
         } else {
-            let host = crate::plan::helm::registry_host(&h.registry);
+            let host = chart_host(&h.registry);
             if crate::plan::registries::login(spec, &host, None).is_none() {
                 c.err(
                     p.key("registry"),
@@ -1062,12 +1061,15 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
                 );
             }
         }
-        c.placeholders(p.key("app-version"), &h.app_version, VERSION_PLACEHOLDERS, &|_| {
-            "appVersion is the same for every image variant and platform".into()
-        });
+        c.placeholders(
+            p.key("app-version"),
+            &h.app_version,
+            names::VERSION_PLACEHOLDERS,
+            &|_| "appVersion is the same for every image variant and platform".into(),
+        );
         if let Some(t) = &h.version {
             let before = c.out.len();
-            c.placeholders(p.key("version"), t, VERSION_PLACEHOLDERS, &|_| {
+            c.placeholders(p.key("version"), t, names::VERSION_PLACEHOLDERS, &|_| {
                 "the chart version is the same for every image variant and platform".into()
             });
             // Helm takes SemVer 2 only: try the template on a release and a
@@ -1099,7 +1101,7 @@ pub fn validate(spec: &Spec, loc: &Located) -> Vec<Problem> {
 
     // release
     let r = &spec.release;
-    let release_ph: Vec<&str> = VERSION_PLACEHOLDERS.iter().copied().chain(["tag"]).collect();
+    let release_ph: Vec<&str> = names::VERSION_PLACEHOLDERS.iter().copied().chain(["tag"]).collect();
     let release_why = |_: &str| "a release is one tag, not one image or platform".to_string();
     c.placeholders(ypath!["release", "title"], &r.title, &release_ph, &release_why);
     if r.title.trim().is_empty() {
@@ -1258,15 +1260,6 @@ fn successor(label: &str) -> &'static str {
         "macos-13" | "macos-12" | "macos-11" | "macos-10.15" => "macos-15-intel (x86_64) or macos-14 (arm64)",
         l if l.starts_with("windows") => "windows-2022",
         _ => "ubuntu-24.04",
-    }
-}
-
-/// Registry host of an image name: the first component when it looks like a
-/// host (has `.` or `:` or is `localhost`), else docker.io.
-pub fn registry_host(image: &str) -> String {
-    match image.split_once('/') {
-        Some((first, _)) if first.contains(['.', ':']) || first == "localhost" => first.to_string(),
-        _ => "docker.io".to_string(),
     }
 }
 
@@ -1579,7 +1572,7 @@ fn binary_targets(c: &mut Ctx, p: &YPath, b: &crate::spec::Binary) {
     }
     if let Some(asset) = &b.asset {
         let at = p.key("asset");
-        c.placeholders(at.clone(), asset, crate::plan::assetnames::ASSET_PLACEHOLDERS, &|_| {
+        c.placeholders(at.clone(), asset, names::ASSET_PLACEHOLDERS, &|_| {
             "an asset name is made of the binary and its leg, and the version".into()
         });
         let chars = re(r"^[A-Za-z0-9._+{}-]+$");
@@ -1815,7 +1808,7 @@ fn custom_jobs(spec: &Spec, c: &mut Ctx, job_id: &Regex) {
 fn maturin_keys(c: &mut Ctx, p: &YPath, py: &crate::spec::PythonPackage) {
     use crate::spec::Manylinux;
     let platforms: Vec<&str> = if py.platforms.is_empty() {
-        crate::plan::python::DEFAULT_PLATFORMS.to_vec()
+        names::DEFAULT_PYTHON_PLATFORMS.to_vec()
     } else {
         py.platforms.iter().map(String::as_str).collect()
     };
@@ -2280,7 +2273,7 @@ fn env_map(c: &mut Ctx, at: YPath, env: &std::collections::BTreeMap<String, Stri
             );
         } else {
             no_expr(c, p.clone(), v);
-            c.placeholders(p, v, crate::plan::steps::ENV_PLACEHOLDERS, &|_| {
+            c.placeholders(p, v, names::ENV_PLACEHOLDERS, &|_| {
                 "an `env` value is expanded from the tag in the job".into()
             });
         }
