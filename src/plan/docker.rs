@@ -724,7 +724,7 @@ mod tests {
     use crate::plan::Plan;
 
     fn spec(yaml: &str) -> Spec {
-        crate::spec::parse("wfgen.yaml", yaml)
+        crate::parse_spec("wfgen.yaml", yaml)
             .unwrap_or_else(|e| panic!("{e}"))
             .0
     }
@@ -1205,7 +1205,7 @@ mod dockerfile_default_tests {
     #[test]
     fn dockerfile_defaults_to_the_context() {
         let yaml = "wfgen: 1\nproject: { name: x }\ndocker:\n  - image: ghcr.io/a/b\n    context: services/api\n  - image: ghcr.io/a/c\n";
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap();
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap();
         let d = super::plan(&spec).unwrap();
         assert_eq!(d.images[0].variants[0].dockerfile, "services/api/Dockerfile");
         assert_eq!(d.images[1].variants[0].dockerfile, "Dockerfile");

@@ -110,6 +110,10 @@ pub const DOCKER_PLATFORMS: &[&str] = &[
     "linux/riscv64",
 ];
 
+/// The name of a build argument: a key of `docker[].build-args`, an image
+/// binary's `build-arg`.
+pub const BUILD_ARG: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
+
 /// Runner labels that GitHub retired; refused anywhere.
 pub const RETIRED_RUNNERS: &[&str] = &[
     "ubuntu-18.04",
@@ -193,6 +197,12 @@ pub fn placeholders(s: &str) -> Result<Found, (usize, String)> {
         }
     }
     Ok(out)
+}
+
+/// Whether the placeholders of `s` are well formed and each one of
+/// `allowed` (validation reports any other).
+pub fn only_placeholders(s: &str, allowed: &[&str]) -> bool {
+    placeholders(s).is_ok_and(|found| found.iter().all(|(name, _)| allowed.contains(&name.as_str())))
 }
 
 /// The built-in action pins, a copy of the shared action-pins.tsv (read by
