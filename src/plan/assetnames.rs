@@ -147,7 +147,7 @@ mod tests {
         assert_eq!(rust("powerpc64le-unknown-linux-gnu"), pair("linux", "ppc64le"));
         assert_eq!(rust("loongarch64-unknown-linux-gnu"), pair("linux", "loong64"));
         assert_eq!(os_arch(BinaryKind::Go, "darwin/arm64"), pair("darwin", "arm64"));
-        for t in crate::spec::names::RUST_TARGETS {
+        for t in crate::spec::names::KNOWN_RUST_TARGETS {
             let (os, arch) = rust(t);
             assert!(["linux", "darwin", "windows"].contains(&os.as_str()), "{t}: {os}");
             assert!(!arch.contains('_') && !arch.contains('-'), "{t}: {arch}");

@@ -3,7 +3,7 @@
 
 /// Rust host triples of tier 1 and tier 2 that have a runner in the runner
 /// table: Linux triples, Apple darwin and Windows msvc.
-pub const RUST_TARGETS: &[&str] = &[
+pub const KNOWN_RUST_TARGETS: &[&str] = &[
     "x86_64-unknown-linux-gnu",
     "x86_64-unknown-linux-musl",
     "aarch64-unknown-linux-gnu",
@@ -28,7 +28,7 @@ pub const RUST_TARGETS: &[&str] = &[
 ];
 
 /// `goos/goarch` pairs that `go tool dist list` prints (Go 1.24).
-pub const GO_TARGETS: &[&str] = &[
+pub const KNOWN_GO_TARGETS: &[&str] = &[
     "aix/ppc64",
     "android/386",
     "android/amd64",

@@ -244,8 +244,8 @@ fn ldflags(c: &mut Problems, p: &YPath, l: &str) {
 /// template.
 fn targets(c: &mut Problems, p: &YPath, b: &Binary) {
     let (known, what) = match b.kind {
-        BinaryKind::Rust => (names::RUST_TARGETS, "Rust target"),
-        BinaryKind::Go => (names::GO_TARGETS, "Go target (goos/goarch)"),
+        BinaryKind::Rust => (names::KNOWN_RUST_TARGETS, "Rust target"),
+        BinaryKind::Go => (names::KNOWN_GO_TARGETS, "Go target (goos/goarch)"),
     };
     let mut seen: BTreeMap<(&str, &str), bool> = BTreeMap::new();
     for (j, t) in b.targets.iter().enumerate() {

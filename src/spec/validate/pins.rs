@@ -71,8 +71,8 @@ pub(super) fn toolchains(c: &mut Problems, t: &Toolchains) {
 /// labels GitHub has not retired.
 pub(super) fn runners(spec: &Spec, c: &mut Problems) {
     let mut known_keys: Vec<&str> = Vec::new();
-    known_keys.extend(names::RUST_TARGETS);
-    known_keys.extend(names::GO_TARGETS);
+    known_keys.extend(names::KNOWN_RUST_TARGETS);
+    known_keys.extend(names::KNOWN_GO_TARGETS);
     known_keys.extend(names::PYTHON_PLATFORMS);
     known_keys.extend(names::DOCKER_PLATFORMS);
     for (k, label) in &spec.runners {
