@@ -49,12 +49,12 @@ fn main() {
             .unwrap()
             .to_string_lossy()
             .into_owned();
-        let spec = wfgen::spec::load(&spec_path).expect("fixture loads");
+        let spec = wfgen::load_spec(&spec_path).expect("fixture loads");
         let plan = wfgen::plan::Plan::new(&spec.spec);
         let header = wfgen::render::header(&spec.name, &spec.sha256());
         let bytes: usize = wfgen::render::render(&plan, &header).iter().map(|r| r.text.len()).sum();
         let load = measure(|| {
-            std::hint::black_box(wfgen::spec::load(&spec_path).unwrap());
+            std::hint::black_box(wfgen::load_spec(&spec_path).unwrap());
         });
         let planning = measure(|| {
             std::hint::black_box(wfgen::plan::Plan::new(&spec.spec));
@@ -63,7 +63,7 @@ fn main() {
             std::hint::black_box(wfgen::render::render(&plan, &header));
         });
         let all = measure(|| {
-            let s = wfgen::spec::load(&spec_path).unwrap();
+            let s = wfgen::load_spec(&spec_path).unwrap();
             std::hint::black_box(wfgen::generate(&s));
         });
         let cell = |(m, lo, hi): (Duration, Duration, Duration)| {

@@ -31,7 +31,7 @@ impl Prepared {
 }
 
 fn load(text: &str) -> Option<LoadedSpec> {
-    spec::from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.to_string()).ok()
+    crate::spec_from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.to_string()).ok()
 }
 
 /// `spec_pipeline`: any bytes as wfgen.yaml through load, validate, plan,
@@ -117,7 +117,7 @@ fn tags_of(v: &crate::spec::Versioning) -> Vec<String> {
 /// load gets problems that each have a place and a help. `None` for a spec
 /// that does not load.
 pub fn exercise(text: &str) -> Option<Exercised> {
-    let spec = match spec::from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.to_string()) {
+    let spec = match crate::spec_from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.to_string()) {
         Ok(s) => s,
         Err(e) => {
             for p in &e.problems {

@@ -25,7 +25,7 @@ fn script() -> PathBuf {
 
 /// (target, asset) of every binary wfgen's own release publishes.
 fn released_assets() -> Vec<(String, String)> {
-    let spec = wfgen::spec::load(&common::repo_root().join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
+    let spec = wfgen::load_spec(&common::repo_root().join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
     let plan = wfgen::plan::build::plan(&spec.spec).expect("wfgen.yaml releases binaries");
     plan.entries
         .iter()

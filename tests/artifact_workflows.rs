@@ -65,7 +65,7 @@ fn specs() -> Vec<(String, String)> {
 }
 
 fn plan_and_files(name: &str, yaml: &str) -> (Plan, Vec<Rendered>) {
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
     let plan = Plan::new(&spec);
     let files = render::render(&plan, &render::header("wfgen.yaml", "0"));
     (plan, files)

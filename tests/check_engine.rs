@@ -20,7 +20,7 @@ fn root() -> &'static Path {
 }
 
 fn spec_from(text: &str) -> LoadedSpec {
-    wfgen::spec::from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.into()).expect("test spec loads")
+    wfgen::spec_from_text(Path::new("wfgen.yaml"), "wfgen.yaml", Path::new("."), text.into()).expect("test spec loads")
 }
 
 fn opsml_text() -> String {

@@ -46,7 +46,7 @@ fn cases() -> Vec<Case> {
     dirs.sort();
     let mut out = Vec::new();
     for d in &dirs {
-        let spec = wfgen::spec::load(&d.join("wfgen.yaml")).expect("fixture spec loads");
+        let spec = wfgen::load_spec(&d.join("wfgen.yaml")).expect("fixture spec loads");
         let rendered = wfgen::generate(&spec);
         out.push(Case {
             name: d.file_name().unwrap().to_string_lossy().into_owned(),
@@ -56,7 +56,7 @@ fn cases() -> Vec<Case> {
     }
     assert!(out.len() >= 4, "expected the four fixtures, found {}", out.len());
 
-    let spec = wfgen::spec::load(&root.join("fixtures/opsml/wfgen.yaml")).expect("opsml loads");
+    let spec = wfgen::load_spec(&root.join("fixtures/opsml/wfgen.yaml")).expect("opsml loads");
     let mut rendered = wfgen::generate(&spec);
     let header = wfgen::render::header(&spec.name, &spec.sha256());
     let rich = std::fs::read_to_string(root.join("tests/data/rich-workflow.yml")).expect("rich sample");

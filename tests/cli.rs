@@ -33,7 +33,7 @@ fn expect_code(out: &std::process::Output, code: i32, what: &str) {
 
 /// What `generate` should write for the spec in `repo` (in memory).
 fn expected_files(spec: &Path) -> Vec<wfgen::render::Rendered> {
-    wfgen::generate(&wfgen::spec::load(spec).expect("spec loads"))
+    wfgen::generate(&wfgen::load_spec(spec).expect("spec loads"))
 }
 
 // ---- validate ------------------------------------------------------------------
@@ -918,7 +918,7 @@ fn every_manifest_matches_its_schema() {
     for fixture in common::fixtures() {
         let spec = common::fixture_spec(&fixture);
         let text = std::fs::read_to_string(&spec).unwrap();
-        let (parsed, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap();
+        let (parsed, _) = wfgen::parse_spec("wfgen.yaml", &text).unwrap();
         let p = wfgen::plan::Plan::new(&parsed);
         let prefix = p.grammar.prefix.clone();
         let mut tags = vec![

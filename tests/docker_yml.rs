@@ -50,7 +50,7 @@ fn specs() -> Vec<(String, String)> {
 
 /// (plan, docker.yml text) of a spec.
 fn docker_yml(name: &str, yaml: &str) -> (Plan, String) {
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
     let plan = Plan::new(&spec);
     let files = wfgen::render::render(&plan, &wfgen::render::header("wfgen.yaml", "0"));
     let text = files

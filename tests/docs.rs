@@ -413,7 +413,7 @@ fn every_yaml_example_of_the_reference_is_a_valid_spec() {
     assert!(blocks.len() > 80, "only {} examples found", blocks.len());
     for (i, example) in blocks {
         let spec = as_spec(&example);
-        if let Err(e) = wfgen::spec::parse("wfgen.yaml", &spec) {
+        if let Err(e) = wfgen::parse_spec("wfgen.yaml", &spec) {
             panic!(
                 "docs/reference.md:{}: the example is not a valid spec:\n{}\n--- as a spec:\n{spec}",
                 i + 2,
@@ -565,7 +565,7 @@ fn nothing_users_read_mentions_the_design_contract() {
         .collect();
     specs.push(root().join("wfgen.yaml"));
     for spec in specs {
-        let loaded = wfgen::spec::load(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
+        let loaded = wfgen::load_spec(&spec).unwrap_or_else(|e| panic!("{}: {e}", spec.display()));
         for r in wfgen::generate(&loaded) {
             read_files += 1;
             if let Some(line) = mentions_the_contract(&r.text) {

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use wfgen::render::{self, Rendered};
 
 fn generate(spec_path: &Path) -> Vec<Rendered> {
-    let spec = wfgen::spec::load(spec_path).unwrap_or_else(|e| panic!("{} does not load:\n{e}", spec_path.display()));
+    let spec = wfgen::load_spec(spec_path).unwrap_or_else(|e| panic!("{} does not load:\n{e}", spec_path.display()));
     wfgen::generate(&spec)
 }
 

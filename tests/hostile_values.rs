@@ -122,7 +122,7 @@ fn hostile_values_are_refused_or_generate_safe_workflows() {
                 tried += 1;
                 let what = format!("{fixture}: {path:?} = {hostile:?}");
                 let result = catch_unwind(AssertUnwindSafe(|| -> Result<bool, String> {
-                    let loaded = match wfgen::spec::from_text(
+                    let loaded = match wfgen::spec_from_text(
                         std::path::Path::new("wfgen.yaml"),
                         "wfgen.yaml",
                         std::path::Path::new("."),

@@ -47,7 +47,7 @@ fn init(repo: &TempRepo) -> (String, Spec) {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = repo.read("wfgen.yaml");
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     (text, spec)
 }
 
@@ -293,7 +293,7 @@ fn an_empty_directory_without_git() {
     let out = wfgen().current_dir(d.path()).arg("init").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = std::fs::read_to_string(d.path().join("wfgen.yaml")).unwrap();
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_ne!(spec.project.name, "my-project");
     assert!(text.contains("not a git repository"), "{text}");
     assert!(spec.binaries.is_empty() && spec.docker.is_empty() && spec.python.is_empty());
@@ -355,7 +355,7 @@ fn odd_and_unreadable_files_give_a_valid_spec() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    wfgen::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    wfgen::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert!(text.contains("Cargo.toml is not valid TOML"), "{text}");
     assert!(text.contains("a name or path wfgen cannot use"), "{text}");
 }
@@ -418,7 +418,7 @@ fn dockerfile_layouts_without_workflows() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     let images: Vec<(&str, &str)> = spec
         .docker
         .iter()

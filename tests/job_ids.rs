@@ -70,7 +70,7 @@ fn no_two_jobs_of_a_workflow_share_an_id() {
         })
         .chain([("near".to_string(), NEAR.to_string())]);
     for (name, yaml) in specs {
-        let (spec, _) = wfgen::spec::parse("wfgen.yaml", &yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let (spec, _) = wfgen::parse_spec("wfgen.yaml", &yaml).unwrap_or_else(|e| panic!("{name}: {e}"));
         let files = wfgen::render::render(&Plan::new(&spec), &wfgen::render::header("wfgen.yaml", "0"));
         for f in files {
             let wf: Value = yaml_serde::from_str(&f.text).unwrap_or_else(|e| panic!("{name} {}: {e}", f.path));
@@ -89,7 +89,7 @@ fn no_two_jobs_of_a_workflow_share_an_id() {
 /// The near spec's ids: what the plan makes of colliding names.
 #[test]
 fn colliding_names_get_ids_of_their_own() {
-    let (spec, _) = wfgen::spec::parse("wfgen.yaml", NEAR).unwrap_or_else(|e| panic!("{e}"));
+    let (spec, _) = wfgen::parse_spec("wfgen.yaml", NEAR).unwrap_or_else(|e| panic!("{e}"));
     let files = wfgen::render::render(&Plan::new(&spec), &wfgen::render::header("wfgen.yaml", "0"));
     let ids = |file: &str| -> Vec<String> {
         let f = files

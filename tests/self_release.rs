@@ -10,7 +10,7 @@ use std::path::Path;
 #[test]
 fn own_workflows_are_generated_from_own_spec() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = wfgen::spec::load(&root.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
+    let spec = wfgen::load_spec(&root.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
     let rendered = wfgen::generate(&spec);
     assert!(rendered.iter().any(|r| r.path == ".github/workflows/release.yml"));
     for r in &rendered {
@@ -82,7 +82,7 @@ fn sorted(v: impl IntoIterator<Item = String>) -> Vec<String> {
 #[test]
 fn own_release_builds_binaries_and_wheels_for_every_platform() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let spec = wfgen::spec::load(&root.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
+    let spec = wfgen::load_spec(&root.join("wfgen.yaml")).unwrap_or_else(|e| panic!("wfgen.yaml: {e}"));
     let build = wfgen::plan::build::plan(&spec.spec).expect("wfgen.yaml releases binaries");
     assert_eq!(
         sorted(build.entries.iter().map(|e| e.target.clone())),

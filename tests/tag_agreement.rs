@@ -119,7 +119,7 @@ fn fixtures(tmp: &Path) -> Vec<Fixture> {
     specs
         .into_iter()
         .map(|(name, spec_path)| {
-            let loaded = wfgen::spec::load(&spec_path).unwrap_or_else(|e| panic!("{}: {e:?}", spec_path.display()));
+            let loaded = wfgen::load_spec(&spec_path).unwrap_or_else(|e| panic!("{}: {e:?}", spec_path.display()));
             let files = wfgen::generate(&loaded);
             let release = files
                 .iter()

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use super::{Options, Rule};
 use crate::fsio::OnDisk;
 use crate::render::{self, Rendered};
-use crate::spec::{self, LoadedSpec};
+use crate::spec::LoadedSpec;
 use crate::ypath::{Part, YPath};
 
 /// A pin to write into the spec.
@@ -370,7 +370,7 @@ pub fn prove(spec: &LoadedSpec, new: &str, adopt: &[Adopt]) -> Result<(), String
             name = spec.name
         )
     };
-    let reloaded = spec::from_text(&spec.path, &spec.name, &spec.root, new.to_string())
+    let reloaded = crate::spec_from_text(&spec.path, &spec.name, &spec.root, new.to_string())
         .map_err(|p| refuse(format!("the edited spec does not load ({})", p.oneline().join("; "))))?;
     let parse = |t: &str| yaml_serde::from_str::<yaml_serde::Value>(t).map_err(|e| refuse(format!("{e}")));
     let (old_v, new_v) = (parse(&spec.text)?, parse(new)?);
@@ -450,7 +450,7 @@ fn flow_pin(a: &Adopt) -> String {
 /// The spec as it would be with `text`: re-parsed and validated, and its
 /// resolved pins checked against `adopt`.
 pub fn reload(spec: &LoadedSpec, text: String, adopt: &[Adopt]) -> Result<LoadedSpec, String> {
-    let reloaded = spec::from_text(&spec.path, &spec.name, &spec.root, text).map_err(|p| {
+    let reloaded = crate::spec_from_text(&spec.path, &spec.name, &spec.root, text).map_err(|p| {
         format!(
             "the edited spec does not load, so nothing was written:\n{}",
             p.oneline().join("\n")
@@ -518,7 +518,7 @@ mod tests {
 
     fn loaded(text: &str) -> LoadedSpec {
         let p = std::path::Path::new;
-        spec::from_text(p("wfgen.yaml"), "wfgen.yaml", p("."), text.into()).unwrap()
+        crate::spec_from_text(p("wfgen.yaml"), "wfgen.yaml", p("."), text.into()).unwrap()
     }
 
     fn adopt(action: &str) -> Adopt {

@@ -20,7 +20,7 @@ pub fn run(dir: &Path, spec_path: Option<&Path>, force: bool, stdout: bool) -> i
         return exit::FATAL;
     }
     let text = starter_spec(&root);
-    if let Err(p) = crate::spec::parse(&name, &text) {
+    if let Err(p) = crate::parse_spec(&name, &text) {
         eprintln!("error: the starter spec wfgen init made is invalid (a bug in wfgen):\n{p}");
         return exit::FATAL;
     }

@@ -344,7 +344,7 @@ fn parse_sha(s: &str) -> Result<String, String> {
 }
 
 fn with_spec(cli: &Cli, cwd: &Path, f: impl FnOnce(&LoadedSpec) -> i32) -> i32 {
-    match spec::find_spec(cli.spec.as_deref(), cwd).and_then(|p| spec::load(&p)) {
+    match spec::find_spec(cli.spec.as_deref(), cwd).and_then(|p| crate::load_spec(&p)) {
         Ok(s) => f(&s),
         Err(e) => {
             report_load_error(&e, cli.color.enabled(true));

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use toml::{Table, Value};
 
 use super::repo::{self, Repo};
-use crate::spec::names::RUST_TARGETS as KNOWN_RUST_TARGETS;
+use crate::spec::names::KNOWN_RUST_TARGETS;
 
 pub struct Bin {
     /// The executable cargo builds.

@@ -3,6 +3,7 @@
 //! gates) into the proposed spec, [`Found`].
 
 use super::*;
+use crate::spec::registry::{chart_host, image_host};
 
 pub(super) fn scan(root: &Path) -> Found {
     let repo = Repo::scan(root);
@@ -281,8 +282,8 @@ pub(super) fn scan(root: &Path) -> Found {
     let hosts: BTreeSet<String> = images
         .iter()
         .flat_map(|i| std::iter::once(&i.image).chain(i.mirrors.iter().map(|(m, _)| m)))
-        .map(|n| crate::spec::validate::registry_host(n))
-        .chain(helm.iter().map(|c| crate::plan::helm::registry_host(&c.registry)))
+        .map(|n| image_host(n))
+        .chain(helm.iter().map(|c| chart_host(&c.registry)))
         .filter(|h| h != crate::plan::registries::GHCR)
         .collect();
     let registries: BTreeMap<String, (String, String, String)> = hosts
@@ -294,7 +295,7 @@ pub(super) fn scan(root: &Path) -> Found {
                 .filter(|i| {
                     std::iter::once(&i.image)
                         .chain(i.mirrors.iter().map(|(m, _)| m))
-                        .any(|n| crate::spec::validate::registry_host(n) == h)
+                        .any(|n| image_host(n) == h)
                 })
                 .flat_map(|i| i.workflows.iter())
                 .collect();

@@ -4,7 +4,7 @@
 use yaml_serde::Value;
 
 use super::repo::{self, Repo};
-use crate::spec::names::GO_TARGETS as KNOWN_GO_TARGETS;
+use crate::spec::names::KNOWN_GO_TARGETS;
 
 pub struct Bin {
     pub name: String,

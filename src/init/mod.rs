@@ -140,7 +140,7 @@ mod tests {
         std::fs::create_dir_all(r.join("deploy/chart")).unwrap();
         std::fs::write(r.join("deploy/chart/Chart.yaml"), "name: demo\n").unwrap();
         let text = starter_spec(r);
-        let (spec, _) = crate::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        let (spec, _) = crate::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
         assert_eq!(spec.project.name, "demo-server");
         assert_eq!(spec.binaries[0].name, "demo-server");
         assert_eq!(spec.python[0].build, crate::spec::PythonBuild::Maturin);
@@ -152,6 +152,6 @@ mod tests {
     fn empty_repository_still_gives_a_valid_spec() {
         let d = tempfile::tempdir().unwrap();
         let text = starter_spec(d.path());
-        crate::spec::parse("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+        crate::parse_spec("wfgen.yaml", &text).unwrap_or_else(|e| panic!("{e}\n{text}"));
     }
 }

@@ -1,10 +1,12 @@
 //! The names of a binary's release files: `binaries[].asset` with its
-//! placeholders, and the `{os}`/`{arch}` spelling of a target.
+//! placeholders, and the `{os}`/`{arch}` spelling of a target; no two alike.
 
-use crate::spec::{ArchiveFormat, Binary, BinaryKind, DEFAULT_ASSET, Target};
+use std::collections::BTreeMap;
 
-/// The placeholders of `binaries[].asset`.
-pub const ASSET_PLACEHOLDERS: &[&str] = &["name", "version", "target", "os", "arch", "suffix"];
+use crate::spec::validate::{Problems, Section};
+use crate::spec::{ArchiveFormat, Binary, BinaryKind, DEFAULT_ASSET, Spec, Target};
+use crate::ypath;
+use crate::ypath::Part;
 
 /// `{os}` and `{arch}` of a target, spelled as Go's GOOS and GOARCH (and
 /// GoReleaser's `{{ .Os }}`, `{{ .Arch }}`): a Go target is its own pair; a
@@ -89,6 +91,43 @@ pub fn with_version(name: &str, version: &str) -> String {
     name.replace("{version}", version)
 }
 
+/// Validation of the spec (`spec::validate`) by the release files'
+/// names: no two of the binaries (over every binary and leg) get the same
+/// name, `{version}` as written.
+pub fn check_collisions(spec: &Spec, c: &mut Problems) {
+    c.section(Section::AssetNames);
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    for (i, b) in spec.binaries.iter().enumerate() {
+        for (j, t) in b.targets.iter().enumerate() {
+            let file = file_name(b, t);
+            let leg = format!("`{}` {}{}", b.name, t.name(), t.suffix());
+            let Some(other) = names.insert(file.clone(), leg.clone()) else {
+                continue;
+            };
+            if other == leg {
+                // The same leg twice: validation says so.
+                continue;
+            }
+            let at = match (&b.asset, t) {
+                (Some(_), _) => ypath!["binaries", i, "asset"],
+                (None, Target::Name(_)) => ypath!["binaries", i, "targets", j],
+                (None, Target::Leg(_)) => ypath!["binaries", i, "targets", j, "target"],
+            };
+            c.err(
+                at,
+                Part::Value,
+                format!("two release files would be named `{file}`"),
+                format!(
+                    "{other} and {leg} get the same asset name: every binary and leg needs its own, so put `{{name}}`, `{{target}}` (or `{{os}}` and `{{arch}}`) and `{{suffix}}` in `asset` as they differ"
+                ),
+            );
+            if b.asset.is_some() {
+                break;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,7 +147,7 @@ mod tests {
         assert_eq!(rust("powerpc64le-unknown-linux-gnu"), pair("linux", "ppc64le"));
         assert_eq!(rust("loongarch64-unknown-linux-gnu"), pair("linux", "loong64"));
         assert_eq!(os_arch(BinaryKind::Go, "darwin/arm64"), pair("darwin", "arm64"));
-        for t in crate::spec::names::RUST_TARGETS {
+        for t in crate::spec::names::KNOWN_RUST_TARGETS {
             let (os, arch) = rust(t);
             assert!(["linux", "darwin", "windows"].contains(&os.as_str()), "{t}: {os}");
             assert!(!arch.contains('_') && !arch.contains('-'), "{t}: {arch}");

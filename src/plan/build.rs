@@ -492,7 +492,7 @@ mod tests {
     use super::*;
 
     fn plan_of(yaml: &str) -> BuildPlan {
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
         plan(&spec).expect("binaries")
     }
 

@@ -16,7 +16,7 @@ use super::graph::{Graph, Job, Stage};
 use super::runners;
 use crate::jobids;
 use crate::spec::Spec;
-use crate::spec::validate::registry_host;
+use crate::spec::registry::image_host;
 
 /// Runner of the jobs that only run scripts (plan, manifest).
 pub const SCRIPT_RUNNER: &str = runners::SCRIPTS;
@@ -338,7 +338,7 @@ fn slug(s: &str) -> String {
 /// `index.docker.io` for Docker Hub (what actions/attest-build-provenance
 /// asks for when it pushes the attestation to the registry).
 pub fn subject_name(name: &str) -> String {
-    let host = registry_host(name);
+    let host = image_host(name);
     if host != "docker.io" {
         return name.to_string();
     }
@@ -426,7 +426,7 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
         let names: Vec<String> = std::iter::once(d.image.clone())
             .chain(d.mirrors.iter().cloned())
             .collect();
-        let mut hosts: Vec<String> = names.iter().map(|n| registry_host(n)).collect();
+        let mut hosts: Vec<String> = names.iter().map(|n| image_host(n)).collect();
         hosts.sort();
         hosts.dedup();
         // Every name gets the same digest: one login per host, with the
@@ -724,7 +724,7 @@ mod tests {
     use crate::plan::Plan;
 
     fn spec(yaml: &str) -> Spec {
-        crate::spec::parse("wfgen.yaml", yaml)
+        crate::parse_spec("wfgen.yaml", yaml)
             .unwrap_or_else(|e| panic!("{e}"))
             .0
     }
@@ -1205,7 +1205,7 @@ mod dockerfile_default_tests {
     #[test]
     fn dockerfile_defaults_to_the_context() {
         let yaml = "wfgen: 1\nproject: { name: x }\ndocker:\n  - image: ghcr.io/a/b\n    context: services/api\n  - image: ghcr.io/a/c\n";
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap();
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap();
         let d = super::plan(&spec).unwrap();
         assert_eq!(d.images[0].variants[0].dockerfile, "services/api/Dockerfile");
         assert_eq!(d.images[1].variants[0].dockerfile, "Dockerfile");

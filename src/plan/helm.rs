@@ -9,7 +9,11 @@ use super::Permission;
 use super::graph::{Graph, Job, Stage};
 
 use crate::jobids;
-use crate::spec::Spec;
+use crate::spec::registry::chart_host;
+use crate::spec::validate::{ChartCheck, Problems, Section};
+use crate::spec::{Spec, names};
+use crate::ypath;
+use crate::ypath::Part;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct HelmPlan {
@@ -149,14 +153,39 @@ pub fn workflow(h: &HelmPlan) -> HelmWorkflow<'_> {
     HelmWorkflow { plan: h, jobs }
 }
 
-/// The host of an `oci://host/path` registry.
-pub fn registry_host(registry: &str) -> String {
-    registry
-        .trim_start_matches("oci://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_string()
+/// Validation of the spec (`spec::validate`) by chart versions as Helm
+/// reads them: Helm takes SemVer 2 only, so each chart's `version`
+/// template, tried on a release and a pre-release of the spec's own scheme,
+/// gives SemVer 2. A template with a placeholder validation refuses is not
+/// tried.
+pub fn check_versions(spec: &Spec, c: &mut Problems) {
+    for (i, h) in spec.helm.iter().enumerate() {
+        let Some(t) = &h.version else { continue };
+        if !names::only_placeholders(t, names::VERSION_PLACEHOLDERS) {
+            continue;
+        }
+        c.section(Section::Chart(i, ChartCheck::SemVer));
+        for v in super::version::samples(spec) {
+            let got = super::tags::expand(
+                t,
+                &super::tags::Values {
+                    version: &v,
+                    sha: "0123456789abcdef0123456789abcdef01234567",
+                    variant: None,
+                    arch: None,
+                },
+            );
+            if !super::is_semver2(&got) {
+                c.err(
+                    ypath!["helm", i, "version"],
+                    Part::Value,
+                    format!("the chart version `{t}` gives `{got}` for version {}, which is not SemVer 2", v.version),
+                    "Helm takes SemVer 2 chart versions only: start with `{major}.{minor}.{patch}`, e.g. `{version}` or `{major}.{minor}.{patch}`".into(),
+                );
+                break;
+            }
+        }
+    }
 }
 
 pub fn plan(spec: &Spec) -> Option<HelmPlan> {
@@ -185,7 +214,7 @@ pub fn plan(spec: &Spec) -> Option<HelmPlan> {
             slug = format!("{slug}-{i}");
         }
         let job = jobids::helm_chart(&slug);
-        let registry_host = registry_host(&h.registry);
+        let registry_host = chart_host(&h.registry);
         // Validation refuses a host without credentials.
         let login = super::registries::login(spec, &registry_host, None)
             .unwrap_or_else(|| panic!("no login for {registry_host}: validation lets no such spec through"));
@@ -252,7 +281,7 @@ mod tests {
 
     #[test]
     fn one_job_per_chart_with_its_outputs() {
-        let (spec, _) = crate::spec::parse(
+        let (spec, _) = crate::parse_spec(
             "wfgen.yaml",
             "wfgen: 1
 project: { name: proxy }
@@ -315,7 +344,7 @@ mod id_tests {
     fn chart_ids_stay_unique_when_names_collide() {
         // `a-2` first, then two charts named `a`: the third one's `chart-a-2`
         // is taken by the first; and `B` and `b` are one job id for GitHub.
-        let (spec, _) = crate::spec::parse(
+        let (spec, _) = crate::parse_spec(
             "wfgen.yaml",
             "wfgen: 1
 project: { name: x }

@@ -1,7 +1,11 @@
 //! Images built from the release's binaries: which build of `binaries:`
 //! (which target leg) each Docker platform of an image takes.
 
-use crate::spec::{Binary, BinaryKind, ImageBinary, Libc, Spec, Target};
+use crate::spec::names;
+use crate::spec::validate::{ImageCheck, Problems, Section};
+use crate::spec::{Binary, BinaryKind, DockerImage, ImageBinary, Libc, Spec, Target, Variants};
+use crate::ypath;
+use crate::ypath::{Part, YPath};
 
 /// The directory, relative to the build context, that holds the binaries.
 pub const CONTEXT_DIR: &str = ".wfgen/bin";
@@ -99,6 +103,96 @@ pub fn leg(binary: &Binary, want: &ImageBinary, platform: &str) -> Result<(Strin
 /// The `binaries:` entry of an image binary, if the spec has it.
 pub fn binary<'a>(spec: &'a Spec, want: &ImageBinary) -> Option<&'a Binary> {
     spec.binaries.iter().find(|b| b.name == want.name)
+}
+
+/// Validation of the spec (`spec::validate`) by the legs: each release
+/// binary an image takes is a binary of the spec, with a build argument of
+/// its own and a Linux leg for every platform the image (or variant) builds.
+pub fn check(spec: &Spec, c: &mut Problems) {
+    for (i, d) in spec.docker.iter().enumerate() {
+        c.section(Section::Image(i, ImageCheck::Binaries));
+        for (at, list, platforms) in binary_lists(&ypath!["docker", i], d) {
+            for (j, ib) in list.iter().enumerate() {
+                image_binary(spec, c, &at.index(j), d, ib, platforms);
+            }
+        }
+    }
+}
+
+/// The lists of release binaries of an image, each at its path and with
+/// the platforms it is built for: the image's, and a variant's own (or the
+/// image's, for a variant with platforms of its own).
+fn binary_lists<'a>(p: &YPath, d: &'a DockerImage) -> Vec<(YPath, &'a Vec<ImageBinary>, &'a Vec<String>)> {
+    let mut bin_sets: Vec<(YPath, &Vec<ImageBinary>, &Vec<String>)> =
+        vec![(p.key("binaries"), &d.binaries, &d.platforms)];
+    if let Variants::Map(m) = &d.variants {
+        for (name, var) in m {
+            let vp = p.key("variants").key(name.as_str());
+            let platforms = var.platforms.as_ref().unwrap_or(&d.platforms);
+            match &var.binaries {
+                Some(b) => bin_sets.push((vp.key("binaries"), b, platforms)),
+                None if var.platforms.is_some() && !d.binaries.is_empty() => {
+                    bin_sets.push((p.key("binaries"), &d.binaries, platforms))
+                }
+                None => {}
+            }
+        }
+    }
+    bin_sets
+}
+
+/// The release binary `ib` of the image `d`, at `bp`, built for `platforms`.
+fn image_binary(spec: &Spec, c: &mut Problems, bp: &YPath, d: &DockerImage, ib: &ImageBinary, platforms: &[String]) {
+    let Some(b) = binary(spec, ib) else {
+        let known: Vec<&str> = spec.binaries.iter().map(|b| b.name.as_str()).collect();
+        c.err(
+            bp.key("name"),
+            Part::Value,
+            format!("`{}` is not a binary of this spec", ib.name),
+            if known.is_empty() {
+                "an image takes binaries that `binaries:` builds; this spec builds none".into()
+            } else {
+                format!("binaries of this spec: {}", known.join(", "))
+            },
+        );
+        return;
+    };
+    c.name(
+        bp.key("build-arg"),
+        &ib.build_arg,
+        names::BUILD_ARG,
+        "build argument name",
+        "build argument names use letters, digits and `_`",
+    );
+    if d.build_args.contains_key(&ib.build_arg) {
+        c.err(
+            bp.key("build-arg"),
+            Part::Value,
+            format!("`{}` is also in the image's `build-args`", ib.build_arg),
+            "the binary's build argument holds its path: remove it from `build-args`".into(),
+        );
+    }
+    if ib.libc.is_some() && b.kind == BinaryKind::Go {
+        c.err(
+            bp.key("libc"),
+            Part::Key,
+            format!("`{}` is a Go binary: it has one Linux build per platform", ib.name),
+            "remove `libc`".into(),
+        );
+        return;
+    }
+    for pl in platforms {
+        if let Err(why) = leg(b, ib, pl) {
+            c.err(
+                bp.key("name"),
+                Part::Value,
+                why,
+                "every platform of the image needs a Linux build of the binary (`libc` chooses between gnu and musl)"
+                    .into(),
+            );
+            break;
+        }
+    }
 }
 
 #[cfg(test)]

@@ -39,6 +39,19 @@ pub use version::{Grammar, Version};
 /// the `tag` output.
 pub const RELEASE_TAG_OUTPUT: &str = "release-tag";
 
+/// The checks of the spec that need what the plan resolves: the names of
+/// the binaries' release files, a login for every registry host, a leg of
+/// each binary an image takes for each of its platforms, chart versions as
+/// Helm reads them. The loader runs them after the spec's own
+/// (`spec::validate`) and reports the problems of both, each in its section.
+pub fn check(spec: &Spec, c: &mut crate::spec::validate::Problems) {
+    assetnames::check_collisions(spec, c);
+    registries::check_image_logins(spec, c);
+    imagebins::check(spec, c);
+    registries::check_chart_logins(spec, c);
+    helm::check_versions(spec, c);
+}
+
 /// The longest Docker tag (the part after `image:`) registries accept.
 pub const MAX_DOCKER_TAG: usize = 128;
 
@@ -549,7 +562,7 @@ mod tests {
     use super::*;
 
     fn plan(yaml: &str) -> Plan {
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
         Plan::new(&spec)
     }
 

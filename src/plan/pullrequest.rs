@@ -435,7 +435,7 @@ mod tests {
     }
 
     fn plan_of(yaml: &str) -> Plan {
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
         Plan::new(&spec)
     }
 
@@ -640,7 +640,7 @@ mod tests {
             "fixtures/model-server/wfgen.yaml",
         ] {
             let text = std::fs::read_to_string(root.join(f)).unwrap();
-            let (spec, _) = crate::spec::parse("wfgen.yaml", &text).unwrap();
+            let (spec, _) = crate::parse_spec("wfgen.yaml", &text).unwrap();
             let p = Plan::new(&spec);
             let tag = synthetic_tag(&p.grammar).replace(NUMBER, "7");
             assert!(p.grammar.parse(&tag).is_ok(), "{f}: {tag}");

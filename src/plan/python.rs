@@ -11,16 +11,9 @@ use super::runners;
 use super::steps::{JobEnv, SetupStep};
 use super::toolchains::Toolchains;
 use crate::jobids;
+use crate::spec::names::DEFAULT_PYTHON_PLATFORMS;
 use crate::spec::{Manylinux, Publish, PythonBuild, PythonBuilder, Spec, Step, StepOs};
 
-/// Wheel platforms built when a maturin package lists none.
-pub const DEFAULT_PLATFORMS: &[&str] = &[
-    "linux-x86_64",
-    "linux-aarch64",
-    "macos-x86_64",
-    "macos-aarch64",
-    "windows-x64",
-];
 /// CPython versions built when a maturin package lists none and is not abi3.
 pub const DEFAULT_PYTHONS: &[&str] = &["3.10", "3.11", "3.12", "3.13"];
 
@@ -311,7 +304,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
         let platforms: Vec<String> = if !is_maturin {
             Vec::new()
         } else if p.platforms.is_empty() {
-            DEFAULT_PLATFORMS.iter().map(|s| s.to_string()).collect()
+            DEFAULT_PYTHON_PLATFORMS.iter().map(|s| s.to_string()).collect()
         } else {
             p.platforms.clone()
         };
@@ -508,7 +501,7 @@ mod tests {
     use super::*;
 
     fn plan_of(yaml: &str) -> Vec<PythonWorkflow> {
-        let (spec, _) = crate::spec::parse("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
+        let (spec, _) = crate::parse_spec("wfgen.yaml", yaml).unwrap_or_else(|e| panic!("{e}"));
         plan(&spec)
     }
 
@@ -594,11 +587,11 @@ runners: { macos-aarch64: macos-15 }
         let p = &w[1].packages[0];
         assert!(p.abi3);
         assert_eq!(p.wheel_args, "--release --out dist");
-        assert_eq!(p.wheels.len(), DEFAULT_PLATFORMS.len());
+        assert_eq!(p.wheels.len(), DEFAULT_PYTHON_PLATFORMS.len());
         let mac = p.wheels.iter().find(|w| w.os == "macos").unwrap();
         assert_eq!(mac.setup_python, "3.12");
         assert_eq!(p.dist_dir, "py-opsml/dist");
-        assert_eq!(p.artifacts.len(), DEFAULT_PLATFORMS.len(), "sdist: false");
+        assert_eq!(p.artifacts.len(), DEFAULT_PYTHON_PLATFORMS.len(), "sdist: false");
     }
 
     #[test]

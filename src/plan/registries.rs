@@ -1,12 +1,18 @@
 //! Registry credentials, shared by docker.yml and helm-publish.yml: which
 //! secrets log in to a registry host. ghcr.io takes the workflow's
 //! GITHUB_TOKEN; any other host needs an entry in the spec's `registries:`
-//! (or, for an image's own host, the image's `login:` shorthand).
+//! (or, for an image's own host, the image's `login:` shorthand). Validation
+//! refuses a spec that pushes to a host without credentials.
+
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::spec::Login;
-use crate::spec::Spec;
+use crate::spec::registry::{chart_host, image_host, is_chart_registry};
+use crate::spec::validate::{ChartCheck, ImageCheck, Problems, Section};
+use crate::spec::{DockerImage, Login, Spec};
+use crate::ypath;
+use crate::ypath::{Part, YPath};
 
 /// The host whose login is the workflow's GITHUB_TOKEN.
 pub const GHCR: &str = "ghcr.io";
@@ -49,16 +55,15 @@ pub fn login(spec: &Spec, host: &str, own: Option<&Login>) -> Option<LoginPlan> 
 /// The host an image's `login:` is for: its own host; for an image on
 /// ghcr.io (which needs no login), the one other host of its mirrors, as in
 /// specs written before `registries:` existed.
-pub fn login_host(image: &crate::spec::DockerImage) -> String {
-    use crate::spec::validate::registry_host;
-    let own = registry_host(&image.image);
+pub fn login_host(image: &DockerImage) -> String {
+    let own = image_host(&image.image);
     if own != GHCR {
         return own;
     }
-    let others: std::collections::BTreeSet<String> = image
+    let others: BTreeSet<String> = image
         .mirrors
         .iter()
-        .map(|m| registry_host(m))
+        .map(|m| image_host(m))
         .filter(|h| h != GHCR)
         .collect();
     match others.len() {
@@ -101,6 +106,73 @@ pub fn example(host: &str) -> String {
     format!("registries: {{ {host}: {{ username-secret: {user}, password-secret: {password} }} }}")
 }
 
+/// Validation of the spec (`spec::validate`) by the logins: every host an
+/// image is pushed to needs credentials. ghcr.io has GITHUB_TOKEN, the
+/// image's own host may use `login`, the others their `registries` entry.
+pub fn check_image_logins(spec: &Spec, c: &mut Problems) {
+    for (i, d) in spec.docker.iter().enumerate() {
+        c.section(Section::Image(i, ImageCheck::Logins));
+        image_logins(spec, c, &ypath!["docker", i], d);
+    }
+}
+
+fn image_logins(spec: &Spec, c: &mut Problems, p: &YPath, d: &DockerImage) {
+    let own_host = login_host(d);
+    let hosts: BTreeSet<String> = std::iter::once(&d.image)
+        .chain(&d.mirrors)
+        .map(|n| image_host(n))
+        .collect();
+    for h in &hosts {
+        let own = d.login.as_ref().filter(|_| *h == own_host);
+        if login(spec, h, own).is_some() {
+            continue;
+        }
+        let (at, help) = if *h == own_host {
+            (
+                p.key("image"),
+                format!(
+                    "add `{}` with the names of your secrets (or `login:` on this image); ghcr.io needs none",
+                    example(h)
+                ),
+            )
+        } else {
+            let j = d.mirrors.iter().position(|m| image_host(m) == *h).unwrap_or(0);
+            (
+                p.key("mirrors").index(j),
+                format!(
+                    "add `{}` with the names of your secrets; `login:` is for one host ({own_host})",
+                    example(h)
+                ),
+            )
+        };
+        c.err(at, Part::Value, format!("pushing to {h} needs a registry login"), help);
+    }
+}
+
+/// Validation of the spec (`spec::validate`) by the logins: the host of
+/// every chart registry needs credentials (ghcr.io has GITHUB_TOKEN).
+pub fn check_chart_logins(spec: &Spec, c: &mut Problems) {
+    for (i, h) in spec.helm.iter().enumerate() {
+        // A registry that is not one is a problem of its own.
+        if !is_chart_registry(&h.registry) {
+            continue;
+        }
+        c.section(Section::Chart(i, ChartCheck::Login));
+        let host = chart_host(&h.registry);
+        if login(spec, &host, None).is_none() {
+            c.err(
+                ypath!["helm", i, "registry"],
+                Part::Value,
+                format!("pushing charts to {host} needs a registry login"),
+                format!(
+                    "add `{}` with the names of your secrets; ghcr.io needs none",
+                    example(&host)
+                ),
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +186,27 @@ mod tests {
         assert!(example("quay.io").contains("QUAY_USERNAME"));
         assert!(example("registry.example.com").contains("EXAMPLE_TOKEN"));
         assert_eq!(secret_names("10.0.0.1:5000").0, "REGISTRY_USERNAME");
+    }
+
+    fn problems(text: &str) -> Vec<String> {
+        match crate::parse_spec("wfgen.yaml", text) {
+            Ok(_) => vec![],
+            Err(p) => p.oneline(),
+        }
+    }
+    const HEAD: &str = "wfgen: 1\nproject: { name: demo }\n";
+
+    #[test]
+    fn docker_hub_needs_login() {
+        let l = problems(&format!("{HEAD}docker:\n  - image: acme/app\n"));
+        assert_eq!(l, ["wfgen.yaml:4:12: pushing to docker.io needs a registry login"]);
+    }
+
+    #[test]
+    fn a_chart_registry_needs_login() {
+        let l = problems(&format!(
+            "{HEAD}helm:\n  - {{ chart: charts/a, registry: \"oci://quay.io/acme\" }}\n"
+        ));
+        assert_eq!(l, ["wfgen.yaml:4:34: pushing charts to quay.io needs a registry login"]);
     }
 }

@@ -864,7 +864,7 @@ mod tests {
 
     fn release_of(path: &str) -> ReleaseWorkflow {
         let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(path)).unwrap();
-        let (spec, _) = crate::spec::parse("wfgen.yaml", &text).unwrap();
+        let (spec, _) = crate::parse_spec("wfgen.yaml", &text).unwrap();
         plan(&Plan::new(&spec))
     }
 

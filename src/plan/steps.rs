@@ -7,11 +7,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::pins::Pins;
+use crate::spec::names::ENV_PLACEHOLDERS;
 use crate::spec::{Step, StepOs, StepShell};
-
-/// The placeholders an `env` value may hold: the job expands them from the
-/// tag in a step of its own.
-pub const ENV_PLACEHOLDERS: &[&str] = &["tag", "version", "sha", "date"];
 
 /// `name: value`, an `env:` or `with:` entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

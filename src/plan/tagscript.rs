@@ -892,7 +892,7 @@ mod tests {
 
     #[test]
     fn no_expressions_in_script() {
-        let (spec, _) = crate::spec::parse(
+        let (spec, _) = crate::parse_spec(
             "wfgen.yaml",
             "wfgen: 1\nproject: { name: x }\nversioning: { stable-suffix: -stable }\n",
         )

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 use yaml_serde::Value as Yaml;
 
 use super::Spec;
+use super::validate::Problems;
 use crate::diag::{Problem, SourceProblems};
 use crate::ypath::{Located, Part, YPath};
 
@@ -93,8 +94,24 @@ pub fn root_of(spec_path: &Path) -> (PathBuf, String) {
     }
 }
 
-/// Reads and parses the spec at `path`.
+/// Checks of a parsed spec beyond its own, whose problems are reported with
+/// the spec's, each in its section of the report: the plan's
+/// (`plan::check`), which need what the plan resolves. `wfgen::load_spec`,
+/// `wfgen::parse_spec` and `wfgen::spec_from_text` load with them.
+pub type MoreChecks = fn(&Spec, &mut Problems);
+
+/// No more checks: the spec's own only.
+fn spec_checks_only(_: &Spec, _: &mut Problems) {}
+
+/// Reads and parses the spec at `path`, with the spec's own checks only
+/// (`wfgen::load_spec` adds the plan's).
 pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
+    load_with(path, spec_checks_only)
+}
+
+/// Reads and parses the spec at `path`, with the spec's own checks and
+/// `more`.
+pub fn load_with(path: &Path, more: MoreChecks) -> Result<LoadedSpec, LoadError> {
     let bytes = crate::limits::read_regular(path).map_err(|e| {
         LoadError::Io(format!(
             "cannot read the spec: {e}\n  help: --spec takes a YAML file; the spec is `wfgen.yaml` or `.github/wfgen.yaml`"
@@ -124,7 +141,7 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
         Some(rest) => rest.to_string(),
         None => text,
     };
-    let loaded = from_text(path, &name, &root, text).map_err(LoadError::Invalid)?;
+    let loaded = from_text_with(path, &name, &root, text, more).map_err(LoadError::Invalid)?;
     // In a git work tree, the files the spec names that no build makes.
     if root.join(".git").exists() {
         let problems = super::validate::repository(&loaded.spec, &loaded.located, &root);
@@ -140,9 +157,21 @@ pub fn load(path: &Path) -> Result<LoadedSpec, LoadError> {
 }
 
 /// A spec from text in memory, as if read from `path` (named `name` in
-/// reports, in the repository at `root`).
+/// reports, in the repository at `root`), with the spec's own checks only
+/// (`wfgen::spec_from_text` adds the plan's).
 pub fn from_text(path: &Path, name: &str, root: &Path, text: String) -> Result<LoadedSpec, SourceProblems> {
-    let (spec, located) = parse(name, &text)?;
+    from_text_with(path, name, root, text, spec_checks_only)
+}
+
+/// [`from_text`] with the spec's own checks and `more`.
+pub fn from_text_with(
+    path: &Path,
+    name: &str,
+    root: &Path,
+    text: String,
+    more: MoreChecks,
+) -> Result<LoadedSpec, SourceProblems> {
+    let (spec, located) = parse_with(name, &text, more)?;
     Ok(LoadedSpec {
         spec,
         path: path.to_path_buf(),
@@ -153,8 +182,15 @@ pub fn from_text(path: &Path, name: &str, root: &Path, text: String) -> Result<L
     })
 }
 
-/// Parses and validates spec text. `name` is used in reports.
+/// Parses and validates spec text, with the spec's own checks only
+/// (`wfgen::parse_spec` adds the plan's). `name` is used in reports.
 pub fn parse(name: &str, text: &str) -> Result<(Spec, Located), SourceProblems> {
+    parse_with(name, text, spec_checks_only)
+}
+
+/// Parses and validates spec text, with the spec's own checks and `more`,
+/// their problems merged in the order of the report.
+pub fn parse_with(name: &str, text: &str, more: MoreChecks) -> Result<(Spec, Located), SourceProblems> {
     let fail = |problems: Vec<Problem>| SourceProblems {
         name: name.to_string(),
         text: text.to_string(),
@@ -190,7 +226,9 @@ pub fn parse(name: &str, text: &str) -> Result<(Spec, Located), SourceProblems> 
         Err(e) => return Err(fail(vec![serde_problem(text, &e, "here")])),
     };
 
-    let problems = super::validate::validate(&spec, &located);
+    let mut problems = super::validate::validate(&spec, &located);
+    more(&spec, &mut problems);
+    let problems = problems.into_report();
     if !problems.is_empty() {
         return Err(fail(problems));
     }

@@ -4,6 +4,7 @@ pub mod load;
 mod model;
 pub mod names;
 pub mod prerelease;
+pub mod registry;
 pub mod tree;
 pub mod validate;
 pub mod versionsource;

@@ -3,7 +3,7 @@
 
 /// Rust host triples of tier 1 and tier 2 that have a runner in the runner
 /// table: Linux triples, Apple darwin and Windows msvc.
-pub const RUST_TARGETS: &[&str] = &[
+pub const KNOWN_RUST_TARGETS: &[&str] = &[
     "x86_64-unknown-linux-gnu",
     "x86_64-unknown-linux-musl",
     "aarch64-unknown-linux-gnu",
@@ -28,7 +28,7 @@ pub const RUST_TARGETS: &[&str] = &[
 ];
 
 /// `goos/goarch` pairs that `go tool dist list` prints (Go 1.24).
-pub const GO_TARGETS: &[&str] = &[
+pub const KNOWN_GO_TARGETS: &[&str] = &[
     "aix/ppc64",
     "android/386",
     "android/amd64",
@@ -79,6 +79,7 @@ pub const GO_TARGETS: &[&str] = &[
     "windows/arm64",
 ];
 
+/// The wheel platforms a maturin package may list in `platforms`.
 pub const PYTHON_PLATFORMS: &[&str] = &[
     "linux-x86_64",
     "linux-aarch64",
@@ -90,6 +91,15 @@ pub const PYTHON_PLATFORMS: &[&str] = &[
     "windows-arm64",
 ];
 
+/// Wheel platforms built when a maturin package lists none.
+pub const DEFAULT_PYTHON_PLATFORMS: &[&str] = &[
+    "linux-x86_64",
+    "linux-aarch64",
+    "macos-x86_64",
+    "macos-aarch64",
+    "windows-x64",
+];
+
 pub const DOCKER_PLATFORMS: &[&str] = &[
     "linux/amd64",
     "linux/arm64",
@@ -99,6 +109,10 @@ pub const DOCKER_PLATFORMS: &[&str] = &[
     "linux/s390x",
     "linux/riscv64",
 ];
+
+/// The name of a build argument: a key of `docker[].build-args`, an image
+/// binary's `build-arg`.
+pub const BUILD_ARG: &str = r"^[A-Za-z_][A-Za-z0-9_]*$";
 
 /// Runner labels that GitHub retired; refused anywhere.
 pub const RETIRED_RUNNERS: &[&str] = &[
@@ -141,6 +155,17 @@ pub const PLACEHOLDERS: &[&str] = &[
     "suffix",
 ];
 
+/// The placeholders of a version: in image tags, labels and build
+/// arguments, chart versions, release titles and file names.
+pub const VERSION_PLACEHOLDERS: &[&str] = &["version", "pep440", "major", "minor", "patch", "prerelease", "sha7"];
+
+/// The placeholders of `binaries[].asset`.
+pub const ASSET_PLACEHOLDERS: &[&str] = &["name", "version", "target", "os", "arch", "suffix"];
+
+/// The placeholders an `env` value may hold: the job expands them from the
+/// tag in a step of its own.
+pub const ENV_PLACEHOLDERS: &[&str] = &["tag", "version", "sha", "date"];
+
 /// The `{name}` placeholders of `s` with their byte ranges, or the byte
 /// offset and text of the first malformed brace.
 /// Placeholders of a string: name and byte range of each `{name}`.
@@ -172,6 +197,12 @@ pub fn placeholders(s: &str) -> Result<Found, (usize, String)> {
         }
     }
     Ok(out)
+}
+
+/// Whether the placeholders of `s` are well formed and each one of
+/// `allowed` (validation reports any other).
+pub fn only_placeholders(s: &str, allowed: &[&str]) -> bool {
+    placeholders(s).is_ok_and(|found| found.iter().all(|(name, _)| allowed.contains(&name.as_str())))
 }
 
 /// The built-in action pins, a copy of the shared action-pins.tsv (read by
