@@ -897,10 +897,12 @@ enum Kind {
     /// MLServer tags them) release the normal form: what `wfgen plan` says.
     PrereleaseSpellings,
     /// A package whose version source is not the tag: the tagged commit
-    /// holds the previous version and `versioning.version-files` checks
-    /// nothing, so the build makes wheels and sdists of 1.2.3 for the tag
-    /// v1.3.0 (charts: a chart build that packaged Chart.yaml as it is).
-    /// The identity check fails in the verify stage and nothing is published.
+    /// holds the previous version, `versioning.version-files` checks
+    /// nothing, and the builds take the commit's version (a Python build of
+    /// the files as committed, ignoring what a setup step stamped; a chart
+    /// build that packaged Chart.yaml as it is), so they make 1.2.3 (or the
+    /// commit's development version) for the tag v1.3.0. The identity check
+    /// fails in the verify stage and nothing is published.
     WrongVersion,
 }
 
@@ -981,8 +983,10 @@ struct Scenario {
     /// removed).
     unchecked_versions: bool,
     /// REHEARSAL_WRONG_VERSION of every run: the stand-ins (`,`-separated)
-    /// that build with the wrong version (`helm`: `helm package` ignores
-    /// --version and --app-version), see tests/rehearsal/README.md.
+    /// that build with the wrong version (`python`: the Python builds read
+    /// the commit's files, not what a setup step stamped; `helm`: `helm
+    /// package` ignores --version and --app-version), see
+    /// tests/rehearsal/README.md.
     wrong_version: Option<String>,
 }
 
@@ -1288,32 +1292,16 @@ fn scenario(fixture: &'static str, kind: Kind, spec: &SpecInfo) -> Result<Scenar
             let tag = spec.tag("1.3.0");
             s.commits = vec![("1.2.3".into(), vec![tag.clone()])];
             s.unchecked_versions = true;
-            // A package whose setup stamps the tag's version before it builds
-            // (MLServer's hack/update-version.sh "$MLSERVER_VERSION") takes its
-            // version from the tag: when every one does and there is no chart,
-            // the release must succeed and publish the tag's version.
-            let stamps = |p: &wfgen::spec::PythonPackage| {
-                !p.setup.is_empty()
-                    && p.env
-                        .values()
-                        .any(|v| v.contains("{version}") || v.contains("{pep440}"))
-            };
-            let published: Vec<&wfgen::spec::PythonPackage> = spec
-                .spec
-                .python
-                .iter()
-                .filter(|p| uploads.contains(p.name.as_str()))
-                .collect();
-            if !charts && published.iter().all(|p| stamps(p)) {
-                s.steps = vec![on_tag(&tag, dispatch)];
-                return Ok(s);
-            }
             s.steps = vec![failing_on(&tag, dispatch, "title=Identity check::")];
-            if charts {
-                // helm packages with --version; a build that packaged
-                // Chart.yaml as it is stands for the rest.
-                s.wrong_version = Some("helm".into());
-            }
+            // The builds take the version the commit holds: a Python build
+            // of the files as committed (not as a setup step stamped them,
+            // MLServer's hack/update-version.sh "$MLSERVER_VERSION"), a chart
+            // packaged as Chart.yaml is (helm packages with --version).
+            let knobs: Vec<&str> = [(!uploads.is_empty(), "python"), (charts, "helm")]
+                .into_iter()
+                .filter_map(|(on, knob)| on.then_some(knob))
+                .collect();
+            s.wrong_version = Some(knobs.join(","));
         }
         Kind::FailChart => {
             if entries(m, "charts").is_empty() {
@@ -4979,6 +4967,43 @@ fn python_builds_take_name_and_version_where_the_real_tools_do() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// REHEARSAL_WRONG_VERSION=python: a Python build reads the project as the
+/// commit holds it, so a version that a setup step stamped into the working
+/// tree is not built (WrongVersion of a spec like MLServer's); without it,
+/// the working tree's (no act).
+#[test]
+fn a_wrong_version_python_build_takes_the_commits_version() {
+    let tmp = tempfile::tempdir().unwrap();
+    let state = tmp.path().join("state");
+    std::fs::create_dir_all(&state).unwrap();
+    let repo = tmp.path().join("repo");
+    let pyproject = |v: &str| format!("[project]\nname = \"stamped\"\nversion = \"{v}\"\n");
+    write(&repo.join("pkg/pyproject.toml"), &pyproject("1.2.3"));
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "-A"]);
+    git(&repo, &["commit", "-q", "-m", "1.2.3"]);
+    // What a setup step stamps before the build.
+    write(&repo.join("pkg/pyproject.toml"), &pyproject("1.3.0"));
+    let build = |env: &[(&str, &str)], out: &str| {
+        let (ok, log) = run_stand_in(&repo.join("pkg"), &state, "uv", &["build", "--out-dir", out], env);
+        assert!(ok, "{log}");
+        let mut files: Vec<String> = std::fs::read_dir(repo.join("pkg").join(out))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        files.sort();
+        files
+    };
+    assert_eq!(
+        build(&[("REHEARSAL_WRONG_VERSION", "helm,python")], "wrong"),
+        ["stamped-1.2.3-py3-none-any.whl", "stamped-1.2.3.tar.gz"]
+    );
+    assert_eq!(
+        build(&[], "right"),
+        ["stamped-1.3.0-py3-none-any.whl", "stamped-1.3.0.tar.gz"]
+    );
 }
 
 /// `helm package` versions the package as helm does: --version, else

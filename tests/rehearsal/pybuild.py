@@ -16,6 +16,11 @@ TOOL says where the name and version come from: `maturin`, `poetry`, or
 `pep517` (`python -m build`, `uv build`: by [build-system] build-backend).
 A version that cannot be found fails (exit 1) naming the file and the key,
 as the real tools do; nothing invents 0.0.0.
+
+With `python` in REHEARSAL_WRONG_VERSION (`,`-separated) the build reads the
+project as the checked-out commit holds it (`git archive HEAD`), not as the
+job's setup steps left it: a broken build that ignores a version the setup
+stamped into pyproject.toml (the tag at HEAD is still the tag).
 """
 
 import base64
@@ -27,6 +32,7 @@ import re
 import subprocess
 import sys
 import tarfile
+import tempfile
 import zipfile
 
 try:
@@ -101,7 +107,7 @@ def git_tag_version(project_dir, what):
     `mlserver-`) stripped, in the PEP 440 normal form."""
     out = subprocess.run(
         ["git", "describe", "--tags", "--exact-match", "HEAD"],
-        cwd=project_dir,
+        cwd=COMMITTED_FROM.get(project_dir, project_dir),
         capture_output=True,
         text=True,
     )
@@ -418,11 +424,40 @@ def maturin_wheels(out, project_dir, target, manylinux, args):
     return [write_wheel(out, name, version, f"{abi}-{platform}") for abi in abis]
 
 
+# A project directory read from the commit -> the working tree's (git runs there).
+COMMITTED_FROM = {}
+
+
+def committed(project_dir):
+    """The project directory to read: with `python` in REHEARSAL_WRONG_VERSION,
+    a copy of the checked-out commit (`git archive HEAD`) at the same place
+    below the repository root; else `project_dir` itself."""
+    if "python" not in os.environ.get("REHEARSAL_WRONG_VERSION", "").split(","):
+        return project_dir
+    def git(*args, cwd=project_dir):
+        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=True).stdout
+
+    root = git("rev-parse", "--show-toplevel").decode().strip()
+    copy = tempfile.mkdtemp(prefix="rehearsal-committed-")
+    # The whole tree (in a subdirectory, git archive takes only that one).
+    with tarfile.open(fileobj=io.BytesIO(git("archive", "HEAD", cwd=root))) as t:
+        try:
+            t.extractall(copy, filter="data")
+        except TypeError:  # Python < 3.11.4: no extraction filters
+            t.extractall(copy)
+    rel = os.path.relpath(os.path.abspath(project_dir), root)
+    at = os.path.normpath(os.path.join(copy, rel))
+    COMMITTED_FROM[at] = project_dir
+    print(f"rehearsal: REHEARSAL_WRONG_VERSION=python: building {rel} as the commit holds it", file=sys.stderr)
+    return at
+
+
 def main(argv):
     if len(argv) >= 1 and argv[0] == "maturin-wheels" and len(argv) == 6:
-        paths = maturin_wheels(argv[1], argv[2], argv[3], argv[4], argv[5])
+        paths = maturin_wheels(argv[1], committed(argv[2]), argv[3], argv[4], argv[5])
     elif len(argv) == 4 and argv[0] in ("wheel", "sdist"):
         tool, out, project_dir = argv[1:]
+        project_dir = committed(project_dir)
         name, version = meta(tool, project_dir)
         if argv[0] == "wheel":
             paths = [write_wheel(out, name, version, "py3-none-any")]
