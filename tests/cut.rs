@@ -359,6 +359,17 @@ fn promote_with_version_files_tags_the_bumped_commit() {
         (repo, remote)
     };
     repo.git(&["tag", "v2.5.0-rc.1"]);
+    // The next pre-release on HEAD, whose files read rc.1: refused.
+    let (code, _, err) = tag_cmd(&repo, &["pre"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: the version files do not read 2.5.0-rc.2: HEAD reads another version"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  Cargo.toml: [package] version reads 2.5.0-rc.1\n"),
+        "{err}"
+    );
     let (code, out, err) = tag_cmd(&repo, &["promote"]);
     assert_eq!((code, out.as_str()), (1, ""), "{err}");
     assert!(err.contains("error: the version files do not read 2.5.0"), "{err}");

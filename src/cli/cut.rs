@@ -138,12 +138,14 @@ pub fn tag_cmd(spec: &LoadedSpec, bump: BumpKind, args: &NextArgs, push: bool, r
             }
         }
     }
-    // A promotion where the version files carry the version: the
-    // pre-release's commit reads the pre-release's version, which the
-    // release's version check refuses. The release is tagged on HEAD once
-    // its files read the release's version (`wfgen bump`, committed).
-    let files_decide = n.on_tag_of.is_some() && !n.version.promotion && !spec.spec.versioning.version_files.is_empty();
-    if files_decide {
+    // Where the version files carry the version, the release checks them
+    // against the tag: HEAD is tagged only when they read the tag's version
+    // (as cut.yml checks them before it tags). A promotion of a pre-release
+    // then tags HEAD too: the pre-release's commit reads the pre-release's
+    // version, which the release refuses.
+    let has_files = !n.version.promotion && !spec.spec.versioning.version_files.is_empty();
+    let files_decide = n.on_tag_of.is_some() && has_files;
+    if has_files {
         let b = match crate::cut::target(&plan, &n.tag).and_then(|(_, t)| {
             crate::cut::bump::bump(&spec.root, &spec.spec.versioning.version_files, &t).map_err(|e| e.join("; "))
         }) {
@@ -154,14 +156,20 @@ pub fn tag_cmd(spec: &LoadedSpec, bump: BumpKind, args: &NextArgs, push: bool, r
             }
         };
         if b.differs() {
+            let why = match &n.on_tag_of {
+                Some(t) => format!(
+                    "the commit of {t} reads the pre-release's version, and HEAD another, which the release's version check refuses"
+                ),
+                None => "HEAD reads another version, which the release's version check refuses".to_string(),
+            };
+            eprintln!("error: the version files do not read {}: {why}", n.version.version);
+            for c in b.changes.iter().filter(|c| c.from != c.to) {
+                eprintln!("  {}: {} reads {}", c.file, c.what, c.from);
+            }
             eprintln!(
-                "error: the version files do not read {}: the commit of {} reads the pre-release's version, which the release's version check refuses",
+                "  help: run `wfgen bump {}`, commit and push that, then `wfgen tag {}` again: it tags HEAD",
                 n.version.version,
-                n.on_tag_of.as_deref().unwrap_or_default()
-            );
-            eprintln!(
-                "  help: run `wfgen bump {}`, commit and push that, then `wfgen tag promote` again: it tags HEAD",
-                n.version.version
+                bump_name(bump)
             );
             return exit::DRIFT;
         }
@@ -288,12 +296,14 @@ pub fn plan_cut(
     if format == PlanFormat::Plain {
         let base = n.base.as_deref().map(|b| format!(" of {b}")).unwrap_or_default();
         outln!("cut: {}{base} -> {}", bump_name(bump), n.tag);
+        let files = !n.version.promotion && !spec.spec.versioning.version_files.is_empty();
         let on = match &n.on_tag_of {
-            Some(t) if !n.version.promotion && !spec.spec.versioning.version_files.is_empty() => format!(
+            Some(t) if files => format!(
                 "HEAD, once its version files read {} (the commit of {t} reads the pre-release's version)",
                 n.version.version
             ),
             Some(t) => format!("the commit of {t}"),
+            None if files => format!("HEAD, once its version files read {}", n.version.version),
             None => "HEAD".to_string(),
         };
         outln!("  tag: {} on {on}", n.tag);
