@@ -3459,6 +3459,15 @@ fn setup(s: &Scenario, spec: &SpecInfo) -> Scratch {
         if let Some(v) = y.get_mut("versioning").and_then(|v| v.as_mapping_mut()) {
             v.remove("version-files");
         }
+        // A cut that writes the version files needs them: without them it
+        // cuts by tag only.
+        if let Some(c) = y
+            .get_mut("triggers")
+            .and_then(|t| t.get_mut("cut"))
+            .and_then(|c| c.as_mapping_mut())
+        {
+            c.remove("bump-files");
+        }
         write(&repo.join("wfgen.yaml"), &yaml_serde::to_string(&y).unwrap());
     }
     // The fixture's own files: the workflows its `jobs:` call.
