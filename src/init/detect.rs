@@ -32,15 +32,87 @@ pub(super) fn scan(root: &Path) -> Found {
                 .and_then(|g| g.repository.clone())
                 .map(|(r, w)| (r, format!("from {w}")))
         });
+    let (name, name_why) = project_name(root, cargo.as_ref(), go.as_ref(), &py, remote_repo.as_deref());
+    let owner = repository
+        .as_ref()
+        .and_then(|(r, _)| r.split('/').next())
+        .map(docker::component)
+        .filter(|o| !o.is_empty());
+
+    let (bins, bins_notes) = binaries(cargo.as_ref(), go.as_ref());
+    let (packages, python_notes) = python_packages(py);
+    let python_only = bins.is_empty() && cargo.is_none() && go.is_none() && !packages.is_empty();
+
+    // Versioning.
+    let tags: Option<Vec<String>> = repo.git(&["tag", "--list"]).map(|t| {
+        t.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
+    let versioning = versioning::guess(tags.as_deref(), python_only);
+
+    let (gates, gates_note) = gates(&repo, cargo.as_ref(), go.is_some());
+
+    // Images.
+    let evidence = workflows::scan(&repo, repository.as_ref().map(|(r, _)| r.as_str()));
+    let (images, docker_notes) = images(&repo, &evidence, &name, owner.as_deref(), &packages, go.as_ref());
+    let helm = charts(&repo, &evidence, owner.as_deref());
+    let registries = registries(&images, &helm, &evidence);
+
+    let (version_files, version_sources) = version_sources(&repo.root, cargo.is_some(), &bins, &packages, &helm);
+
+    let toolchains = toolchains::scan(
+        &repo,
+        &toolchains::Uses {
+            rust: bins.iter().any(|b| b.kind == "rust"),
+            go: bins.iter().any(|b| b.kind == "go"),
+            python: !packages.is_empty(),
+            helm: !helm.is_empty(),
+        },
+    );
+    Found {
+        name,
+        name_why,
+        repository,
+        versioning,
+        version_files,
+        version_sources,
+        gates,
+        gates_note,
+        bins,
+        bins_notes,
+        python: packages,
+        python_notes,
+        docker: images,
+        docker_notes,
+        helm,
+        registries,
+        release: go.map(|g| g.release).unwrap_or_default(),
+        toolchains,
+        notes,
+    }
+}
+
+/// The project's name, and why: the cargo package's, the root Python
+/// package's, the Go module's, the GitHub repository's, the one Python
+/// package's, the directory's.
+fn project_name(
+    root: &Path,
+    cargo: Option<&cargo::Cargo>,
+    go: Option<&golang::Go>,
+    py: &python::Python,
+    remote_repo: Option<&str>,
+) -> (String, String) {
     let root_py = py.packages.iter().find(|p| p.path == ".");
     let dir_name = std::path::absolute(root)
         .ok()
         .and_then(|p| p.file_name().map(|f| f.to_string_lossy().into_owned()));
     let candidates: Vec<(Option<String>, String)> = vec![
         (
-            cargo.as_ref().and_then(|c| c.name.clone()).map(|n| n.0),
+            cargo.and_then(|c| c.name.clone()).map(|n| n.0),
             cargo
-                .as_ref()
                 .and_then(|c| c.name.clone())
                 .map(|n| format!("from {}", n.1))
                 .unwrap_or_default(),
@@ -50,17 +122,13 @@ pub(super) fn scan(root: &Path) -> Found {
             root_py.map(|p| format!("from {}", p.why)).unwrap_or_default(),
         ),
         (
-            go.as_ref().and_then(|g| g.name.clone()).map(|n| n.0),
-            go.as_ref()
-                .and_then(|g| g.name.clone())
+            go.and_then(|g| g.name.clone()).map(|n| n.0),
+            go.and_then(|g| g.name.clone())
                 .map(|n| format!("from {}", n.1))
                 .unwrap_or_default(),
         ),
         (
-            remote_repo
-                .as_ref()
-                .and_then(|r| r.split('/').nth(1))
-                .map(str::to_string),
+            remote_repo.and_then(|r| r.split('/').nth(1)).map(str::to_string),
             "from the git remote origin".into(),
         ),
         (
@@ -72,20 +140,18 @@ pub(super) fn scan(root: &Path) -> Found {
         ),
         (dir_name, "from the name of the repository's directory".into()),
     ];
-    let (name, name_why) = candidates
+    candidates
         .into_iter()
         .find_map(|(n, w)| n.map(|n| slug(&n)).filter(|n| IDENT.is_match(n)).map(|n| (n, w)))
-        .unwrap_or_else(|| ("project".into(), "no name found: rename it".into()));
-    let owner = repository
-        .as_ref()
-        .and_then(|(r, _)| r.split('/').next())
-        .map(docker::component)
-        .filter(|o| !o.is_empty());
+        .unwrap_or_else(|| ("project".into(), "no name found: rename it".into()))
+}
 
-    // Binaries.
+/// The binaries of the cargo workspace and the Go module, with notes on
+/// those not added.
+fn binaries(cargo: Option<&cargo::Cargo>, go: Option<&golang::Go>) -> (Vec<Bin>, Vec<String>) {
     let mut bins: Vec<Bin> = Vec::new();
     let mut bins_notes: Vec<String> = Vec::new();
-    if let Some(c) = &cargo {
+    if let Some(c) = cargo {
         let (targets, targets_why) = match &c.targets {
             Some((t, w)) => (t.clone(), format!("from {w}")),
             None => (
@@ -107,7 +173,7 @@ pub(super) fn scan(root: &Path) -> Found {
         }
         bins_notes.extend(c.notes.clone());
     }
-    if let Some(g) = &go {
+    if let Some(g) = go {
         for b in &g.bins {
             let (targets, targets_why) = match &b.targets {
                 Some((t, w)) => (t.clone(), format!("from {w}")),
@@ -149,8 +215,11 @@ pub(super) fn scan(root: &Path) -> Found {
             "every binary the repository builds: remove the ones you do not release".into(),
         );
     }
+    (bins, bins_notes)
+}
 
-    // Python packages.
+/// The Python packages wfgen can use, with notes on the others.
+fn python_packages(py: python::Python) -> (Vec<python::Package>, Vec<String>) {
     let mut python_notes = py.notes.clone();
     let mut packages: Vec<python::Package> = Vec::new();
     let mut py_names = BTreeSet::new();
@@ -163,24 +232,17 @@ pub(super) fn scan(root: &Path) -> Found {
             packages.push(p);
         }
     }
-    let python_only = bins.is_empty() && cargo.is_none() && go.is_none() && !packages.is_empty();
+    (packages, python_notes)
+}
 
-    // Versioning.
-    let tags: Option<Vec<String>> = repo.git(&["tag", "--list"]).map(|t| {
-        t.lines()
-            .map(str::trim)
-            .filter(|l| !l.is_empty())
-            .map(str::to_string)
-            .collect()
-    });
-    let versioning = versioning::guess(tags.as_deref(), python_only);
-
-    // Gates.
-    let mut gates = gates::scan(&repo);
+/// The gates of the Makefile or justfile, and a test gate of the cargo
+/// workspace or the Go module (`go`) when they have none; or a note.
+fn gates(repo: &Repo, cargo: Option<&cargo::Cargo>, go: bool) -> (Vec<gates::Gate>, Option<String>) {
+    let mut gates = gates::scan(repo);
     let mut gates_note = None;
     if !gates.iter().any(|g| g.name == "test") {
-        if cargo.as_ref().is_some_and(|c| !c.bins.is_empty()) {
-            let locked = if cargo.as_ref().is_some_and(|c| c.has_lock) {
+        if cargo.is_some_and(|c| !c.bins.is_empty()) {
+            let locked = if cargo.is_some_and(|c| c.has_lock) {
                 " --locked"
             } else {
                 ""
@@ -190,7 +252,7 @@ pub(super) fn scan(root: &Path) -> Found {
                 run: format!("cargo test --workspace{locked}"),
                 why: "no Makefile or justfile test target: the tests of the cargo workspace".into(),
             });
-        } else if go.is_some() {
+        } else if go {
             gates.push(gates::Gate {
                 name: "test".into(),
                 run: "go test ./...".into(),
@@ -202,21 +264,31 @@ pub(super) fn scan(root: &Path) -> Found {
             );
         }
     }
+    (gates, gates_note)
+}
 
-    // Images.
-    let evidence = workflows::scan(&repo, repository.as_ref().map(|(r, _)| r.as_str()));
-    let project_component = docker::component(&name);
+/// The images of the Dockerfiles, as the workflows build them, with notes
+/// on those not added.
+fn images(
+    repo: &Repo,
+    evidence: &workflows::Evidence,
+    name: &str,
+    owner: Option<&str>,
+    packages: &[python::Package],
+    go: Option<&golang::Go>,
+) -> (Vec<docker::Image>, Vec<String>) {
+    let project_component = docker::component(name);
     let project_component = if project_component.is_empty() {
         "app".to_string()
     } else {
         project_component
     };
     let (mut images, skipped) = docker::scan(&docker::Inputs {
-        repo: &repo,
-        evidence: &evidence,
+        repo,
+        evidence,
         project: &project_component,
-        owner: owner.as_deref(),
-        python: &packages,
+        owner,
+        python: packages,
     });
     let mut docker_notes = skipped;
     images.retain(|i| {
@@ -233,7 +305,7 @@ pub(super) fn scan(root: &Path) -> Found {
         }
         paths_ok
     });
-    if let Some(g) = &go
+    if let Some(g) = go
         && !g.ko_images.is_empty()
     {
         docker_notes.push(format!(
@@ -241,8 +313,12 @@ pub(super) fn scan(root: &Path) -> Found {
             g.ko_images.join(", ")
         ));
     }
+    (images, docker_notes)
+}
 
-    // Charts.
+/// The charts (not their subcharts), pushed where the workflows push
+/// charts, else to ghcr.io of the repository's owner.
+fn charts(repo: &Repo, evidence: &workflows::Evidence, owner: Option<&str>) -> Vec<Chart> {
     let chart_dirs: Vec<String> = repo
         .files
         .iter()
@@ -251,7 +327,7 @@ pub(super) fn scan(root: &Path) -> Found {
         .collect();
     let (registry, registry_why) = match evidence.helm_registries.iter().find(|(r, _)| OCI.is_match(r)) {
         Some((r, src)) => (r.clone(), format!("pushed to in {src}")),
-        None => match &owner {
+        None => match owner {
             Some(o) => (
                 format!("oci://ghcr.io/{o}/charts"),
                 "the default: ghcr.io of the repository's owner".to_string(),
@@ -262,7 +338,7 @@ pub(super) fn scan(root: &Path) -> Found {
             ),
         },
     };
-    let helm: Vec<Chart> = chart_dirs
+    chart_dirs
         .iter()
         .filter(|d| {
             // Not a subchart of another chart in the list.
@@ -276,9 +352,17 @@ pub(super) fn scan(root: &Path) -> Found {
             registry: registry.clone(),
             registry_why: registry_why.clone(),
         })
-        .collect();
+        .collect()
+}
 
-    // Credentials of every registry host pushed to, but ghcr.io (GITHUB_TOKEN).
+/// Credentials of every registry host pushed to, but ghcr.io
+/// (GITHUB_TOKEN): the secrets the workflows log in with, else names to
+/// create.
+fn registries(
+    images: &[docker::Image],
+    helm: &[Chart],
+    evidence: &workflows::Evidence,
+) -> BTreeMap<String, (String, String, String)> {
     let hosts: BTreeSet<String> = images
         .iter()
         .flat_map(|i| std::iter::once(&i.image).chain(i.mirrors.iter().map(|(m, _)| m)))
@@ -286,7 +370,7 @@ pub(super) fn scan(root: &Path) -> Found {
         .chain(helm.iter().map(|c| chart_host(&c.registry)))
         .filter(|h| h != crate::plan::registries::GHCR)
         .collect();
-    let registries: BTreeMap<String, (String, String, String)> = hosts
+    hosts
         .into_iter()
         .map(|h| {
             // The login of the workflows that push there, else any.
@@ -318,40 +402,7 @@ pub(super) fn scan(root: &Path) -> Found {
             };
             (h, login)
         })
-        .collect();
-
-    let (version_files, version_sources) = version_sources(&repo.root, cargo.is_some(), &bins, &packages, &helm);
-
-    let toolchains = toolchains::scan(
-        &repo,
-        &toolchains::Uses {
-            rust: bins.iter().any(|b| b.kind == "rust"),
-            go: bins.iter().any(|b| b.kind == "go"),
-            python: !packages.is_empty(),
-            helm: !helm.is_empty(),
-        },
-    );
-    Found {
-        name,
-        name_why,
-        repository,
-        versioning,
-        version_files,
-        version_sources,
-        gates,
-        gates_note,
-        bins,
-        bins_notes,
-        python: packages,
-        python_notes,
-        docker: images,
-        docker_notes,
-        helm,
-        registries,
-        release: go.map(|g| g.release).unwrap_or_default(),
-        toolchains,
-        notes,
-    }
+        .collect()
 }
 
 /// The version files to propose, (path, why), and a line per published

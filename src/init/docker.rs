@@ -232,54 +232,7 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
     let base_why = why_for("");
 
     // 1. Dockerfiles the workflows build: each to the image most of its builds push.
-    let mut by_image: BTreeMap<String, Vec<&Build>> = BTreeMap::new();
-    let mut first_seen: Vec<String> = Vec::new();
-    let mut unassigned: Vec<&String> = Vec::new();
-    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for d in &dockerfiles {
-        let builds: Vec<&Build> = inp.evidence.builds.iter().filter(|b| &b.dockerfile == *d).collect();
-        if builds.is_empty() {
-            unassigned.push(d);
-            continue;
-        }
-        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
-        for b in &builds {
-            *count.entry(b.image.as_str()).or_default() += 1;
-        }
-        let score = |i: &str| {
-            let last = i.rsplit('/').next().unwrap_or(i);
-            (last == inp.project, count[i])
-        };
-        let primary = count
-            .keys()
-            .copied()
-            .max_by_key(|i| score(i))
-            .expect("a build")
-            .to_string();
-        for other in count.keys().filter(|i| **i != primary) {
-            let src: Vec<&Build> = builds.iter().filter(|b| b.image == *other).copied().collect();
-            let src = sources_of(&src);
-            notes
-                .entry(primary.clone())
-                .or_default()
-                .push(format!("{d} also builds {other} in {src}: not added"));
-        }
-        if !first_seen.contains(&primary) {
-            first_seen.push(primary.clone());
-        }
-        by_image
-            .entry(primary.clone())
-            .or_default()
-            .extend(builds.into_iter().filter(|b| b.image == primary));
-    }
-    let mut images: Vec<Image> = first_seen
-        .iter()
-        .map(|name| {
-            let mut img = from_builds(name, &by_image[name]);
-            img.notes.extend(notes.remove(name).unwrap_or_default());
-            img
-        })
-        .collect();
+    let (mut images, unassigned) = images_of_builds(inp, &dockerfiles);
 
     // 2. Dockerfiles no workflow builds.
     let used: BTreeSet<String> = images.iter().map(|i| i.image.clone()).collect();
@@ -391,6 +344,61 @@ pub fn scan(inp: &Inputs) -> (Vec<Image>, Vec<String>) {
     (images, skipped)
 }
 
+/// The images of the Dockerfiles the workflows build, each Dockerfile to
+/// the image most of its builds push; and the Dockerfiles no workflow
+/// builds.
+fn images_of_builds<'a>(inp: &Inputs<'a>, dockerfiles: &[&'a String]) -> (Vec<Image>, Vec<&'a String>) {
+    let mut by_image: BTreeMap<String, Vec<&Build>> = BTreeMap::new();
+    let mut first_seen: Vec<String> = Vec::new();
+    let mut unassigned: Vec<&String> = Vec::new();
+    let mut notes: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for d in dockerfiles {
+        let builds: Vec<&Build> = inp.evidence.builds.iter().filter(|b| &b.dockerfile == *d).collect();
+        if builds.is_empty() {
+            unassigned.push(d);
+            continue;
+        }
+        let mut count: BTreeMap<&str, usize> = BTreeMap::new();
+        for b in &builds {
+            *count.entry(b.image.as_str()).or_default() += 1;
+        }
+        let score = |i: &str| {
+            let last = i.rsplit('/').next().unwrap_or(i);
+            (last == inp.project, count[i])
+        };
+        let primary = count
+            .keys()
+            .copied()
+            .max_by_key(|i| score(i))
+            .expect("a build")
+            .to_string();
+        for other in count.keys().filter(|i| **i != primary) {
+            let src: Vec<&Build> = builds.iter().filter(|b| b.image == *other).copied().collect();
+            let src = sources_of(&src);
+            notes
+                .entry(primary.clone())
+                .or_default()
+                .push(format!("{d} also builds {other} in {src}: not added"));
+        }
+        if !first_seen.contains(&primary) {
+            first_seen.push(primary.clone());
+        }
+        by_image
+            .entry(primary.clone())
+            .or_default()
+            .extend(builds.into_iter().filter(|b| b.image == primary));
+    }
+    let images: Vec<Image> = first_seen
+        .iter()
+        .map(|name| {
+            let mut img = from_builds(name, &by_image[name]);
+            img.notes.extend(notes.remove(name).unwrap_or_default());
+            img
+        })
+        .collect();
+    (images, unassigned)
+}
+
 /// An image without workflow evidence: default platforms and tags.
 fn plain_image(name: &str, why: &str, dockerfile: &str) -> Image {
     Image {
@@ -497,57 +505,12 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
     let sources = sources_of(builds);
     let workflows: BTreeSet<String> = builds.iter().map(|b| b.workflow.clone()).collect();
     let manifest = builds.iter().any(|b| b.manifest);
-    let mut keys: Vec<Key> = Vec::new();
-    for b in builds {
-        let mut args: Vec<(String, String)> = b
-            .build_args
-            .iter()
-            .filter(|(k, v)| BUILD_ARG.is_match(k) && value_ok(v, TAG_PH))
-            .cloned()
-            .collect();
-        args.sort();
-        args.dedup();
-        match keys.iter_mut().find(|k| k.dockerfile == b.dockerfile && k.args == args) {
-            Some(k) => k.builds.push(b),
-            None => keys.push(Key {
-                dockerfile: b.dockerfile.clone(),
-                args,
-                builds: vec![b],
-            }),
-        }
-    }
+    let keys = keys_of(builds);
     let mut platforms: Vec<String> = builds.iter().flat_map(|b| b.platforms.clone()).collect();
     sort_platforms(&mut platforms);
     let contexts: BTreeSet<&str> = builds.iter().map(|b| b.context.as_str()).collect();
+    let (key_tags, per_arch) = tags_of_keys(&keys, manifest, platforms.len());
 
-    // Tags of each key, with the platform's arch as {arch}.
-    let tags_of = |k: &Key| -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for b in &k.builds {
-            for t in &b.tags {
-                let mut t = t.clone();
-                if b.platforms.len() == 1 {
-                    t = replace_word(&t, arch_of(&b.platforms[0]), "{arch}");
-                }
-                if !out.contains(&t) {
-                    out.push(t);
-                }
-            }
-        }
-        out
-    };
-    let mut key_tags: Vec<Vec<String>> = keys.iter().map(tags_of).collect();
-    let arch_tags = key_tags.iter().flatten().any(|t| t.contains("{arch}"));
-    let per_arch = arch_tags && !manifest && platforms.len() > 1;
-    for t in key_tags.iter_mut() {
-        if !per_arch {
-            t.retain(|x| !x.contains("{arch}"));
-        } else {
-            t.retain(|x| x.contains("{arch}"));
-        }
-    }
-
-    let dockerfiles: BTreeSet<&str> = keys.iter().map(|k| k.dockerfile.as_str()).collect();
     let mut img = plain_image(name, &format!("built in {sources}"), &keys[0].dockerfile);
     img.context = if contexts.len() == 1 {
         contexts.into_iter().next().unwrap_or(".").to_string()
@@ -584,50 +547,73 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
     }
 
     // Several keys: variants.
+    variants(&mut img, &keys, &key_tags, &allowed, per_arch);
+    img
+}
+
+/// The builds of one image by Dockerfile and build arguments: each such
+/// key is one variant.
+fn keys_of<'a>(builds: &[&'a Build]) -> Vec<Key<'a>> {
+    let mut keys: Vec<Key> = Vec::new();
+    for b in builds {
+        let mut args: Vec<(String, String)> = b
+            .build_args
+            .iter()
+            .filter(|(k, v)| BUILD_ARG.is_match(k) && value_ok(v, TAG_PH))
+            .cloned()
+            .collect();
+        args.sort();
+        args.dedup();
+        match keys.iter_mut().find(|k| k.dockerfile == b.dockerfile && k.args == args) {
+            Some(k) => k.builds.push(b),
+            None => keys.push(Key {
+                dockerfile: b.dockerfile.clone(),
+                args,
+                builds: vec![b],
+            }),
+        }
+    }
+    keys
+}
+
+/// The tags of each key, with the platform's arch as {arch}, and whether
+/// the image is pushed per arch (tags with the arch, no manifest, several
+/// platforms): then only the tags with `{arch}`, else only those without.
+fn tags_of_keys(keys: &[Key], manifest: bool, platforms: usize) -> (Vec<Vec<String>>, bool) {
+    let tags_of = |k: &Key| -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for b in &k.builds {
+            for t in &b.tags {
+                let mut t = t.clone();
+                if b.platforms.len() == 1 {
+                    t = replace_word(&t, arch_of(&b.platforms[0]), "{arch}");
+                }
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    };
+    let mut key_tags: Vec<Vec<String>> = keys.iter().map(tags_of).collect();
+    let arch_tags = key_tags.iter().flatten().any(|t| t.contains("{arch}"));
+    let per_arch = arch_tags && !manifest && platforms > 1;
+    for t in key_tags.iter_mut() {
+        if !per_arch {
+            t.retain(|x| !x.contains("{arch}"));
+        } else {
+            t.retain(|x| x.contains("{arch}"));
+        }
+    }
+    (key_tags, per_arch)
+}
+
+/// An image of several keys: a variant each, with the build arguments,
+/// Dockerfile pattern and tags they share on the image.
+fn variants(img: &mut Image, keys: &[Key], key_tags: &[Vec<String>], allowed: &[&str], per_arch: bool) {
+    let dockerfiles: BTreeSet<&str> = keys.iter().map(|k| k.dockerfile.as_str()).collect();
     let by_file = dockerfiles.len() == keys.len();
-    let names: Vec<String> = keys
-        .iter()
-        .zip(&key_tags)
-        .enumerate()
-        .map(|(i, (k, tags))| {
-            if by_file {
-                return variant_name(&distinct_part(&k.dockerfile));
-            }
-            // The words a tag adds to the version, or the build argument that differs.
-            let words: Vec<String> = tags
-                .iter()
-                .map(|t| {
-                    let t = t.replace("{version}", "").replace("{arch}", "");
-                    t.split(['-', '_', '.'])
-                        .filter(|w| !w.is_empty())
-                        .collect::<Vec<_>>()
-                        .join("-")
-                })
-                .filter(|w| !w.is_empty() && !w.contains(['{', '}']))
-                .collect();
-            if let Some(w) = words.first() {
-                return variant_name(w);
-            }
-            let differing = k.args.iter().find(|a| keys.iter().any(|o| !o.args.contains(a)));
-            match differing {
-                Some((_, v)) if !v.is_empty() => variant_name(v),
-                _ if i == 0 => "default".into(),
-                _ => format!("v{i}"),
-            }
-        })
-        .collect();
-    let mut seen_names = BTreeSet::new();
-    let names: Vec<String> = names
-        .into_iter()
-        .enumerate()
-        .map(|(i, n)| {
-            if seen_names.insert(n.clone()) {
-                n
-            } else {
-                format!("{n}-{i}")
-            }
-        })
-        .collect();
+    let names = variant_names(keys, key_tags, by_file);
 
     // Build arguments common to every variant belong to the image.
     let common: Vec<(String, String)> = keys[0]
@@ -646,34 +632,15 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
             .zip(&names)
             .map(|(k, n)| replace_word_path(&k.dockerfile, n))
             .collect();
-        (pats.len() == 1 && pats.iter().all(|p| p.contains("{variant}"))).then(|| pats.into_iter().next().unwrap())
+        (pats.len() == 1 && pats.iter().all(|p| p.contains("{variant}")))
+            .then(|| pats.into_iter().next().expect("one pattern"))
     } else {
         None
     };
     if let Some(p) = &pattern {
         img.dockerfile = p.clone();
     }
-    let mut vallowed = allowed.clone();
-    vallowed.push("variant");
-    let general: Vec<Vec<String>> = key_tags
-        .iter()
-        .zip(&names)
-        .map(|(ts, n)| {
-            ts.iter()
-                .map(|t| replace_word(t, n, "{variant}"))
-                .filter(|t| tag_ok(t, &vallowed))
-                .collect()
-        })
-        .collect();
-    // The image's tags: the generalised tags most variants share, if they name the variant.
-    let mut counts: BTreeMap<&Vec<String>, usize> = BTreeMap::new();
-    for g in general
-        .iter()
-        .filter(|g| !g.is_empty() && g.iter().all(|t| t.contains("{variant}")))
-    {
-        *counts.entry(g).or_default() += 1;
-    }
-    let shared = counts.iter().max_by_key(|(_, n)| **n).map(|(g, _)| (*g).clone());
+    let (general, shared) = shared_tags(key_tags, &names, allowed);
     img.tags = shared.clone().unwrap_or_else(|| {
         if per_arch {
             vec!["{variant}-{arch}-{version}".into()]
@@ -695,12 +662,12 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
     img.variants = keys
         .iter()
         .zip(names)
-        .zip(general.iter().zip(&key_tags))
+        .zip(general.iter().zip(key_tags))
         .map(|((k, n), (g, literal))| {
             let own_tags = if !g.is_empty() && Some(g) == shared.as_ref() {
                 None
             } else {
-                let lit: Vec<String> = literal.iter().filter(|t| tag_ok(t, &allowed)).cloned().collect();
+                let lit: Vec<String> = literal.iter().filter(|t| tag_ok(t, allowed)).cloned().collect();
                 (!lit.is_empty()).then_some(lit)
             };
             let args: Vec<(String, String)> = k.args.iter().filter(|a| !common.contains(a)).cloned().collect();
@@ -736,7 +703,86 @@ fn from_builds(name: &str, builds: &[&Build]) -> Image {
         }
     }
     img.variants_list = list;
-    img
+}
+
+/// The name of each key's variant: its Dockerfile's distinct part
+/// (`by_file`), the words its tags add to the version, or the build
+/// argument that differs; each once.
+fn variant_names(keys: &[Key], key_tags: &[Vec<String>], by_file: bool) -> Vec<String> {
+    let names: Vec<String> = keys
+        .iter()
+        .zip(key_tags)
+        .enumerate()
+        .map(|(i, (k, tags))| {
+            if by_file {
+                return variant_name(&distinct_part(&k.dockerfile));
+            }
+            // The words a tag adds to the version, or the build argument that differs.
+            let words: Vec<String> = tags
+                .iter()
+                .map(|t| {
+                    let t = t.replace("{version}", "").replace("{arch}", "");
+                    t.split(['-', '_', '.'])
+                        .filter(|w| !w.is_empty())
+                        .collect::<Vec<_>>()
+                        .join("-")
+                })
+                .filter(|w| !w.is_empty() && !w.contains(['{', '}']))
+                .collect();
+            if let Some(w) = words.first() {
+                return variant_name(w);
+            }
+            let differing = k.args.iter().find(|a| keys.iter().any(|o| !o.args.contains(a)));
+            match differing {
+                Some((_, v)) if !v.is_empty() => variant_name(v),
+                _ if i == 0 => "default".into(),
+                _ => format!("v{i}"),
+            }
+        })
+        .collect();
+    let mut seen_names = BTreeSet::new();
+    names
+        .into_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            if seen_names.insert(n.clone()) {
+                n
+            } else {
+                format!("{n}-{i}")
+            }
+        })
+        .collect()
+}
+
+/// The tags of each variant with its name as `{variant}` (those a variant
+/// may have), and the tags most variants share, when they name the variant.
+fn shared_tags(
+    key_tags: &[Vec<String>],
+    names: &[String],
+    allowed: &[&str],
+) -> (Vec<Vec<String>>, Option<Vec<String>>) {
+    let mut vallowed = allowed.to_vec();
+    vallowed.push("variant");
+    let general: Vec<Vec<String>> = key_tags
+        .iter()
+        .zip(names)
+        .map(|(ts, n)| {
+            ts.iter()
+                .map(|t| replace_word(t, n, "{variant}"))
+                .filter(|t| tag_ok(t, &vallowed))
+                .collect()
+        })
+        .collect();
+    // The image's tags: the generalised tags most variants share, if they name the variant.
+    let mut counts: BTreeMap<&Vec<String>, usize> = BTreeMap::new();
+    for g in general
+        .iter()
+        .filter(|g| !g.is_empty() && g.iter().all(|t| t.contains("{variant}")))
+    {
+        *counts.entry(g).or_default() += 1;
+    }
+    let shared = counts.iter().max_by_key(|(_, n)| **n).map(|(g, _)| (*g).clone());
+    (general, shared)
 }
 
 /// A Dockerfile path with the variant's name (as a whole path segment or

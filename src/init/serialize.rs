@@ -24,37 +24,7 @@ pub(super) fn render(f: &Found) -> String {
         d.kv(2, "repository", &scalar(r), Some(why));
     }
 
-    let v = &f.versioning;
-    d.line(0, "versioning:", None);
-    let scheme = match v.scheme {
-        Scheme::Semver => "semver",
-        Scheme::Pep440 => "pep440",
-    };
-    d.kv(2, "scheme", scheme, Some(&v.scheme_why));
-    d.kv(2, "tag-prefix", &scalar(&v.prefix), Some(&v.prefix_why));
-    d.kv(2, "prereleases", &flow(&v.prereleases), Some(&v.prereleases_why));
-    if let Some((s, why)) = &v.stable_suffix {
-        d.kv(2, "stable-suffix", &scalar(s), Some(why));
-    }
-    if !f.version_files.is_empty() {
-        d.line(
-            2,
-            "version-files:",
-            Some("each must hold the tag's version; the release checks it"),
-        );
-        for (file, why) in &f.version_files {
-            d.line(4, &format!("- {}", scalar(file)), Some(why));
-        }
-    }
-    if !f.version_sources.is_empty() {
-        d.comment(2, "where the version of each published package comes from:");
-        for l in &f.version_sources {
-            d.comment(2, &format!("- {l}"));
-        }
-    }
-    for n in &v.notes {
-        d.comment(2, n);
-    }
+    render_versioning(&mut d, f);
 
     if !f.toolchains.is_empty() {
         d.line(
@@ -79,73 +49,8 @@ pub(super) fn render(f: &Found) -> String {
         }
     }
 
-    if !f.bins.is_empty() || !f.bins_notes.is_empty() {
-        if f.bins.is_empty() {
-            d.comment(0, "binaries:");
-        } else {
-            d.line(0, "binaries:", None);
-        }
-        for n in &f.bins_notes {
-            d.comment(2, n);
-        }
-        for b in &f.bins {
-            d.line(2, &format!("- name: {}", scalar(&b.name)), Some(&b.why));
-            d.kv(4, "kind", b.kind, None);
-            d.kv(4, "package", &scalar(&b.package), None);
-            if !b.features.is_empty() {
-                d.kv(4, "features", &flow(&b.features), Some("the bin's required-features"));
-            }
-            d.kv(4, "targets", &flow(&b.targets), Some(&b.targets_why));
-        }
-    }
-
-    if !f.python.is_empty() || !f.python_notes.is_empty() {
-        if f.python.is_empty() {
-            d.comment(0, "python:");
-        } else {
-            d.line(0, "python:", None);
-        }
-        for n in &f.python_notes {
-            d.comment(2, n);
-        }
-        let pure = f.python.iter().filter(|p| p.build == python::Build::Pure).count();
-        for p in &f.python {
-            d.line(
-                2,
-                &format!("- name: {}", scalar(&p.name)),
-                Some(&format!("from {}", p.why)),
-            );
-            if p.build == python::Build::Pure && pure > 1 {
-                d.kv(
-                    4,
-                    "workflow",
-                    "release-python",
-                    Some("the pure packages build in one workflow"),
-                );
-            }
-            d.kv(4, "path", &scalar(&p.path), None);
-            match p.build {
-                python::Build::Maturin => {
-                    d.kv(4, "build", "maturin", None);
-                    if p.abi3 {
-                        let why = format!(
-                            "from {}: one wheel per platform",
-                            p.abi3_why.as_deref().unwrap_or("pyo3")
-                        );
-                        d.kv(4, "abi3", "true", Some(&why));
-                    } else if !p.python.is_empty() {
-                        d.kv(4, "python", &flow(&p.python), p.python_why.as_deref());
-                    }
-                }
-                python::Build::Pure => {
-                    d.kv(4, "build", "pure", None);
-                    if let Some((builder, why)) = &p.builder {
-                        d.kv(4, "builder", builder, Some(why));
-                    }
-                }
-            }
-        }
-    }
+    render_binaries(&mut d, f);
+    render_python(&mut d, f);
 
     if !f.docker.is_empty() || !f.docker_notes.is_empty() {
         if f.docker.is_empty() {
@@ -201,6 +106,115 @@ pub(super) fn render(f: &Found) -> String {
     }
     d.kv(2, "provenance", "true", None);
     d.finish()
+}
+
+/// `versioning:` and where each published package's version comes from.
+fn render_versioning(d: &mut Doc, f: &Found) {
+    let v = &f.versioning;
+    d.line(0, "versioning:", None);
+    let scheme = match v.scheme {
+        Scheme::Semver => "semver",
+        Scheme::Pep440 => "pep440",
+    };
+    d.kv(2, "scheme", scheme, Some(&v.scheme_why));
+    d.kv(2, "tag-prefix", &scalar(&v.prefix), Some(&v.prefix_why));
+    d.kv(2, "prereleases", &flow(&v.prereleases), Some(&v.prereleases_why));
+    if let Some((s, why)) = &v.stable_suffix {
+        d.kv(2, "stable-suffix", &scalar(s), Some(why));
+    }
+    if !f.version_files.is_empty() {
+        d.line(
+            2,
+            "version-files:",
+            Some("each must hold the tag's version; the release checks it"),
+        );
+        for (file, why) in &f.version_files {
+            d.line(4, &format!("- {}", scalar(file)), Some(why));
+        }
+    }
+    if !f.version_sources.is_empty() {
+        d.comment(2, "where the version of each published package comes from:");
+        for l in &f.version_sources {
+            d.comment(2, &format!("- {l}"));
+        }
+    }
+    for n in &v.notes {
+        d.comment(2, n);
+    }
+}
+
+/// `binaries:`, or a comment with the notes when none was added.
+fn render_binaries(d: &mut Doc, f: &Found) {
+    if !f.bins.is_empty() || !f.bins_notes.is_empty() {
+        if f.bins.is_empty() {
+            d.comment(0, "binaries:");
+        } else {
+            d.line(0, "binaries:", None);
+        }
+        for n in &f.bins_notes {
+            d.comment(2, n);
+        }
+        for b in &f.bins {
+            d.line(2, &format!("- name: {}", scalar(&b.name)), Some(&b.why));
+            d.kv(4, "kind", b.kind, None);
+            d.kv(4, "package", &scalar(&b.package), None);
+            if !b.features.is_empty() {
+                d.kv(4, "features", &flow(&b.features), Some("the bin's required-features"));
+            }
+            d.kv(4, "targets", &flow(&b.targets), Some(&b.targets_why));
+        }
+    }
+}
+
+/// `python:`, or a comment with the notes when no package was added.
+fn render_python(d: &mut Doc, f: &Found) {
+    if !f.python.is_empty() || !f.python_notes.is_empty() {
+        if f.python.is_empty() {
+            d.comment(0, "python:");
+        } else {
+            d.line(0, "python:", None);
+        }
+        for n in &f.python_notes {
+            d.comment(2, n);
+        }
+        let pure = f.python.iter().filter(|p| p.build == python::Build::Pure).count();
+        for p in &f.python {
+            d.line(
+                2,
+                &format!("- name: {}", scalar(&p.name)),
+                Some(&format!("from {}", p.why)),
+            );
+            if p.build == python::Build::Pure && pure > 1 {
+                d.kv(
+                    4,
+                    "workflow",
+                    "release-python",
+                    Some("the pure packages build in one workflow"),
+                );
+            }
+            d.kv(4, "path", &scalar(&p.path), None);
+            match p.build {
+                python::Build::Maturin => {
+                    d.kv(4, "build", "maturin", None);
+                    if p.abi3 {
+                        let why = format!(
+                            "from {}: one wheel per platform",
+                            p.abi3_why.as_deref().unwrap_or("pyo3")
+                        );
+                        d.kv(4, "abi3", "true", Some(&why));
+                    } else if !p.python.is_empty() {
+                        d.kv(4, "python", &flow(&p.python), p.python_why.as_deref());
+                    }
+                }
+                python::Build::Pure => {
+                    d.kv(4, "build", "pure", None);
+                    if let Some((builder, why)) = &p.builder {
+                        d.kv(4, "builder", builder, Some(why));
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn render_image(d: &mut Doc, i: &docker::Image) {

@@ -49,7 +49,13 @@ pub fn scan(repo: &Repo, uses: &Uses) -> Vec<Tool> {
             .filter(|l| !l.is_empty())
             .map(|v| (v, format!("from {file}")))
     };
-    let pinned = |re: &str, found: Option<(String, String)>| found.filter(|(v, _)| Regex::new(re).unwrap().is_match(v));
+    let pinned = |re: &str, found: Option<(String, String)>| {
+        found.filter(|(v, _)| {
+            Regex::new(re)
+                .expect("the patterns below are valid regexes")
+                .is_match(v)
+        })
+    };
     let mut out = Vec::new();
     let mut push = |key: &'static str, found: Option<(String, String)>| {
         if let Some((value, why)) = found {

@@ -112,9 +112,50 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
         return defaults(&why);
     }
 
-    // The prefix most version tags use ("v" wins a tie, then "").
+    let (prefix, prefix_why) = prefix_of(&versions);
+    let mine: Vec<&(&String, String, String, String)> = versions.iter().filter(|(_, p, _, _)| *p == prefix).collect();
+    let kinds = TagKinds::of(&mine);
+    let (scheme, scheme_why) = scheme_of(&kinds, python_only);
+    let seen = if scheme == Scheme::Pep440 {
+        &kinds.pep_labels
+    } else {
+        &kinds.semver_labels
+    };
+    let (prereleases, prereleases_why) = prereleases_of(seen);
+    let promotions = &kinds.promotions;
+
+    let stable_suffix = promotions
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .filter(|(s, _)| {
+            let word = s.trim_start_matches('-').to_ascii_lowercase();
+            !prereleases.iter().any(|l| l.eq_ignore_ascii_case(&word))
+        })
+        .map(|(s, n)| {
+            (
+                s.clone(),
+                format!("{n} tags {prefix}X.Y.Z{s} promote a release tag {prefix}X.Y.Z"),
+            )
+        });
+
+    let mut g = Guess {
+        scheme,
+        scheme_why,
+        prefix,
+        prefix_why,
+        prereleases,
+        prereleases_why,
+        stable_suffix,
+        notes: Vec::new(),
+    };
+    g.notes = acceptance(&g, tags, &kinds.loose_pep);
+    g
+}
+
+/// The prefix most version tags use ("v" wins a tie, then ""), and why.
+fn prefix_of(versions: &[(&String, String, String, String)]) -> (String, String) {
     let mut by_prefix: BTreeMap<&str, usize> = BTreeMap::new();
-    for (_, p, _, _) in &versions {
+    for (_, p, _, _) in versions {
         *by_prefix.entry(p.as_str()).or_default() += 1;
     }
     let rank = |p: &str| match p {
@@ -155,72 +196,102 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
             others.join(", ")
         )
     };
+    (prefix, prefix_why)
+}
 
-    let mine: Vec<&(&String, String, String, String)> = versions.iter().filter(|(_, p, _, _)| *p == prefix).collect();
-    let plain: std::collections::BTreeSet<&str> = mine
-        .iter()
-        .filter(|(_, _, _, r)| r.is_empty())
-        .map(|(_, _, c, _)| c.as_str())
-        .collect();
-    let mut pep_only: Vec<&String> = Vec::new();
-    let mut sem_only: Vec<&String> = Vec::new();
-    let mut semver_labels: BTreeMap<String, usize> = BTreeMap::new();
-    let mut pep_labels: BTreeMap<String, usize> = BTreeMap::new();
-    let mut promotions: BTreeMap<String, usize> = BTreeMap::new();
-    let mut loose_pep: Vec<&String> = Vec::new();
-    for (tag, _, core, rest) in &mine {
-        if rest.is_empty() {
-            continue;
-        }
-        if let Some(word) = rest
-            .strip_prefix('-')
-            .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
-            && !PRE_WORDS.contains(&word.to_ascii_lowercase().as_str())
-            && plain.contains(core.as_str())
-        {
-            *promotions.entry(rest.clone()).or_default() += 1;
-            continue;
-        }
-        let sem = semver::Version::parse(&format!("{core}{rest}")).ok();
-        let canonical = PEP440_CANONICAL.captures(rest);
-        let loose = PEP440_LOOSE.captures(rest);
-        if let Some(v) = &sem {
-            let first = v.pre.as_str().split('.').next().unwrap_or("");
-            let label = first.trim_end_matches(|c: char| c.is_ascii_digit());
-            if !label.is_empty() && label.chars().all(|c| c.is_ascii_alphabetic()) {
-                *semver_labels.entry(label.to_string()).or_default() += 1;
+/// What the version tags of the chosen prefix are: PEP 440 or semver only,
+/// their pre-release labels, the promotion suffixes (`-word` after a
+/// version that also has a plain tag), the non-canonical PEP 440 spellings.
+struct TagKinds<'a> {
+    pep_only: Vec<&'a String>,
+    sem_only: Vec<&'a String>,
+    semver_labels: BTreeMap<String, usize>,
+    pep_labels: BTreeMap<String, usize>,
+    promotions: BTreeMap<String, usize>,
+    loose_pep: Vec<&'a String>,
+}
+
+impl<'a> TagKinds<'a> {
+    /// `mine`: (tag, prefix, MAJOR.MINOR.PATCH, the rest) of each tag.
+    fn of(mine: &[&(&'a String, String, String, String)]) -> TagKinds<'a> {
+        let plain: std::collections::BTreeSet<&str> = mine
+            .iter()
+            .filter(|(_, _, _, r)| r.is_empty())
+            .map(|(_, _, c, _)| c.as_str())
+            .collect();
+        let mut pep_only: Vec<&String> = Vec::new();
+        let mut sem_only: Vec<&String> = Vec::new();
+        let mut semver_labels: BTreeMap<String, usize> = BTreeMap::new();
+        let mut pep_labels: BTreeMap<String, usize> = BTreeMap::new();
+        let mut promotions: BTreeMap<String, usize> = BTreeMap::new();
+        let mut loose_pep: Vec<&String> = Vec::new();
+        for (tag, _, core, rest) in mine {
+            if rest.is_empty() {
+                continue;
             }
-        }
-        if let Some(c) = canonical.as_ref().or(loose.as_ref()) {
-            if canonical.is_none() {
-                loose_pep.push(tag);
+            if let Some(word) = rest
+                .strip_prefix('-')
+                .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+                && !PRE_WORDS.contains(&word.to_ascii_lowercase().as_str())
+                && plain.contains(core.as_str())
+            {
+                *promotions.entry(rest.clone()).or_default() += 1;
+                continue;
             }
-            let label = c.get(1).map(|m| {
-                match m.as_str().to_ascii_lowercase().as_str() {
-                    "a" | "alpha" => "alpha",
-                    "b" | "beta" => "beta",
-                    _ => "rc",
+            let sem = semver::Version::parse(&format!("{core}{rest}")).ok();
+            let canonical = PEP440_CANONICAL.captures(rest);
+            let loose = PEP440_LOOSE.captures(rest);
+            if let Some(v) = &sem {
+                let first = v.pre.as_str().split('.').next().unwrap_or("");
+                let label = first.trim_end_matches(|c: char| c.is_ascii_digit());
+                if !label.is_empty() && label.chars().all(|c| c.is_ascii_alphabetic()) {
+                    *semver_labels.entry(label.to_string()).or_default() += 1;
                 }
-                .to_string()
-            });
-            for l in label.into_iter().chain(c.get(2).map(|_| "dev".to_string())) {
-                *pep_labels.entry(l).or_default() += 1;
+            }
+            if let Some(c) = canonical.as_ref().or(loose.as_ref()) {
+                if canonical.is_none() {
+                    loose_pep.push(tag);
+                }
+                let label = c.get(1).map(|m| {
+                    match m.as_str().to_ascii_lowercase().as_str() {
+                        "a" | "alpha" => "alpha",
+                        "b" | "beta" => "beta",
+                        _ => "rc",
+                    }
+                    .to_string()
+                });
+                for l in label.into_iter().chain(c.get(2).map(|_| "dev".to_string())) {
+                    *pep_labels.entry(l).or_default() += 1;
+                }
+            }
+            match (sem.is_some(), canonical.is_some() || loose.is_some()) {
+                (false, true) => pep_only.push(tag),
+                (true, false) => sem_only.push(tag),
+                _ => {}
             }
         }
-        match (sem.is_some(), canonical.is_some() || loose.is_some()) {
-            (false, true) => pep_only.push(tag),
-            (true, false) => sem_only.push(tag),
-            _ => {}
+        TagKinds {
+            pep_only,
+            sem_only,
+            semver_labels,
+            pep_labels,
+            promotions,
+            loose_pep,
         }
     }
+}
 
-    let (scheme, scheme_why) = if pep_only.len() > sem_only.len() {
+/// The scheme the tags tell (PEP 440 when more tags are PEP 440 only than
+/// semver only), and why.
+fn scheme_of(kinds: &TagKinds, python_only: bool) -> (Scheme, String) {
+    let (pep_only, sem_only) = (&kinds.pep_only, &kinds.sem_only);
+    if pep_only.len() > sem_only.len() {
         (
             Scheme::Pep440,
             format!(
                 "{} tags are PEP 440 and not semver ({}){}",
                 pep_only.len(),
-                examples(&pep_only, 3),
+                examples(pep_only, 3),
                 if sem_only.is_empty() {
                     String::new()
                 } else {
@@ -234,7 +305,7 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
             format!(
                 "{} tags are semver and not PEP 440 ({})",
                 sem_only.len(),
-                examples(&sem_only, 3)
+                examples(sem_only, 3)
             ),
         )
     } else if python_only {
@@ -247,13 +318,12 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
             Scheme::Semver,
             "the tags fit semver (no PEP 440-only spellings such as 1.2.0rc1 or 1.2.0.dev1)".into(),
         )
-    };
+    }
+}
 
-    let seen = if scheme == Scheme::Pep440 {
-        &pep_labels
-    } else {
-        &semver_labels
-    };
+/// The pre-release labels: rc, alpha and beta, then those the tags use
+/// (`seen`, with their counts), most used first; and why.
+fn prereleases_of(seen: &BTreeMap<String, usize>) -> (Vec<String>, String) {
     let mut prereleases: Vec<String> = vec!["rc".into(), "alpha".into(), "beta".into()];
     let mut seen_sorted: Vec<(&String, &usize)> = seen.iter().collect();
     seen_sorted.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
@@ -274,33 +344,7 @@ pub fn guess(tags: Option<&[String]>, python_only: bool) -> Guess {
                 .join(", ")
         )
     };
-
-    let stable_suffix = promotions
-        .iter()
-        .max_by_key(|(_, n)| **n)
-        .filter(|(s, _)| {
-            let word = s.trim_start_matches('-').to_ascii_lowercase();
-            !prereleases.iter().any(|l| l.eq_ignore_ascii_case(&word))
-        })
-        .map(|(s, n)| {
-            (
-                s.clone(),
-                format!("{n} tags {prefix}X.Y.Z{s} promote a release tag {prefix}X.Y.Z"),
-            )
-        });
-
-    let mut g = Guess {
-        scheme,
-        scheme_why,
-        prefix,
-        prefix_why,
-        prereleases,
-        prereleases_why,
-        stable_suffix,
-        notes: Vec::new(),
-    };
-    g.notes = acceptance(&g, tags, &loose_pep);
-    g
+    (prereleases, prereleases_why)
 }
 
 /// Which of the repository's tags the guessed grammar accepts.

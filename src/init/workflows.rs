@@ -86,6 +86,11 @@ struct Scope<'a> {
     locals: BTreeMap<String, String>,
 }
 
+/// The input `k` of a step's `with:`, as a string.
+fn step_with(step: &Value, k: &str) -> Option<String> {
+    step.get("with").and_then(|w| w.get(k)).and_then(scalar)
+}
+
 fn scalar(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -554,134 +559,169 @@ impl Reader<'_> {
                         })
                         .map(|r| scope.resolve(&r, 0))
                         .unwrap_or_default();
-                    let with = |k: &str| step.get("with").and_then(|w| w.get(k)).and_then(scalar);
                     let uses = step.get("uses").and_then(Value::as_str).unwrap_or("");
                     let action = uses.split('@').next().unwrap_or("");
                     match action {
-                        "docker/metadata-action" => {
-                            let images: Vec<String> = with("images")
-                                .map(|s| items(&s))
-                                .unwrap_or_default()
-                                .into_iter()
-                                .filter_map(|i| {
-                                    let name = i
-                                        .split(',')
-                                        .find_map(|kv| kv.trim().strip_prefix("name="))
-                                        .unwrap_or(if i.contains('=') { "" } else { &i })
-                                        .to_string();
-                                    let r = scope.resolve(&name, 0);
-                                    split_ref(&r).map(|(n, _)| n)
-                                })
-                                .collect();
-                            for i in &images {
-                                self.seen(i, &source, false);
-                            }
-                            let tags = metadata_tags(with("tags").as_deref(), with("flavor").as_deref());
-                            if let Some(sid) = step.get("id").and_then(Value::as_str) {
-                                meta.insert(sid.to_string(), (images, tags));
-                            }
-                        }
-                        "docker/build-push-action" => {
-                            let push = with("push").unwrap_or_default();
-                            let mut refs: Vec<String> = Vec::new();
-                            for t in with("tags").map(|s| items(&s)).unwrap_or_default() {
-                                if let Some(c) = STEP_TAGS.captures(&t) {
-                                    if let Some((images, tags)) = meta.get(&c[1]) {
-                                        for i in images {
-                                            refs.push(i.clone());
-                                            refs.extend(tags.iter().map(|t| format!("{i}:{t}")));
-                                        }
-                                    }
-                                } else {
-                                    refs.push(scope.resolve(&t, 0));
-                                }
-                            }
-                            let pushes = push == "true" || push.contains("${{");
-                            for r in &refs {
-                                self.seen(r, &source, pushes);
-                            }
-                            if !pushes {
-                                continue;
-                            }
-                            let args: Vec<(String, String)> = with("build-args")
-                                .map(|s| {
-                                    s.lines()
-                                        .filter_map(|l| l.trim().split_once('='))
-                                        .map(|(k, v)| (k.trim().to_string(), scope.resolve(v.trim(), 0)))
-                                        .collect()
-                                })
-                                .unwrap_or_default();
-                            let plats: Vec<String> =
-                                with("platforms").map(|p| scope.resolve(&p, 0)).into_iter().collect();
-                            let platforms = self.platforms(&plats, &runs_on);
-                            let context = scope.resolve(&with("context").unwrap_or_else(|| ".".into()), 0);
-                            let site = Site {
-                                context,
-                                file: with("file").map(|f| scope.resolve(&f, 0)),
-                                refs,
-                                args,
-                                platforms,
-                                target: with("target").map(|t| scope.resolve(&t, 0)),
-                            };
-                            self.add_build(&source, site, manifest);
-                        }
-                        "docker/login-action" => {
-                            let registry = with("registry")
-                                .map(|r| scope.resolve(&r, 0))
-                                .unwrap_or_else(|| "docker.io".into());
-                            let host = registry
-                                .trim_start_matches("https://")
-                                .split('/')
-                                .next()
-                                .unwrap_or("")
-                                .to_ascii_lowercase();
-                            let host = match host.as_str() {
-                                "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => {
-                                    "docker.io".to_string()
-                                }
-                                _ => host,
-                            };
-                            let secret = |k: &str| with(k).and_then(|v| SECRET.captures(&v).map(|c| c[1].to_string()));
-                            if let (Some(u), Some(p)) = (secret("username"), secret("password"))
-                                && !host.is_empty()
-                                && !host.contains(MARK)
-                            {
-                                let l = (host, u, p, source.clone());
-                                if !self.ev.logins.contains(&l) {
-                                    self.ev.logins.push(l);
-                                }
-                            }
-                        }
+                        "docker/metadata-action" => self.metadata_step(step, &scope, &source, &mut meta),
+                        "docker/login-action" => self.login_step(step, &scope, &source),
                         _ => {}
                     }
-                    if let Some(run) = step.get("run").and_then(Value::as_str) {
-                        let wd = step
-                            .get("working-directory")
-                            .and_then(Value::as_str)
-                            .map(|w| scope.resolve(w, 0))
-                            .unwrap_or_else(|| ".".into());
-                        let helm = run.to_ascii_lowercase().contains("helm")
-                            || step
-                                .get("name")
-                                .and_then(Value::as_str)
-                                .is_some_and(|n| n.to_ascii_lowercase().contains("helm"));
-                        let mut scope = scope;
-                        let script = scope.resolve(run, 0);
-                        for line in script.lines() {
-                            if let Some(c) = ASSIGN.captures(line) {
-                                let v = c[2].trim();
-                                let v = v
-                                    .strip_prefix('"')
-                                    .and_then(|v| v.strip_suffix('"'))
-                                    .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
-                                    .unwrap_or(v);
-                                scope.locals.entry(c[1].to_string()).or_insert_with(|| v.to_string());
-                            }
-                        }
-                        self.script(&source, &scope, &script, &wd, &runs_on, manifest, helm);
+                    if action == "docker/build-push-action"
+                        && !self.build_push_step(step, &scope, &source, &meta, &runs_on, manifest)
+                    {
+                        continue;
                     }
+                    self.run_step(step, scope, &source, &runs_on, manifest);
                 }
             }
+        }
+    }
+
+    /// A `docker/metadata-action` step: the images it names, and its tags
+    /// by step id (`meta`) for the build steps that use them.
+    fn metadata_step(
+        &mut self,
+        step: &Value,
+        scope: &Scope,
+        source: &str,
+        meta: &mut BTreeMap<String, (Vec<String>, Vec<String>)>,
+    ) {
+        let with = |k: &str| step_with(step, k);
+        let images: Vec<String> = with("images")
+            .map(|s| items(&s))
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|i| {
+                let name = i
+                    .split(',')
+                    .find_map(|kv| kv.trim().strip_prefix("name="))
+                    .unwrap_or(if i.contains('=') { "" } else { &i })
+                    .to_string();
+                let r = scope.resolve(&name, 0);
+                split_ref(&r).map(|(n, _)| n)
+            })
+            .collect();
+        for i in &images {
+            self.seen(i, source, false);
+        }
+        let tags = metadata_tags(with("tags").as_deref(), with("flavor").as_deref());
+        if let Some(sid) = step.get("id").and_then(Value::as_str) {
+            meta.insert(sid.to_string(), (images, tags));
+        }
+    }
+
+    /// A `docker/build-push-action` step: the images it names, and its
+    /// build when it pushes; whether it pushes (a step that does not is
+    /// read no further).
+    fn build_push_step(
+        &mut self,
+        step: &Value,
+        scope: &Scope,
+        source: &str,
+        meta: &BTreeMap<String, (Vec<String>, Vec<String>)>,
+        runs_on: &str,
+        manifest: bool,
+    ) -> bool {
+        let with = |k: &str| step_with(step, k);
+        let push = with("push").unwrap_or_default();
+        let mut refs: Vec<String> = Vec::new();
+        for t in with("tags").map(|s| items(&s)).unwrap_or_default() {
+            if let Some(c) = STEP_TAGS.captures(&t) {
+                if let Some((images, tags)) = meta.get(&c[1]) {
+                    for i in images {
+                        refs.push(i.clone());
+                        refs.extend(tags.iter().map(|t| format!("{i}:{t}")));
+                    }
+                }
+            } else {
+                refs.push(scope.resolve(&t, 0));
+            }
+        }
+        let pushes = push == "true" || push.contains("${{");
+        for r in &refs {
+            self.seen(r, source, pushes);
+        }
+        if !pushes {
+            return false;
+        }
+        let args: Vec<(String, String)> = with("build-args")
+            .map(|s| {
+                s.lines()
+                    .filter_map(|l| l.trim().split_once('='))
+                    .map(|(k, v)| (k.trim().to_string(), scope.resolve(v.trim(), 0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let plats: Vec<String> = with("platforms").map(|p| scope.resolve(&p, 0)).into_iter().collect();
+        let platforms = self.platforms(&plats, runs_on);
+        let context = scope.resolve(&with("context").unwrap_or_else(|| ".".into()), 0);
+        let site = Site {
+            context,
+            file: with("file").map(|f| scope.resolve(&f, 0)),
+            refs,
+            args,
+            platforms,
+            target: with("target").map(|t| scope.resolve(&t, 0)),
+        };
+        self.add_build(source, site, manifest);
+        true
+    }
+
+    /// A `docker/login-action` step: the host and the secrets it logs in with.
+    fn login_step(&mut self, step: &Value, scope: &Scope, source: &str) {
+        let with = |k: &str| step_with(step, k);
+        let registry = with("registry")
+            .map(|r| scope.resolve(&r, 0))
+            .unwrap_or_else(|| "docker.io".into());
+        let host = registry
+            .trim_start_matches("https://")
+            .split('/')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let host = match host.as_str() {
+            "index.docker.io" | "registry-1.docker.io" | "registry.hub.docker.com" => "docker.io".to_string(),
+            _ => host,
+        };
+        let secret = |k: &str| with(k).and_then(|v| SECRET.captures(&v).map(|c| c[1].to_string()));
+        if let (Some(u), Some(p)) = (secret("username"), secret("password"))
+            && !host.is_empty()
+            && !host.contains(MARK)
+        {
+            let l = (host, u, p, source.to_string());
+            if !self.ev.logins.contains(&l) {
+                self.ev.logins.push(l);
+            }
+        }
+    }
+
+    /// A `run` step: its script, with the variables it assigns.
+    fn run_step(&mut self, step: &Value, scope: Scope, source: &str, runs_on: &str, manifest: bool) {
+        if let Some(run) = step.get("run").and_then(Value::as_str) {
+            let wd = step
+                .get("working-directory")
+                .and_then(Value::as_str)
+                .map(|w| scope.resolve(w, 0))
+                .unwrap_or_else(|| ".".into());
+            let helm = run.to_ascii_lowercase().contains("helm")
+                || step
+                    .get("name")
+                    .and_then(Value::as_str)
+                    .is_some_and(|n| n.to_ascii_lowercase().contains("helm"));
+            let mut scope = scope;
+            let script = scope.resolve(run, 0);
+            for line in script.lines() {
+                if let Some(c) = ASSIGN.captures(line) {
+                    let v = c[2].trim();
+                    let v = v
+                        .strip_prefix('"')
+                        .and_then(|v| v.strip_suffix('"'))
+                        .or_else(|| v.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                        .unwrap_or(v);
+                    scope.locals.entry(c[1].to_string()).or_insert_with(|| v.to_string());
+                }
+            }
+            self.script(source, &scope, &script, &wd, runs_on, manifest, helm);
         }
     }
 

@@ -15,8 +15,8 @@ use serde::Serialize;
 use super::graph::{Graph, Job, Stage};
 use super::runners;
 use crate::jobids;
-use crate::spec::Spec;
 use crate::spec::registry::image_host;
+use crate::spec::{DockerImage, Spec};
 
 /// Runner of the jobs that only run scripts (plan, manifest).
 pub const SCRIPT_RUNNER: &str = runners::SCRIPTS;
@@ -418,228 +418,302 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
     }
     let sign = spec.release.sign;
     let provenance = spec.release.provenance;
-    let mut images = Vec::new();
-    let mut secrets = Vec::new();
     // The release's binaries, which images may be built from: planned once.
     let build_entries = super::build::plan(spec).map(|b| b.entries).unwrap_or_default();
-    for (i, d) in spec.docker.iter().enumerate() {
-        let names: Vec<String> = std::iter::once(d.image.clone())
-            .chain(d.mirrors.iter().cloned())
-            .collect();
-        let mut hosts: Vec<String> = names.iter().map(|n| image_host(n)).collect();
-        hosts.sort();
-        hosts.dedup();
-        // Every name gets the same digest: one login per host, with the
-        // image's own `login` for its host and `registries` for the rest.
-        let own_host = super::registries::login_host(d);
-        let logins = hosts
-            .into_iter()
-            .filter_map(|h| {
-                let own = d.login.as_ref().filter(|_| h == own_host);
-                super::registries::login(spec, &h, own)
-            })
-            .collect::<Vec<_>>();
-        for l in &logins {
-            secrets.extend(l.secrets().cloned());
-        }
-        let ghcr = logins.iter().any(|l| l.registry == "ghcr.io");
-        let variants_in: Vec<(String, crate::spec::Variant)> = if d.variants.is_empty() {
-            vec![(String::new(), Default::default())]
-        } else {
-            d.variants.entries()
-        };
-        let mut keys = BTreeSet::new();
-        let variants = variants_in
-            .into_iter()
-            .enumerate()
-            .map(|(j, (name, v))| {
-                let mut key = if name.is_empty() {
-                    format!("{i}")
-                } else {
-                    format!("{i}-{}", slug(&name))
-                };
-                // `a.b` and `a-b` have the same slug: the later one gets its position.
-                while keys.contains(&key) {
-                    key = format!("{key}-{j}");
-                }
-                keys.insert(key.clone());
-                let dockerfile = v
-                    .dockerfile
-                    .clone()
-                    .unwrap_or_else(|| d.dockerfile_path())
-                    .replace("{variant}", &name);
-                let mut build_args: BTreeMap<String, String> = d.build_args.clone();
-                build_args.extend(v.build_args.clone());
-                let image_binaries = v.binaries.as_ref().unwrap_or(&d.binaries);
-                for ib in image_binaries {
-                    if let Some(e) = build_entries.iter().find(|e| e.binary == ib.name && e.os == "linux") {
-                        build_args.insert(ib.build_arg.clone(), format!("{}/{}", super::imagebins::CONTEXT_DIR, e.exe));
-                    }
-                }
-                let build_args = build_args
-                    .into_iter()
-                    .map(|(k, val)| (k, val.replace("{variant}", &name)))
-                    .collect();
-                let labels: BTreeMap<String, String> = d
-                    .labels
-                    .iter()
-                    .map(|(k, val)| (k.clone(), val.replace("{variant}", &name)))
-                    .collect();
-                let platforms: Vec<PlatformPlan> = v
-                    .platforms
-                    .as_ref()
-                    .unwrap_or(&d.platforms)
-                    .iter()
-                    .map(|p| {
-                        let (runner, qemu) = runners::docker(p);
-                        let arch = arch_of(p);
-                        // Validation refuses a platform without a leg.
-                        let legs: Vec<&super::build::BuildEntry> = image_binaries
-                            .iter()
-                            .filter_map(|ib| {
-                                let b = super::imagebins::binary(spec, ib)?;
-                                let (t, suffix) = super::imagebins::leg(b, ib, p).ok()?;
-                                build_entries
-                                    .iter()
-                                    .find(|e| e.binary == b.name && e.target == t && e.suffix == suffix)
-                            })
-                            .collect();
-                        let artifacts: Vec<String> = legs.iter().map(|e| e.artifact.clone()).collect();
-                        PlatformPlan {
-                            binaries_pattern: if artifacts.is_empty() {
-                                String::new()
-                            } else {
-                                super::build::exact_pattern(&artifacts)
-                            },
-                            binaries: legs
-                                .iter()
-                                .map(|e| format!("{}={}", e.exe, e.asset))
-                                .collect::<Vec<_>>()
-                                .join(" "),
-                            runner: runners::pick(&spec.runners, p, runner),
-                            qemu: if qemu { qemu_arch(p) } else { String::new() },
-                            digest_artifact: format!("digest-{key}-{arch}"),
-                            tags_output: format!("docker-tags-{key}-{arch}"),
-                            platform: p.clone(),
-                            arch,
-                        }
-                    })
-                    .collect();
-                let tags_output = format!("docker-tags-{key}");
-                let run_if = if d.per_arch {
-                    platforms
-                        .iter()
-                        .map(|p| format!("needs.plan.outputs.{} != ''", p.tags_output))
-                        .collect::<Vec<_>>()
-                        .join(" || ")
-                } else {
-                    format!("needs.plan.outputs.{tags_output} != ''")
-                };
-                let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
-                let build_job = jobids::docker_build(&key);
-                let scan_job = jobids::docker_scan(&key);
-                // With a scan, the publish job of `stage: all` (a dispatch)
-                // also waits for it; release.yml's publish call waits for the
-                // whole build call, scans included.
-                let built = if d.scan.is_some() {
-                    format!("needs.{build_job}.result == 'success' && needs.{scan_job}.result == 'success'")
-                } else {
-                    format!("needs.{build_job}.result == 'success'")
-                };
-                let wanted = if d.per_arch && platforms.len() > 1 {
-                    format!("({run_if})")
-                } else {
-                    run_if.clone()
-                };
-                VariantPlan {
-                    build_if: format!("inputs.stage != 'publish' && {wanted}"),
-                    publish_if: format!(
-                        "${{{{ !cancelled() && needs.plan.result == 'success' && (inputs.stage == 'publish' || inputs.stage != 'build' && {built}) && {wanted} }}}}"
-                    ),
-                    tags: v
-                        .tags
-                        .clone()
-                        .unwrap_or_else(|| d.tags.clone())
-                        .into_iter()
-                        .map(|t| t.replace("{variant}", &name))
-                        .collect(),
-                    title: if name.is_empty() {
-                        d.image.clone()
-                    } else {
-                        format!("{} [{name}]", d.image)
-                    },
-                    merge_job: jobids::docker_publish(&key, d.per_arch),
-                    build_job,
-                    scan_job,
-                    tags_output,
-                    build_args_output: format!("docker-build-args-{key}"),
-                    labels_output: format!("docker-labels-{key}"),
-                    has_binaries: !image_binaries.is_empty(),
-                    labels,
-                    target: d.target.clone().unwrap_or_default(),
-                    run_if,
-                    build_timeout: if qemu { QEMU_BUILD_TIMEOUT } else { BUILD_TIMEOUT },
-                    qemu,
-                    name,
-                    key,
-                    dockerfile,
-                    build_args,
-                    platforms,
-                }
-            })
-            .collect();
-        // Builds push by digest only; the publish jobs tag, sign and attest.
-        let build_attests = false;
-        images.push(ImagePlan {
-            index: i,
-            image: d.image.clone(),
-            subjects: names.iter().map(|n| subject_name(n)).collect(),
-            push_by_digest: push_by_digest(&names),
-            names,
-            context: d.context.clone(),
-            per_arch: d.per_arch,
-            logins,
-            ghcr,
-            build_permissions: permissions(
-                &[
-                    vec![("contents", "read", true, "check out the tagged commit")],
-                    push_permissions(ghcr, build_attests, sign, provenance),
-                ]
-                .concat(),
-            ),
-            merge_permissions: permissions(&push_permissions(ghcr, true, sign, provenance)),
-            scan: d.scan.as_ref().map(|sc| ScanPlan {
-                fail_on: sc.fail_on.word().to_string(),
-                permissions: permissions(&[
-                    (
-                        "actions",
-                        "read",
-                        true,
-                        "code scanning reads the run (private repositories)",
-                    ),
-                    (
-                        "contents",
-                        "read",
-                        true,
-                        "code scanning reads the commit (private repositories)",
-                    ),
-                    ("packages", "read", ghcr, "pull the image by digest from ghcr.io"),
-                    (
-                        "security-events",
-                        "write",
-                        true,
-                        "upload the scan report to code scanning",
-                    ),
-                ]),
-                timeout: SCAN_TIMEOUT,
-            }),
-            variants,
-        });
-    }
+    let images: Vec<ImagePlan> = spec
+        .docker
+        .iter()
+        .enumerate()
+        .map(|(i, d)| image_plan(spec, i, d, &build_entries))
+        .collect();
+    let mut secrets: Vec<String> = images
+        .iter()
+        .flat_map(|im| &im.logins)
+        .flat_map(|l| l.secrets().cloned())
+        .collect();
     secrets.sort();
     secrets.dedup();
+    let caller = super::graph::merge(images.iter().flat_map(|im| {
+        im.build_permissions
+            .iter()
+            .chain(&im.merge_permissions)
+            .chain(im.scan.iter().flat_map(|s| &s.permissions))
+    }));
+    Some(DockerPlan {
+        binaries_dir: super::imagebins::CONTEXT_DIR.to_string(),
+        digests: digests(&images),
+        uses_binaries: images.iter().any(|im| im.variants.iter().any(|v| v.has_binaries)),
+        versioned_binaries: images
+            .iter()
+            .flat_map(|im| &im.variants)
+            .flat_map(|v| &v.platforms)
+            .any(|p| p.binaries.contains("{version}")),
+        caller_permissions: caller,
+        ghcr: images.iter().any(|im| im.ghcr),
+        plan_outputs: plan_outputs(&images),
+        images,
+        sign,
+        provenance,
+        attests: sign || provenance,
+        sbom: spec.release.sbom,
+        secrets,
+        buildx_provenance: if provenance { "mode=max" } else { "false" }.to_string(),
+        buildx_sbom: spec.release.sbom,
+        runner: SCRIPT_RUNNER.to_string(),
+        plan_timeout: PLAN_TIMEOUT,
+        merge_timeout: MERGE_TIMEOUT,
+    })
+}
+
+/// The plan of `docker[i]`: its names, logins, variants and permissions.
+fn image_plan(spec: &Spec, i: usize, d: &DockerImage, build_entries: &[super::build::BuildEntry]) -> ImagePlan {
+    let (sign, provenance) = (spec.release.sign, spec.release.provenance);
+    let names: Vec<String> = std::iter::once(d.image.clone())
+        .chain(d.mirrors.iter().cloned())
+        .collect();
+    let logins = image_logins(spec, d, &names);
+    let ghcr = logins.iter().any(|l| l.registry == "ghcr.io");
+    let variants_in: Vec<(String, crate::spec::Variant)> = if d.variants.is_empty() {
+        vec![(String::new(), Default::default())]
+    } else {
+        d.variants.entries()
+    };
+    let mut keys = BTreeSet::new();
+    let variants = variants_in
+        .into_iter()
+        .enumerate()
+        .map(|(j, (name, v))| {
+            let mut key = if name.is_empty() {
+                format!("{i}")
+            } else {
+                format!("{i}-{}", slug(&name))
+            };
+            // `a.b` and `a-b` have the same slug: the later one gets its position.
+            while keys.contains(&key) {
+                key = format!("{key}-{j}");
+            }
+            keys.insert(key.clone());
+            variant_plan(spec, d, key, name, &v, build_entries)
+        })
+        .collect();
+    // Builds push by digest only; the publish jobs tag, sign and attest.
+    let build_attests = false;
+    ImagePlan {
+        index: i,
+        image: d.image.clone(),
+        subjects: names.iter().map(|n| subject_name(n)).collect(),
+        push_by_digest: push_by_digest(&names),
+        names,
+        context: d.context.clone(),
+        per_arch: d.per_arch,
+        logins,
+        ghcr,
+        build_permissions: permissions(
+            &[
+                vec![("contents", "read", true, "check out the tagged commit")],
+                push_permissions(ghcr, build_attests, sign, provenance),
+            ]
+            .concat(),
+        ),
+        merge_permissions: permissions(&push_permissions(ghcr, true, sign, provenance)),
+        scan: d.scan.as_ref().map(|sc| ScanPlan {
+            fail_on: sc.fail_on.word().to_string(),
+            permissions: permissions(&[
+                (
+                    "actions",
+                    "read",
+                    true,
+                    "code scanning reads the run (private repositories)",
+                ),
+                (
+                    "contents",
+                    "read",
+                    true,
+                    "code scanning reads the commit (private repositories)",
+                ),
+                ("packages", "read", ghcr, "pull the image by digest from ghcr.io"),
+                (
+                    "security-events",
+                    "write",
+                    true,
+                    "upload the scan report to code scanning",
+                ),
+            ]),
+            timeout: SCAN_TIMEOUT,
+        }),
+        variants,
+    }
+}
+
+/// Every name of an image gets the same digest: one login per host, with
+/// the image's own `login` for its host and `registries` for the rest.
+fn image_logins(spec: &Spec, d: &DockerImage, names: &[String]) -> Vec<super::registries::LoginPlan> {
+    let mut hosts: Vec<String> = names.iter().map(|n| image_host(n)).collect();
+    hosts.sort();
+    hosts.dedup();
+    let own_host = super::registries::login_host(d);
+    hosts
+        .into_iter()
+        .filter_map(|h| {
+            let own = d.login.as_ref().filter(|_| h == own_host);
+            super::registries::login(spec, &h, own)
+        })
+        .collect()
+}
+
+/// The plan of the variant `name` (settings `v`) of the image `d`, its jobs
+/// and outputs named with `key`.
+fn variant_plan(
+    spec: &Spec,
+    d: &DockerImage,
+    key: String,
+    name: String,
+    v: &crate::spec::Variant,
+    build_entries: &[super::build::BuildEntry],
+) -> VariantPlan {
+    let dockerfile = v
+        .dockerfile
+        .clone()
+        .unwrap_or_else(|| d.dockerfile_path())
+        .replace("{variant}", &name);
+    let mut build_args: BTreeMap<String, String> = d.build_args.clone();
+    build_args.extend(v.build_args.clone());
+    let image_binaries = v.binaries.as_ref().unwrap_or(&d.binaries);
+    for ib in image_binaries {
+        if let Some(e) = build_entries.iter().find(|e| e.binary == ib.name && e.os == "linux") {
+            build_args.insert(
+                ib.build_arg.clone(),
+                format!("{}/{}", super::imagebins::CONTEXT_DIR, e.exe),
+            );
+        }
+    }
+    let build_args = build_args
+        .into_iter()
+        .map(|(k, val)| (k, val.replace("{variant}", &name)))
+        .collect();
+    let labels: BTreeMap<String, String> = d
+        .labels
+        .iter()
+        .map(|(k, val)| (k.clone(), val.replace("{variant}", &name)))
+        .collect();
+    let platforms: Vec<PlatformPlan> = v
+        .platforms
+        .as_ref()
+        .unwrap_or(&d.platforms)
+        .iter()
+        .map(|p| platform_plan(spec, p, &key, image_binaries, build_entries))
+        .collect();
+    let tags_output = format!("docker-tags-{key}");
+    let run_if = if d.per_arch {
+        platforms
+            .iter()
+            .map(|p| format!("needs.plan.outputs.{} != ''", p.tags_output))
+            .collect::<Vec<_>>()
+            .join(" || ")
+    } else {
+        format!("needs.plan.outputs.{tags_output} != ''")
+    };
+    let qemu = platforms.iter().any(|p| !p.qemu.is_empty());
+    let build_job = jobids::docker_build(&key);
+    let scan_job = jobids::docker_scan(&key);
+    // With a scan, the publish job of `stage: all` (a dispatch)
+    // also waits for it; release.yml's publish call waits for the
+    // whole build call, scans included.
+    let built = if d.scan.is_some() {
+        format!("needs.{build_job}.result == 'success' && needs.{scan_job}.result == 'success'")
+    } else {
+        format!("needs.{build_job}.result == 'success'")
+    };
+    let wanted = if d.per_arch && platforms.len() > 1 {
+        format!("({run_if})")
+    } else {
+        run_if.clone()
+    };
+    VariantPlan {
+        build_if: format!("inputs.stage != 'publish' && {wanted}"),
+        publish_if: format!(
+            "${{{{ !cancelled() && needs.plan.result == 'success' && (inputs.stage == 'publish' || inputs.stage != 'build' && {built}) && {wanted} }}}}"
+        ),
+        tags: v
+            .tags
+            .clone()
+            .unwrap_or_else(|| d.tags.clone())
+            .into_iter()
+            .map(|t| t.replace("{variant}", &name))
+            .collect(),
+        title: if name.is_empty() {
+            d.image.clone()
+        } else {
+            format!("{} [{name}]", d.image)
+        },
+        merge_job: jobids::docker_publish(&key, d.per_arch),
+        build_job,
+        scan_job,
+        tags_output,
+        build_args_output: format!("docker-build-args-{key}"),
+        labels_output: format!("docker-labels-{key}"),
+        has_binaries: !image_binaries.is_empty(),
+        labels,
+        target: d.target.clone().unwrap_or_default(),
+        run_if,
+        build_timeout: if qemu { QEMU_BUILD_TIMEOUT } else { BUILD_TIMEOUT },
+        qemu,
+        name,
+        key,
+        dockerfile,
+        build_args,
+        platforms,
+    }
+}
+
+/// The build of the platform `p` of a variant (named with `key`): its
+/// runner, and the legs of the release binaries it takes.
+fn platform_plan(
+    spec: &Spec,
+    p: &str,
+    key: &str,
+    image_binaries: &[crate::spec::ImageBinary],
+    build_entries: &[super::build::BuildEntry],
+) -> PlatformPlan {
+    let (runner, qemu) = runners::docker(p);
+    let arch = arch_of(p);
+    // Validation refuses a platform without a leg.
+    let legs: Vec<&super::build::BuildEntry> = image_binaries
+        .iter()
+        .filter_map(|ib| {
+            let b = super::imagebins::binary(spec, ib)?;
+            let (t, suffix) = super::imagebins::leg(b, ib, p).ok()?;
+            build_entries
+                .iter()
+                .find(|e| e.binary == b.name && e.target == t && e.suffix == suffix)
+        })
+        .collect();
+    let artifacts: Vec<String> = legs.iter().map(|e| e.artifact.clone()).collect();
+    PlatformPlan {
+        binaries_pattern: if artifacts.is_empty() {
+            String::new()
+        } else {
+            super::build::exact_pattern(&artifacts)
+        },
+        binaries: legs
+            .iter()
+            .map(|e| format!("{}={}", e.exe, e.asset))
+            .collect::<Vec<_>>()
+            .join(" "),
+        runner: runners::pick(&spec.runners, p, runner),
+        qemu: if qemu { qemu_arch(p) } else { String::new() },
+        digest_artifact: format!("digest-{key}-{arch}"),
+        tags_output: format!("docker-tags-{key}-{arch}"),
+        platform: p.to_string(),
+        arch,
+    }
+}
+
+/// The outputs of docker.yml's plan job: the version, and each variant's
+/// tags (per platform with `per-arch`), build arguments and labels.
+fn plan_outputs(images: &[ImagePlan]) -> Vec<String> {
     let mut plan_outputs = vec!["version".to_string()];
-    for im in &images {
+    for im in images {
         for v in &im.variants {
             if im.per_arch {
                 plan_outputs.extend(v.platforms.iter().map(|p| p.tags_output.clone()));
@@ -654,68 +728,42 @@ pub fn plan(spec: &Spec) -> Option<DockerPlan> {
             }
         }
     }
-    let caller = super::graph::merge(images.iter().flat_map(|im| {
-        im.build_permissions
-            .iter()
-            .chain(&im.merge_permissions)
-            .chain(im.scan.iter().flat_map(|s| &s.permissions))
-    }));
-    Some(DockerPlan {
-        binaries_dir: super::imagebins::CONTEXT_DIR.to_string(),
-        digests: {
-            let rows: Vec<(&str, &str, &str)> = images
-                .iter()
-                .flat_map(|im| {
-                    im.variants.iter().flat_map(move |v| {
-                        v.platforms
-                            .iter()
-                            .map(move |p| (p.digest_artifact.as_str(), im.image.as_str(), p.platform.as_str()))
-                    })
-                })
-                .collect();
-            let artifacts: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
-            let builds: Vec<String> = images
-                .iter()
-                .flat_map(|im| {
-                    im.variants
-                        .iter()
-                        .map(|v| format!("needs.{}.result == 'success'", v.build_job))
-                })
-                .collect();
-            DigestsPlan {
-                condition: format!(
-                    "${{{{ !cancelled() && !failure() && inputs.stage != 'publish' && ({}) }}}}",
-                    builds.join(" || ")
-                ),
-                needs: images
+    plan_outputs
+}
+
+/// The digests of every platform build, gathered after the builds.
+fn digests(images: &[ImagePlan]) -> DigestsPlan {
+    let rows: Vec<(&str, &str, &str)> = images
+        .iter()
+        .flat_map(|im| {
+            im.variants.iter().flat_map(move |v| {
+                v.platforms
                     .iter()
-                    .flat_map(|im| im.variants.iter().map(|v| v.build_job.clone()))
-                    .collect(),
-                pattern: super::build::exact_pattern(&artifacts),
-                table: rows.iter().map(|(a, n, p)| format!("{a} {n} {p}\n")).collect(),
-            }
-        },
-        uses_binaries: images.iter().any(|im| im.variants.iter().any(|v| v.has_binaries)),
-        versioned_binaries: images
+                    .map(move |p| (p.digest_artifact.as_str(), im.image.as_str(), p.platform.as_str()))
+            })
+        })
+        .collect();
+    let artifacts: Vec<String> = rows.iter().map(|r| r.0.to_string()).collect();
+    let builds: Vec<String> = images
+        .iter()
+        .flat_map(|im| {
+            im.variants
+                .iter()
+                .map(|v| format!("needs.{}.result == 'success'", v.build_job))
+        })
+        .collect();
+    DigestsPlan {
+        condition: format!(
+            "${{{{ !cancelled() && !failure() && inputs.stage != 'publish' && ({}) }}}}",
+            builds.join(" || ")
+        ),
+        needs: images
             .iter()
-            .flat_map(|im| &im.variants)
-            .flat_map(|v| &v.platforms)
-            .any(|p| p.binaries.contains("{version}")),
-        caller_permissions: caller,
-        ghcr: images.iter().any(|im| im.ghcr),
-        images,
-        sign,
-        provenance,
-        attests: sign || provenance,
-        sbom: spec.release.sbom,
-        secrets,
-        plan_outputs,
-        buildx_provenance: if provenance { "mode=max" } else { "false" }.to_string(),
-        buildx_sbom: spec.release.sbom,
-        runner: SCRIPT_RUNNER.to_string(),
-        plan_timeout: PLAN_TIMEOUT,
-        merge_timeout: MERGE_TIMEOUT,
-    })
+            .flat_map(|im| im.variants.iter().map(|v| v.build_job.clone()))
+            .collect(),
+        pattern: super::build::exact_pattern(&artifacts),
+        table: rows.iter().map(|(a, n, p)| format!("{a} {n} {p}\n")).collect(),
+    }
 }
 
 #[cfg(test)]

@@ -285,84 +285,9 @@ impl Plan {
         }
 
         let mut docker_tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        // The first Docker reference whose tag is longer than Docker allows.
-        let mut too_long: Option<String> = None;
-        let mut note_too_long = |refs: &[String]| {
-            if too_long.is_none() {
-                too_long = refs
-                    .iter()
-                    .find(|r| r.rsplit_once(':').is_some_and(|(_, t)| t.len() > MAX_DOCKER_TAG))
-                    .cloned();
-            }
-        };
-        if let Some(d) = &self.docker {
-            for im in &d.images {
-                for var in &im.variants {
-                    fn vals<'a>(
-                        v: &'a Version,
-                        sha: &'a str,
-                        variant: &'a str,
-                        arch: Option<&'a str>,
-                    ) -> tags::Values<'a> {
-                        tags::Values {
-                            version: v,
-                            sha,
-                            variant: Some(variant),
-                            arch,
-                        }
-                    }
-                    let refs_for = |arch: Option<&str>| -> Vec<String> {
-                        if v.promotion {
-                            return Vec::new();
-                        }
-                        let mut refs = Vec::new();
-                        for name in &im.names {
-                            for t in var.tags.iter().filter(|t| tags::docker_tag_applies(t, &v, standing)) {
-                                refs.push(format!(
-                                    "{name}:{}",
-                                    tags::docker_tag(t, &vals(&v, sha, &var.name, arch))
-                                ));
-                            }
-                        }
-                        refs
-                    };
-                    if im.per_arch {
-                        for p in &var.platforms {
-                            let refs = refs_for(Some(&p.arch));
-                            note_too_long(&refs);
-                            outputs.insert(p.tags_output.clone(), refs.join(" "));
-                            for r in refs {
-                                let (name, _) = r.rsplit_once(':').expect("ref has a tag");
-                                docker_tags.entry(name.to_string()).or_default().push(r.clone());
-                            }
-                        }
-                    } else {
-                        let refs = refs_for(None);
-                        note_too_long(&refs);
-                        outputs.insert(var.tags_output.clone(), refs.join(" "));
-                        for r in refs {
-                            let (name, _) = r.rsplit_once(':').expect("ref has a tag");
-                            docker_tags.entry(name.to_string()).or_default().push(r.clone());
-                        }
-                    }
-                    let args: Vec<String> = var
-                        .build_args
-                        .iter()
-                        .map(|(k, t)| format!("{k}={}", tags::expand(t, &vals(&v, sha, &var.name, None))))
-                        .collect();
-                    outputs.insert(var.build_args_output.clone(), args.join("\n"));
-                    let labels: Vec<String> = var
-                        .labels
-                        .iter()
-                        .map(|(k, t)| format!("{k}={}", tags::expand(t, &vals(&v, sha, &var.name, None))))
-                        .collect();
-                    if !labels.is_empty() {
-                        outputs.insert(var.labels_output.clone(), labels.join("\n"));
-                    }
-                }
-            }
-        }
-        if let Some(r) = too_long {
+        if let Some(d) = &self.docker
+            && let Some(r) = docker_outputs(d, &v, sha, standing, &mut outputs, &mut docker_tags)
+        {
             let n = r.rsplit_once(':').map(|(_, t)| t.len()).unwrap_or(0);
             return TagPlan::rejected(
                 tag,
@@ -373,38 +298,9 @@ impl Plan {
         }
         let mut helm = Vec::new();
         if let Some(h) = &self.helm {
-            let values = tags::Values {
-                version: &v,
-                sha,
-                variant: None,
-                arch: None,
-            };
-            for c in &h.charts {
-                let chart_version = match &c.version {
-                    Some(t) => tags::expand(t, &values),
-                    None => semver_for_helm(&v),
-                };
-                if !is_semver2(&chart_version) {
-                    return TagPlan::rejected(
-                        tag,
-                        format!(
-                            "tag '{tag}' makes the chart version '{chart_version}' of {}, which is not SemVer 2 (Helm requires it)",
-                            c.chart
-                        ),
-                    );
-                }
-                outputs.insert(c.version_output.clone(), chart_version.clone());
-                let app = tags::expand(&c.app_version, &values);
-                outputs.insert(c.app_version_output.clone(), app.clone());
-                if !v.promotion {
-                    helm.push(HelmRelease {
-                        chart: c.chart.clone(),
-                        registry: c.registry.clone(),
-                        username_secret: c.login.username_secret.clone(),
-                        version: chart_version.clone(),
-                        app_version: app,
-                    });
-                }
+            match helm_releases(h, tag, &v, sha, &mut outputs) {
+                Ok(releases) => helm = releases,
+                Err(error) => return TagPlan::rejected(tag, error),
             }
         }
         let pypi = if v.promotion {
@@ -457,6 +353,144 @@ impl Plan {
             outputs,
         }
     }
+}
+
+/// The Docker outputs of a release of `v` at `sha`: each variant's tags
+/// (per platform with `per-arch`), build arguments and labels into
+/// `outputs`, the references pushed per image name into `docker_tags`.
+/// Returns the first reference whose tag is longer than Docker allows.
+fn docker_outputs(
+    d: &docker::DockerPlan,
+    v: &Version,
+    sha: &str,
+    standing: version::Standing,
+    outputs: &mut BTreeMap<String, String>,
+    docker_tags: &mut BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    let mut too_long: Option<String> = None;
+    let mut note = |refs: Vec<String>, output: &str, outputs: &mut BTreeMap<String, String>| {
+        if too_long.is_none() {
+            too_long = refs
+                .iter()
+                .find(|r| r.rsplit_once(':').is_some_and(|(_, t)| t.len() > MAX_DOCKER_TAG))
+                .cloned();
+        }
+        outputs.insert(output.to_string(), refs.join(" "));
+        for r in refs {
+            let (name, _) = r.rsplit_once(':').expect("ref has a tag");
+            docker_tags.entry(name.to_string()).or_default().push(r.clone());
+        }
+    };
+    for im in &d.images {
+        for var in &im.variants {
+            if im.per_arch {
+                for p in &var.platforms {
+                    note(
+                        variant_refs(im, var, v, sha, standing, Some(&p.arch)),
+                        &p.tags_output,
+                        outputs,
+                    );
+                }
+            } else {
+                note(variant_refs(im, var, v, sha, standing, None), &var.tags_output, outputs);
+            }
+            let values = variant_values(v, sha, &var.name, None);
+            let args: Vec<String> = var
+                .build_args
+                .iter()
+                .map(|(k, t)| format!("{k}={}", tags::expand(t, &values)))
+                .collect();
+            outputs.insert(var.build_args_output.clone(), args.join("\n"));
+            let labels: Vec<String> = var
+                .labels
+                .iter()
+                .map(|(k, t)| format!("{k}={}", tags::expand(t, &values)))
+                .collect();
+            if !labels.is_empty() {
+                outputs.insert(var.labels_output.clone(), labels.join("\n"));
+            }
+        }
+    }
+    too_long
+}
+
+/// The placeholders' values of a variant's tags, build arguments and labels.
+fn variant_values<'a>(v: &'a Version, sha: &'a str, variant: &'a str, arch: Option<&'a str>) -> tags::Values<'a> {
+    tags::Values {
+        version: v,
+        sha,
+        variant: Some(variant),
+        arch,
+    }
+}
+
+/// The references a release of `v` pushes for a variant of an image (for
+/// one platform with `arch`): every name with every tag that applies; none
+/// for a promotion.
+fn variant_refs(
+    im: &docker::ImagePlan,
+    var: &docker::VariantPlan,
+    v: &Version,
+    sha: &str,
+    standing: version::Standing,
+    arch: Option<&str>,
+) -> Vec<String> {
+    if v.promotion {
+        return Vec::new();
+    }
+    let mut refs = Vec::new();
+    for name in &im.names {
+        for t in var.tags.iter().filter(|t| tags::docker_tag_applies(t, v, standing)) {
+            refs.push(format!(
+                "{name}:{}",
+                tags::docker_tag(t, &variant_values(v, sha, &var.name, arch))
+            ));
+        }
+    }
+    refs
+}
+
+/// The charts a release of `v` pushes, their versions and appVersions into
+/// `outputs`; why the tag is rejected when a chart version is not SemVer 2.
+fn helm_releases(
+    h: &helm::HelmPlan,
+    tag: &str,
+    v: &Version,
+    sha: &str,
+    outputs: &mut BTreeMap<String, String>,
+) -> Result<Vec<HelmRelease>, String> {
+    let values = tags::Values {
+        version: v,
+        sha,
+        variant: None,
+        arch: None,
+    };
+    let mut helm = Vec::new();
+    for c in &h.charts {
+        let chart_version = match &c.version {
+            Some(t) => tags::expand(t, &values),
+            None => semver_for_helm(v),
+        };
+        if !is_semver2(&chart_version) {
+            return Err(format!(
+                "tag '{tag}' makes the chart version '{chart_version}' of {}, which is not SemVer 2 (Helm requires it)",
+                c.chart
+            ));
+        }
+        outputs.insert(c.version_output.clone(), chart_version.clone());
+        let app = tags::expand(&c.app_version, &values);
+        outputs.insert(c.app_version_output.clone(), app.clone());
+        if !v.promotion {
+            helm.push(HelmRelease {
+                chart: c.chart.clone(),
+                registry: c.registry.clone(),
+                username_secret: c.login.username_secret.clone(),
+                version: chart_version.clone(),
+                app_version: app,
+            });
+        }
+    }
+    Ok(helm)
 }
 
 /// A chart version is SemVer 2: PEP 440 pre-releases become `-pre`, posts `+post`.

@@ -116,48 +116,19 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
     };
     let runner = release::RUNNER.to_string();
     let mut jobs: Vec<Job<PullRequestBody>> = Vec::new();
-    let read = |why: &str| vec![Permission::read("contents", why)];
 
     // plan: the tag script, and in build mode the values the builds read
-    let mut outputs = Vec::new();
-    if build {
-        let mut names: Vec<String> = PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect();
-        if let Some(d) = &p.docker {
-            for im in &d.images {
-                for v in &im.variants {
-                    if !v.build_args.is_empty() {
-                        names.push(v.build_args_output.clone());
-                    }
-                    if !v.labels.is_empty() {
-                        names.push(v.labels_output.clone());
-                    }
-                }
-            }
-        }
-        if let Some(h) = &p.helm {
-            for c in &h.charts {
-                names.push(c.version_output.clone());
-                names.push(c.app_version_output.clone());
-            }
-        }
-        let mut seen = std::collections::BTreeSet::new();
-        names.retain(|n| seen.insert(n.clone()));
-        outputs = names
-            .iter()
-            .map(|n| Input::new(n, format!("${{{{ steps.plan.outputs.{n} }}}}")))
-            .chain(std::iter::once(Input::new(
-                "sha",
-                "${{ steps.checkout.outputs.commit }}",
-            )))
-            .collect();
-    }
+    let outputs = if build { plan_outputs(p) } else { Vec::new() };
     jobs.push(Job {
         id: jobids::PLAN.into(),
         name: "Plan a release of the pull request".into(),
         stage: Stage::Plan,
         needs: Vec::new(),
         runs_on: Some(runner.clone()),
-        permissions: read("check out the pull request and read the repository's tags"),
+        permissions: vec![Permission::read(
+            "contents",
+            "check out the pull request and read the repository's tags",
+        )],
         timeout: Some(PLAN_TIMEOUT),
         condition: None,
         condition_why: None,
@@ -169,35 +140,7 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
 
     // gates: the release's, on the pull request's commit, without the setup
     // steps that name secrets
-    jobs.extend(release::gate_jobs(p).into_iter().map(|j| Job {
-        body: PullRequestBody::Release(match j.body {
-            release::ReleaseBody::Gate {
-                run,
-                toolchains,
-                versions,
-                setup,
-                env,
-                tag_prefix,
-            } => release::ReleaseBody::Gate {
-                run,
-                toolchains,
-                versions,
-                setup: without_secret_steps(setup),
-                env,
-                tag_prefix,
-            },
-            other => other,
-        }),
-        id: j.id,
-        name: j.name,
-        stage: j.stage,
-        needs: j.needs,
-        runs_on: j.runs_on,
-        permissions: j.permissions,
-        timeout: j.timeout,
-        condition: j.condition,
-        condition_why: j.condition_why,
-    }));
+    jobs.extend(gate_jobs(p));
     let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
 
     // builds: every binary, wheel, sdist, image variant and chart, after the
@@ -207,71 +150,20 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
         for (i, bj) in b.jobs.iter().enumerate() {
             let id = jobids::pull_request_binaries(&bj.id);
             binary_jobs.push(id.clone());
-            jobs.push(Job {
+            jobs.push(build_job(
                 id,
-                name: bj.title.clone(),
-                stage: Stage::Build,
-                needs: after_gates.clone(),
-                runs_on: Some("${{ matrix.runner }}".into()),
-                permissions: read("check out the pull request"),
-                timeout: Some(bj.timeout),
-                condition: None,
-                condition_why: None,
-                body: PullRequestBody::Own(Own::Binaries {
+                bj.title.clone(),
+                after_gates.clone(),
+                "${{ matrix.runner }}",
+                bj.timeout,
+                Own::Binaries {
                     job: i,
                     container: bj.container,
-                }),
-            });
+                },
+            ));
         }
     }
-    for (w, pw) in p.python.iter().enumerate() {
-        for (k, pkg) in pw.packages.iter().enumerate() {
-            let mut push = |id: String, name: String, runs_on: &str, timeout: u32, body: Own| {
-                jobs.push(Job {
-                    id,
-                    name,
-                    stage: Stage::Build,
-                    needs: after_gates.clone(),
-                    runs_on: Some(runs_on.into()),
-                    permissions: read("check out the pull request"),
-                    timeout: Some(timeout),
-                    condition: None,
-                    condition_why: None,
-                    body: PullRequestBody::Own(body),
-                })
-            };
-            let (workflow, package) = (w, k);
-            if pkg.build == "maturin" {
-                push(
-                    pkg.wheel_job.clone(),
-                    format!("wheels {} (${{{{ matrix.platform }}}})", pkg.name),
-                    "${{ matrix.runner }}",
-                    pkg.wheel_timeout,
-                    Own::Wheels { workflow, package },
-                );
-                if pkg.sdist {
-                    push(
-                        pkg.sdist_job.clone(),
-                        format!("sdist {}", pkg.name),
-                        &pkg.sdist_runner,
-                        pkg.sdist_timeout,
-                        Own::Sdist { workflow, package },
-                    );
-                }
-            } else {
-                // The id of a maturin package's wheel job (`wheels-<package>`;
-                // gate names cannot start with `wheels-` or `sdist-`): the job
-                // builds the wheel, and the sdist beside it.
-                push(
-                    pkg.wheel_job.clone(),
-                    format!("build {}", pkg.name),
-                    &pkg.sdist_runner,
-                    pkg.sdist_timeout,
-                    Own::Pure { workflow, package },
-                );
-            }
-        }
-    }
+    jobs.extend(python_jobs(p, &after_gates));
     if let Some(d) = &p.docker {
         for (i, im) in d.images.iter().enumerate() {
             for (k, v) in im.variants.iter().enumerate() {
@@ -281,38 +173,166 @@ pub fn plan(p: &Plan) -> Option<PullRequestWorkflow> {
                 if v.has_binaries {
                     needs.extend(binary_jobs.iter().cloned());
                 }
-                jobs.push(Job {
-                    id: jobids::pull_request_image(&v.key),
-                    name: format!("Build {} (${{{{ matrix.platform }}}})", v.title),
-                    stage: Stage::Build,
+                jobs.push(build_job(
+                    jobids::pull_request_image(&v.key),
+                    format!("Build {} (${{{{ matrix.platform }}}})", v.title),
                     needs,
-                    runs_on: Some("${{ matrix.runner }}".into()),
-                    permissions: read("check out the pull request"),
-                    timeout: Some(v.build_timeout),
-                    condition: None,
-                    condition_why: None,
-                    body: PullRequestBody::Own(Own::Image { image: i, variant: k }),
-                });
+                    "${{ matrix.runner }}",
+                    v.build_timeout,
+                    Own::Image { image: i, variant: k },
+                ));
             }
         }
     }
     if let Some(h) = &p.helm {
         for (i, c) in h.charts.iter().enumerate() {
-            jobs.push(Job {
-                id: c.job.clone(),
-                name: format!("Lint and package the chart {}", c.name),
-                stage: Stage::Build,
-                needs: after_gates.clone(),
-                runs_on: Some(super::docker::SCRIPT_RUNNER.into()),
-                permissions: read("check out the pull request"),
-                timeout: Some(h.chart_timeout),
-                condition: None,
-                condition_why: None,
-                body: PullRequestBody::Own(Own::Chart { chart: i }),
-            });
+            jobs.push(build_job(
+                c.job.clone(),
+                format!("Lint and package the chart {}", c.name),
+                after_gates.clone(),
+                super::docker::SCRIPT_RUNNER,
+                h.chart_timeout,
+                Own::Chart { chart: i },
+            ));
         }
     }
     Some(workflow(p, runner, true, jobs))
+}
+
+/// The outputs of the plan job in build mode: the values the gates, image
+/// and chart jobs read, each once, and the commit.
+fn plan_outputs(p: &Plan) -> Vec<Input> {
+    let mut names: Vec<String> = PLAN_OUTPUTS.iter().map(|s| s.to_string()).collect();
+    if let Some(d) = &p.docker {
+        for im in &d.images {
+            for v in &im.variants {
+                if !v.build_args.is_empty() {
+                    names.push(v.build_args_output.clone());
+                }
+                if !v.labels.is_empty() {
+                    names.push(v.labels_output.clone());
+                }
+            }
+        }
+    }
+    if let Some(h) = &p.helm {
+        for c in &h.charts {
+            names.push(c.version_output.clone());
+            names.push(c.app_version_output.clone());
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    names.retain(|n| seen.insert(n.clone()));
+    names
+        .iter()
+        .map(|n| Input::new(n, format!("${{{{ steps.plan.outputs.{n} }}}}")))
+        .chain(std::iter::once(Input::new(
+            "sha",
+            "${{ steps.checkout.outputs.commit }}",
+        )))
+        .collect()
+}
+
+/// The release's gates, without the setup steps that name secrets.
+fn gate_jobs(p: &Plan) -> Vec<Job<PullRequestBody>> {
+    release::gate_jobs(p)
+        .into_iter()
+        .map(|j| Job {
+            body: PullRequestBody::Release(match j.body {
+                release::ReleaseBody::Gate {
+                    run,
+                    toolchains,
+                    versions,
+                    setup,
+                    env,
+                    tag_prefix,
+                } => release::ReleaseBody::Gate {
+                    run,
+                    toolchains,
+                    versions,
+                    setup: without_secret_steps(setup),
+                    env,
+                    tag_prefix,
+                },
+                other => other,
+            }),
+            id: j.id,
+            name: j.name,
+            stage: j.stage,
+            needs: j.needs,
+            runs_on: j.runs_on,
+            permissions: j.permissions,
+            timeout: j.timeout,
+            condition: j.condition,
+            condition_why: j.condition_why,
+        })
+        .collect()
+}
+
+/// The build jobs of the Python packages: a maturin package's wheels (and
+/// sdist), a pure package's wheel and sdist in one job.
+fn python_jobs(p: &Plan, after_gates: &[String]) -> Vec<Job<PullRequestBody>> {
+    let mut jobs = Vec::new();
+    for (workflow, pw) in p.python.iter().enumerate() {
+        for (package, pkg) in pw.packages.iter().enumerate() {
+            if pkg.build == "maturin" {
+                jobs.push(build_job(
+                    pkg.wheel_job.clone(),
+                    format!("wheels {} (${{{{ matrix.platform }}}})", pkg.name),
+                    after_gates.to_vec(),
+                    "${{ matrix.runner }}",
+                    pkg.wheel_timeout,
+                    Own::Wheels { workflow, package },
+                ));
+                if pkg.sdist {
+                    jobs.push(build_job(
+                        pkg.sdist_job.clone(),
+                        format!("sdist {}", pkg.name),
+                        after_gates.to_vec(),
+                        &pkg.sdist_runner,
+                        pkg.sdist_timeout,
+                        Own::Sdist { workflow, package },
+                    ));
+                }
+            } else {
+                // The id of a maturin package's wheel job (`wheels-<package>`;
+                // gate names cannot start with `wheels-` or `sdist-`): the job
+                // builds the wheel, and the sdist beside it.
+                jobs.push(build_job(
+                    pkg.wheel_job.clone(),
+                    format!("build {}", pkg.name),
+                    after_gates.to_vec(),
+                    &pkg.sdist_runner,
+                    pkg.sdist_timeout,
+                    Own::Pure { workflow, package },
+                ));
+            }
+        }
+    }
+    jobs
+}
+
+/// A job of the build stage, which checks out the pull request.
+fn build_job(
+    id: String,
+    name: String,
+    needs: Vec<String>,
+    runs_on: &str,
+    timeout: u32,
+    body: Own,
+) -> Job<PullRequestBody> {
+    Job {
+        id,
+        name,
+        stage: Stage::Build,
+        needs,
+        runs_on: Some(runs_on.into()),
+        permissions: vec![Permission::read("contents", "check out the pull request")],
+        timeout: Some(timeout),
+        condition: None,
+        condition_why: None,
+        body: PullRequestBody::Own(body),
+    }
 }
 
 /// The setup steps a pull request's job runs: those that name no secret.

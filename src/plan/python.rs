@@ -12,7 +12,7 @@ use super::steps::{JobEnv, SetupStep};
 use super::toolchains::Toolchains;
 use crate::jobids;
 use crate::spec::names::DEFAULT_PYTHON_PLATFORMS;
-use crate::spec::{Manylinux, Publish, PythonBuild, PythonBuilder, Spec, Step, StepOs};
+use crate::spec::{Manylinux, Publish, PythonBuild, PythonBuilder, PythonPackage, Spec, Step, StepOs};
 
 /// CPython versions built when a maturin package lists none and is not abi3.
 pub const DEFAULT_PYTHONS: &[&str] = &["3.10", "3.11", "3.12", "3.13"];
@@ -296,155 +296,7 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
     let mut workflows: Vec<PythonWorkflow> = Vec::new();
     for p in &spec.python {
         let name = p.workflow_name();
-        let slug = p.name.replace(['-', '.'], "_").to_ascii_lowercase();
-        // Job ids: the PEP 503 normalized name (two names that normalize
-        // alike are one PyPI project, so the ids are unique).
-        let job_slug = p.name.replace(['_', '.'], "-").to_ascii_lowercase();
-        let is_maturin = p.build == PythonBuild::Maturin;
-        let platforms: Vec<String> = if !is_maturin {
-            Vec::new()
-        } else if p.platforms.is_empty() {
-            DEFAULT_PYTHON_PLATFORMS.iter().map(|s| s.to_string()).collect()
-        } else {
-            p.platforms.clone()
-        };
-        let any_python = p.abi3 || p.bindings.is_some_and(|b| b.any_python());
-        let pythons: Vec<String> = if !is_maturin || any_python {
-            Vec::new()
-        } else if p.python.is_empty() {
-            DEFAULT_PYTHONS.iter().map(|s| s.to_string()).collect()
-        } else {
-            p.python.clone()
-        };
-        // The Python of pure builds, and of maturin builds on a runner
-        // that need one interpreter (abi3, and the bindings that serve every
-        // Python version).
-        let build_python = tools.python.clone();
-        let wheels: Vec<Wheel> = platforms
-            .iter()
-            .map(|pl| {
-                let runner = runners::pick(&spec.runners, pl, runners::python(pl));
-                let os = runners::os_of(&runner);
-                let (target, default_manylinux) = maturin_target(pl);
-                let manylinux = manylinux_of(pl, os, default_manylinux, p.manylinux);
-                let setup_python = match os {
-                    // In a container, which has every CPython.
-                    "linux" if manylinux != "off" => String::new(),
-                    _ if pythons.is_empty() => build_python.clone(),
-                    _ => pythons.join("\n"),
-                };
-                let python_arch = match pl.as_str() {
-                    "windows-x64" => "x64",
-                    "windows-arm64" => "arm64",
-                    _ => "",
-                };
-                Wheel {
-                    platform: pl.clone(),
-                    os: os.to_string(),
-                    runner,
-                    target: target.into(),
-                    manylinux,
-                    setup_python,
-                    python_arch: python_arch.into(),
-                    artifact: format!("wheels-{}-{pl}", p.name),
-                }
-            })
-            .collect();
-        let dist_dir = match p.path.trim_end_matches('/') {
-            "" | "." => "dist".to_string(),
-            path => format!("{}/dist", path.trim_start_matches("./")),
-        };
-        let mut wheel_args = "--release --out dist".to_string();
-        if !pythons.is_empty() {
-            wheel_args.push_str(" --interpreter ");
-            wheel_args.push_str(
-                &pythons
-                    .iter()
-                    .map(|v| format!("python{v}"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-        }
-        if !p.features.is_empty() {
-            wheel_args.push_str(" --features ");
-            wheel_args.push_str(&p.features.join(","));
-        }
-        if let Some(b) = p.bindings {
-            wheel_args.push_str(" --bindings ");
-            wheel_args.push_str(b.word());
-        }
-        for a in &p.maturin_args {
-            wheel_args.push(' ');
-            wheel_args.push_str(a);
-        }
-        let builder = p.builder.unwrap_or_default();
-        let before_script = p
-            .before_script_linux
-            .as_deref()
-            .filter(|_| is_maturin)
-            .map(|s| s.trim_matches(['\n', '\r']).to_string());
-        let pure_wheel_artifact = format!("wheels-{}-any", p.name);
-        let sdist_artifact = format!("sdist-{}", p.name);
-        let mut artifacts: Vec<String> = if is_maturin {
-            wheels.iter().map(|w| w.artifact.clone()).collect()
-        } else {
-            vec![pure_wheel_artifact.clone()]
-        };
-        if p.sdist {
-            artifacts.push(sdist_artifact.clone());
-        }
-        let pkg = PyPackage {
-            name: p.name.clone(),
-            path: p.path.clone(),
-            build: if is_maturin { "maturin" } else { "pure" }.into(),
-            features: p.features.join(","),
-            wheels,
-            interpreters: pythons
-                .iter()
-                .map(|v| format!("python{v}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-            abi3: p.abi3,
-            build_python,
-            sdist: p.sdist,
-            sdist_artifact,
-            wheel_job: jobids::python_wheels(&job_slug),
-            sdist_job: jobids::python_sdist(&job_slug),
-            pure_job: jobids::python_pure(&job_slug),
-            dist_dir,
-            wheel_args,
-            builder: builder.word().into(),
-            builder_version: match builder {
-                PythonBuilder::Build => tools.pypa_build.clone(),
-                PythonBuilder::Uv => tools.uv.clone(),
-                PythonBuilder::Poetry => tools.poetry.clone(),
-            },
-            pure_build: pure_build(builder, p.sdist),
-            before_script_block: before_script
-                .as_deref()
-                .is_some_and(|s| s.contains('\n') && !s.starts_with([' ', '\t'])),
-            before_script_linux: before_script,
-            setup: super::steps::resolve(&pins, &[&spec.setup, &p.setup]),
-            linux_setup: super::steps::resolve(&pins, &[&on_linux(&spec.setup), &on_linux(&p.setup)]),
-            env: JobEnv::new(&[&spec.env, &p.env]),
-            pure_wheel_artifact,
-            artifact_pattern: exact_pattern(&artifacts),
-            artifacts,
-            sdist_runner: super::runners::SCRIPTS.into(),
-            wheel_timeout: 90,
-            sdist_timeout: 30,
-            publish: match p.publish {
-                Publish::Pypi => "pypi",
-                Publish::Testpypi => "testpypi",
-                Publish::None => "none",
-            }
-            .into(),
-            repository_url: (p.publish == Publish::Testpypi).then(|| "https://test.pypi.org/legacy/".into()),
-            environment: p.environment.clone(),
-            token_secret: p.token_secret.clone(),
-            publish_job: jobids::pypi_publish(&p.name),
-            slug,
-        };
+        let pkg = package(spec, p, &pins, &tools);
         match workflows.iter_mut().find(|w| w.name == name) {
             Some(w) => w.packages.push(pkg),
             None => workflows.push(PythonWorkflow {
@@ -494,6 +346,172 @@ pub fn plan(spec: &Spec) -> Vec<PythonWorkflow> {
             .collect();
     }
     workflows
+}
+
+/// The plan of one Python package: its wheels, sdist and jobs.
+fn package(spec: &Spec, p: &PythonPackage, pins: &super::pins::Pins, tools: &Toolchains) -> PyPackage {
+    let slug = p.name.replace(['-', '.'], "_").to_ascii_lowercase();
+    // Job ids: the PEP 503 normalized name (two names that normalize
+    // alike are one PyPI project, so the ids are unique).
+    let job_slug = p.name.replace(['_', '.'], "-").to_ascii_lowercase();
+    let is_maturin = p.build == PythonBuild::Maturin;
+    let platforms: Vec<String> = if !is_maturin {
+        Vec::new()
+    } else if p.platforms.is_empty() {
+        DEFAULT_PYTHON_PLATFORMS.iter().map(|s| s.to_string()).collect()
+    } else {
+        p.platforms.clone()
+    };
+    let any_python = p.abi3 || p.bindings.is_some_and(|b| b.any_python());
+    let pythons: Vec<String> = if !is_maturin || any_python {
+        Vec::new()
+    } else if p.python.is_empty() {
+        DEFAULT_PYTHONS.iter().map(|s| s.to_string()).collect()
+    } else {
+        p.python.clone()
+    };
+    // The Python of pure builds, and of maturin builds on a runner
+    // that need one interpreter (abi3, and the bindings that serve every
+    // Python version).
+    let build_python = tools.python.clone();
+    let wheels = wheels(spec, p, &platforms, &pythons, &build_python);
+    let dist_dir = match p.path.trim_end_matches('/') {
+        "" | "." => "dist".to_string(),
+        path => format!("{}/dist", path.trim_start_matches("./")),
+    };
+    let wheel_args = wheel_args(p, &pythons);
+    let builder = p.builder.unwrap_or_default();
+    let before_script = p
+        .before_script_linux
+        .as_deref()
+        .filter(|_| is_maturin)
+        .map(|s| s.trim_matches(['\n', '\r']).to_string());
+    let pure_wheel_artifact = format!("wheels-{}-any", p.name);
+    let sdist_artifact = format!("sdist-{}", p.name);
+    let mut artifacts: Vec<String> = if is_maturin {
+        wheels.iter().map(|w| w.artifact.clone()).collect()
+    } else {
+        vec![pure_wheel_artifact.clone()]
+    };
+    if p.sdist {
+        artifacts.push(sdist_artifact.clone());
+    }
+    PyPackage {
+        name: p.name.clone(),
+        path: p.path.clone(),
+        build: if is_maturin { "maturin" } else { "pure" }.into(),
+        features: p.features.join(","),
+        wheels,
+        interpreters: pythons
+            .iter()
+            .map(|v| format!("python{v}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        abi3: p.abi3,
+        build_python,
+        sdist: p.sdist,
+        sdist_artifact,
+        wheel_job: jobids::python_wheels(&job_slug),
+        sdist_job: jobids::python_sdist(&job_slug),
+        pure_job: jobids::python_pure(&job_slug),
+        dist_dir,
+        wheel_args,
+        builder: builder.word().into(),
+        builder_version: match builder {
+            PythonBuilder::Build => tools.pypa_build.clone(),
+            PythonBuilder::Uv => tools.uv.clone(),
+            PythonBuilder::Poetry => tools.poetry.clone(),
+        },
+        pure_build: pure_build(builder, p.sdist),
+        before_script_block: before_script
+            .as_deref()
+            .is_some_and(|s| s.contains('\n') && !s.starts_with([' ', '\t'])),
+        before_script_linux: before_script,
+        setup: super::steps::resolve(pins, &[&spec.setup, &p.setup]),
+        linux_setup: super::steps::resolve(pins, &[&on_linux(&spec.setup), &on_linux(&p.setup)]),
+        env: JobEnv::new(&[&spec.env, &p.env]),
+        pure_wheel_artifact,
+        artifact_pattern: exact_pattern(&artifacts),
+        artifacts,
+        sdist_runner: super::runners::SCRIPTS.into(),
+        wheel_timeout: 90,
+        sdist_timeout: 30,
+        publish: match p.publish {
+            Publish::Pypi => "pypi",
+            Publish::Testpypi => "testpypi",
+            Publish::None => "none",
+        }
+        .into(),
+        repository_url: (p.publish == Publish::Testpypi).then(|| "https://test.pypi.org/legacy/".into()),
+        environment: p.environment.clone(),
+        token_secret: p.token_secret.clone(),
+        publish_job: jobids::pypi_publish(&p.name),
+        slug,
+    }
+}
+
+/// The wheels of a maturin package, one per platform, and how each is
+/// built (`pythons`: the CPython versions, none for one wheel that serves
+/// every Python; `build_python`: the Python of a build on a runner).
+fn wheels(spec: &Spec, p: &PythonPackage, platforms: &[String], pythons: &[String], build_python: &str) -> Vec<Wheel> {
+    platforms
+        .iter()
+        .map(|pl| {
+            let runner = runners::pick(&spec.runners, pl, runners::python(pl));
+            let os = runners::os_of(&runner);
+            let (target, default_manylinux) = maturin_target(pl);
+            let manylinux = manylinux_of(pl, os, default_manylinux, p.manylinux);
+            let setup_python = match os {
+                // In a container, which has every CPython.
+                "linux" if manylinux != "off" => String::new(),
+                _ if pythons.is_empty() => build_python.to_string(),
+                _ => pythons.join("\n"),
+            };
+            let python_arch = match pl.as_str() {
+                "windows-x64" => "x64",
+                "windows-arm64" => "arm64",
+                _ => "",
+            };
+            Wheel {
+                platform: pl.clone(),
+                os: os.to_string(),
+                runner,
+                target: target.into(),
+                manylinux,
+                setup_python,
+                python_arch: python_arch.into(),
+                artifact: format!("wheels-{}-{pl}", p.name),
+            }
+        })
+        .collect()
+}
+
+/// The arguments of `maturin build`.
+fn wheel_args(p: &PythonPackage, pythons: &[String]) -> String {
+    let mut wheel_args = "--release --out dist".to_string();
+    if !pythons.is_empty() {
+        wheel_args.push_str(" --interpreter ");
+        wheel_args.push_str(
+            &pythons
+                .iter()
+                .map(|v| format!("python{v}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    if !p.features.is_empty() {
+        wheel_args.push_str(" --features ");
+        wheel_args.push_str(&p.features.join(","));
+    }
+    if let Some(b) = p.bindings {
+        wheel_args.push_str(" --bindings ");
+        wheel_args.push_str(b.word());
+    }
+    for a in &p.maturin_args {
+        wheel_args.push(' ');
+        wheel_args.push_str(a);
+    }
+    wheel_args
 }
 
 #[cfg(test)]

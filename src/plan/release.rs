@@ -490,11 +490,99 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
     let promotion = p.grammar.stable_suffix.is_some();
     let not_promotion = promotion.then(|| "needs.plan.outputs.promotion != 'true'".to_string());
     let r = &p.release;
-    let has_files = p.build.is_some() || !p.python.is_empty();
     let identity = super::identity::plan(p);
-    let mut jobs: Vec<Job<ReleaseBody>> = Vec::new();
+    let mut jobs: Vec<Job<ReleaseBody>> = vec![plan_job(p, identity.as_ref())];
 
-    // plan
+    // gates, with the toolchains of the builds
+    jobs.extend(gate_jobs(p));
+    let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+
+    // build: every artifact workflow, images by digest and charts packaged only;
+    // publish: the publish stage of the workflows that have one
+    let (build_calls, publish_calls) = calls(p);
+    // release.setup makes the release's extra files in a job of its own.
+    let release_assets = r.github_release != crate::spec::GithubRelease::Never && !p.release.setup.is_empty();
+    if release_assets {
+        jobs.push(release_assets_job(p, after_gates.clone(), not_promotion.clone()));
+    }
+    // Images built from the release's binaries take the artifacts of
+    // build-assets.yml, from the same run.
+    let images_after_binaries = p.docker.as_ref().is_some_and(|d| d.uses_binaries) && p.build.is_some();
+    for c in build_calls {
+        let mut needs = after_gates.clone();
+        if images_after_binaries && c.id == jobids::DOCKER_BUILD {
+            needs.push(jobids::BUILD_ASSETS.into());
+        }
+        jobs.push(c.job(Stage::Build, needs, not_promotion.clone()));
+    }
+    // verify: the identity check of what was built, and your jobs, after
+    // every build and before anything is published
+    let built_only: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    jobs.extend(verify_jobs(p, identity, &built_only, &not_promotion));
+    let publish_condition = publish_condition(p, promotion, &not_promotion);
+    // Every publish job waits for the plan, the gates, every build and every
+    // verify job.
+    let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    let mut publish: Vec<Job<ReleaseBody>> = publish_calls
+        .into_iter()
+        .map(|c| c.job(Stage::Publish, built.clone(), publish_condition.clone()))
+        .collect();
+    publish.extend(pypi_jobs(p, &built, &publish_condition));
+    let published: Vec<String> = publish.iter().map(|j| j.id.clone()).collect();
+    jobs.extend(publish);
+
+    if r.github_release != crate::spec::GithubRelease::Never {
+        let needs = built.iter().chain(&published).cloned().collect();
+        jobs.push(github_release_job(p, needs, release_assets));
+    }
+
+    // after-release: your jobs once everything is published
+    let released: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    for cj in spec_jobs(p, CustomStage::AfterRelease) {
+        let when = when_condition(cj.when).map(|w| format!(" && {w}")).unwrap_or_default();
+        let condition = format!("${{{{ !cancelled() && !failure(){when} }}}}");
+        let mut j = custom_job(p, cj, Stage::AfterRelease, released.clone(), Some(condition));
+        j.condition_why =
+            Some("Once every job before succeeded or was skipped (a promotion publishes no image).".into());
+        jobs.push(j);
+    }
+
+    if let Some(secret) = &r.slack_webhook_secret {
+        let mut j = job(
+            jobids::NOTIFY,
+            "Tell Slack".into(),
+            Stage::Notify,
+            jobs.iter().map(|j| j.id.clone()).collect(),
+            ReleaseBody::Notify {
+                slack_webhook_secret: secret.clone(),
+            },
+        );
+        j.timeout = Some(5);
+        j.condition = Some("always()".into());
+        jobs.push(j);
+    }
+
+    ReleaseWorkflow {
+        tag_expr,
+        promotion,
+        local: local_prefix(p).into(),
+        local_comment: local_comment(p),
+        tag_globs: p.tag_globs.clone(),
+        dispatch: p.dispatch,
+        tag_prefix: p.grammar.prefix.clone(),
+        release_tag_output: if promotion { super::RELEASE_TAG_OUTPUT } else { "tag" },
+        scheme: p.grammar.scheme,
+        version_files: p.version_files.clone(),
+        version_files_script: super::versionfiles::script(),
+        jobs: Graph { jobs },
+    }
+}
+
+/// The `plan` job: the tag script, and the outputs every other job reads
+/// (with those the identity check takes its values from).
+fn plan_job(p: &Plan, identity: Option<&super::identity::IdentityCheck>) -> Job<ReleaseBody> {
+    let r = &p.release;
+    let promotion = p.grammar.stable_suffix.is_some();
     let mut plan_job = job(
         jobids::PLAN,
         "Plan the release".into(),
@@ -551,15 +639,14 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             "wait for the release run of the promoted tag",
         ));
     }
-    jobs.push(plan_job);
+    plan_job
+}
 
-    // gates, with the toolchains of the builds
-    jobs.extend(gate_jobs(p));
-    let after_gates: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-
-    // build: every artifact workflow, images by digest and charts packaged only
+/// The calls of the other workflows: those of the build stage (every
+/// artifact workflow, images by digest and charts packaged only), and those
+/// of the publish stage, of the workflows that have one.
+fn calls(p: &Plan) -> (Vec<Call>, Vec<Call>) {
     let mut build_calls: Vec<Call> = Vec::new();
-    // publish: the publish stage of the workflows that have one
     let mut publish_calls: Vec<Call> = Vec::new();
     if let Some(b) = &p.build {
         build_calls.push(Call::new(
@@ -614,45 +701,44 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             &h.secrets,
         ));
     }
-    // release.setup makes the release's extra files in a job of its own.
-    let release_assets = r.github_release != crate::spec::GithubRelease::Never && !p.release.setup.is_empty();
-    if release_assets {
-        let mut j = job(
-            jobids::RELEASE_ASSETS,
-            "Make the release assets".into(),
-            Stage::Build,
-            after_gates.clone(),
-            ReleaseBody::ReleaseAssets {
-                setup: p.release.setup.clone(),
-                env: p.release.env.clone(),
-                toolchains: build_toolchains(p),
-                versions: Box::new(p.toolchains.clone()),
-                tag_prefix: p.grammar.prefix.clone(),
-                assets_words: bash_words(&r.assets),
-                artifact: RELEASE_ASSETS_ARTIFACT.into(),
-            },
-        );
-        j.timeout = Some(30);
-        j.permissions.push(Permission::read("contents", "check out the tag"));
-        // A build like the others, for every release with a GitHub release
-        // in its spec: every publish job waits for it, so it must not be
-        // skipped for a version without one (a pre-release under `stable`).
-        j.condition = not_promotion.clone();
-        jobs.push(j);
-    }
-    // Images built from the release's binaries take the artifacts of
-    // build-assets.yml, from the same run.
-    let images_after_binaries = p.docker.as_ref().is_some_and(|d| d.uses_binaries) && p.build.is_some();
-    for c in build_calls {
-        let mut needs = after_gates.clone();
-        if images_after_binaries && c.id == jobids::DOCKER_BUILD {
-            needs.push(jobids::BUILD_ASSETS.into());
-        }
-        jobs.push(c.job(Stage::Build, needs, not_promotion.clone()));
-    }
-    // verify: the identity check of what was built, and your jobs, after
-    // every build and before anything is published
-    let built_only: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
+    (build_calls, publish_calls)
+}
+
+/// The job that runs `release.setup` to make the release's extra files.
+fn release_assets_job(p: &Plan, needs: Vec<String>, not_promotion: Option<String>) -> Job<ReleaseBody> {
+    let mut j = job(
+        jobids::RELEASE_ASSETS,
+        "Make the release assets".into(),
+        Stage::Build,
+        needs,
+        ReleaseBody::ReleaseAssets {
+            setup: p.release.setup.clone(),
+            env: p.release.env.clone(),
+            toolchains: build_toolchains(p),
+            versions: Box::new(p.toolchains.clone()),
+            tag_prefix: p.grammar.prefix.clone(),
+            assets_words: bash_words(&p.release.assets),
+            artifact: RELEASE_ASSETS_ARTIFACT.into(),
+        },
+    );
+    j.timeout = Some(30);
+    j.permissions.push(Permission::read("contents", "check out the tag"));
+    // A build like the others, for every release with a GitHub release
+    // in its spec: every publish job waits for it, so it must not be
+    // skipped for a version without one (a pre-release under `stable`).
+    j.condition = not_promotion;
+    j
+}
+
+/// The verify stage: the identity check of what was built, and the spec's
+/// verify jobs, each after every build (`built_only`).
+fn verify_jobs(
+    p: &Plan,
+    identity: Option<super::identity::IdentityCheck>,
+    built_only: &[String],
+    not_promotion: &Option<String>,
+) -> Vec<Job<ReleaseBody>> {
+    let mut jobs = Vec::new();
     if let Some(check) = identity {
         let env = check
             .values
@@ -663,7 +749,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             jobids::VERIFY_IDENTITY,
             "Check what was built against the release plan".into(),
             Stage::Verify,
-            built_only.clone(),
+            built_only.to_vec(),
             ReleaseBody::Identity { check, env },
         );
         j.timeout = Some(15);
@@ -676,13 +762,18 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             p,
             cj,
             Stage::Verify,
-            built_only.clone(),
+            built_only.to_vec(),
             when_condition(cj.when),
         ));
     }
-    // A verify job skipped by its `when` must not hold back publishing, which
-    // then asks for "no job failed" instead of "every job succeeded".
-    let publish_condition = if spec_jobs(p, CustomStage::Verify).any(|j| j.when != When::Always) {
+    jobs
+}
+
+/// The `if:` of the publish jobs. A verify job skipped by its `when` must
+/// not hold back publishing, which then asks for "no job failed" instead of
+/// "every job succeeded".
+fn publish_condition(p: &Plan, promotion: bool, not_promotion: &Option<String>) -> Option<String> {
+    if spec_jobs(p, CustomStage::Verify).any(|j| j.when != When::Always) {
         Some(format!(
             "${{{{ !cancelled() && !failure(){} }}}}",
             if promotion {
@@ -693,14 +784,13 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         ))
     } else {
         not_promotion.clone()
-    };
-    // Every publish job waits for the plan, the gates, every build and every
-    // verify job.
-    let built: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-    let mut publish: Vec<Job<ReleaseBody>> = publish_calls
-        .into_iter()
-        .map(|c| c.job(Stage::Publish, built.clone(), publish_condition.clone()))
-        .collect();
+    }
+}
+
+/// A job per Python package published to PyPI or TestPyPI, after every
+/// job of `built`.
+fn pypi_jobs(p: &Plan, built: &[String], publish_condition: &Option<String>) -> Vec<Job<ReleaseBody>> {
+    let mut publish = Vec::new();
     for pk in p
         .python
         .iter()
@@ -712,7 +802,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
             &pk.publish_job,
             format!("Publish {} to {}", pk.name, if test { "TestPyPI" } else { "PyPI" }),
             Stage::Publish,
-            built.clone(),
+            built.to_vec(),
             ReleaseBody::Pypi(PypiJob {
                 package: pk.name.clone(),
                 environment: pk.environment.clone(),
@@ -725,7 +815,7 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
                 dist_name: pk.slug.clone(),
                 dist_name_dashed: pk.slug.replace('_', "-"),
                 sdist: pk.sdist,
-                attestations: r.provenance && pk.token_secret.is_none(),
+                attestations: p.release.provenance && pk.token_secret.is_none(),
                 token_secret: pk.token_secret.clone(),
                 repository_url: pk.repository_url.clone(),
             }),
@@ -737,124 +827,92 @@ fn workflow(p: &Plan) -> ReleaseWorkflow {
         j.condition = publish_condition.clone();
         publish.push(j);
     }
-    let published: Vec<String> = publish.iter().map(|j| j.id.clone()).collect();
-    jobs.extend(publish);
+    publish
+}
 
-    if r.github_release != crate::spec::GithubRelease::Never {
-        let mut permissions = Vec::new();
-        if promotion && has_files {
-            permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
-        }
-        permissions.push(Permission::write("contents", "create the release"));
-        if promotion && !has_files && release_assets {
-            permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
-        }
-        if r.sign && (has_files || !r.assets.is_empty()) {
-            permissions.push(Permission::write("id-token", "keyless signatures"));
-        }
-        let mut downloads = Vec::new();
-        if p.build.is_some() {
-            downloads.push(Download {
-                name: "Download the binaries".into(),
-                pattern: "bin-*".into(),
-            });
-        }
-        if !p.python.is_empty() {
-            downloads.push(Download {
-                name: "Download the wheels".into(),
-                pattern: "wheels-*".into(),
-            });
-            downloads.push(Download {
-                name: "Download the sdists".into(),
-                pattern: "sdist-*".into(),
-            });
-        }
-        // Where the notes come from, and what `gh release create` is told.
-        let (changelog, notes_file, notes_args) = match r.notes.as_str() {
-            "generated" => (None, None, "--generate-notes"),
-            "none" => (None, None, "--notes \"\""),
-            n => match n.strip_prefix("changelog:") {
-                Some(path) => (Some(path.to_string()), None, "--notes-file \"$RUNNER_TEMP/notes.md\""),
-                None => (None, Some(n.to_string()), "--notes-file \"$NOTES_FILE\""),
-            },
-        };
-        if release_assets {
-            downloads.push(Download {
-                name: "Download the release assets".into(),
-                pattern: RELEASE_ASSETS_ARTIFACT.into(),
-            });
-        }
-        let checkout = changelog.is_some() || notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
-        let mut j = job(
-            jobids::GITHUB_RELEASE,
-            "GitHub release".into(),
-            Stage::Publish,
-            built.iter().chain(&published).cloned().collect(),
-            ReleaseBody::GithubRelease(GithubReleaseJob {
-                changelog_awk: changelog.is_some().then(|| crate::plan::changelog::AWK.to_string()),
-                changelog,
-                notes_file,
-                notes_args,
-                has_files: has_files || !r.assets.is_empty(),
-                has_artifacts: has_files || release_assets,
-                named: r.named(),
-                // Made by the release-assets job: downloaded instead.
-                assets: if release_assets { Vec::new() } else { r.assets.clone() },
-                assets_words: bash_words(&r.assets),
-                checkout,
-                downloads,
-                checksums: r.checksums,
-                sign: r.sign,
-                draft: r.draft,
-            }),
-        );
-        j.timeout = Some(30);
-        j.permissions = permissions;
-        j.condition = Some("${{ !cancelled() && !failure() && needs.plan.outputs.github-release == 'true' }}".into());
-        j.condition_why = Some("Only when no job failed: jobs skipped for a promotion tag do not count.".into());
-        jobs.push(j);
+/// The GitHub release job, after `needs` (every build and publish job);
+/// `release_assets`: a job of its own makes the release's extra files.
+fn github_release_job(p: &Plan, needs: Vec<String>, release_assets: bool) -> Job<ReleaseBody> {
+    let r = &p.release;
+    let promotion = p.grammar.stable_suffix.is_some();
+    let has_files = p.build.is_some() || !p.python.is_empty();
+    let mut permissions = Vec::new();
+    if promotion && has_files {
+        permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
     }
+    permissions.push(Permission::write("contents", "create the release"));
+    if promotion && !has_files && release_assets {
+        permissions.push(Permission::read("actions", "artifacts of the promoted release's run"));
+    }
+    if r.sign && (has_files || !r.assets.is_empty()) {
+        permissions.push(Permission::write("id-token", "keyless signatures"));
+    }
+    // Where the notes come from, and what `gh release create` is told.
+    let (changelog, notes_file, notes_args) = match r.notes.as_str() {
+        "generated" => (None, None, "--generate-notes"),
+        "none" => (None, None, "--notes \"\""),
+        n => match n.strip_prefix("changelog:") {
+            Some(path) => (Some(path.to_string()), None, "--notes-file \"$RUNNER_TEMP/notes.md\""),
+            None => (None, Some(n.to_string()), "--notes-file \"$NOTES_FILE\""),
+        },
+    };
+    let checkout = changelog.is_some() || notes_file.is_some() || (!r.assets.is_empty() && !release_assets);
+    let mut j = job(
+        jobids::GITHUB_RELEASE,
+        "GitHub release".into(),
+        Stage::Publish,
+        needs,
+        ReleaseBody::GithubRelease(GithubReleaseJob {
+            changelog_awk: changelog.is_some().then(|| crate::plan::changelog::AWK.to_string()),
+            changelog,
+            notes_file,
+            notes_args,
+            has_files: has_files || !r.assets.is_empty(),
+            has_artifacts: has_files || release_assets,
+            named: r.named(),
+            // Made by the release-assets job: downloaded instead.
+            assets: if release_assets { Vec::new() } else { r.assets.clone() },
+            assets_words: bash_words(&r.assets),
+            checkout,
+            downloads: release_downloads(p, release_assets),
+            checksums: r.checksums,
+            sign: r.sign,
+            draft: r.draft,
+        }),
+    );
+    j.timeout = Some(30);
+    j.permissions = permissions;
+    j.condition = Some("${{ !cancelled() && !failure() && needs.plan.outputs.github-release == 'true' }}".into());
+    j.condition_why = Some("Only when no job failed: jobs skipped for a promotion tag do not count.".into());
+    j
+}
 
-    // after-release: your jobs once everything is published
-    let released: Vec<String> = jobs.iter().map(|j| j.id.clone()).collect();
-    for cj in spec_jobs(p, CustomStage::AfterRelease) {
-        let when = when_condition(cj.when).map(|w| format!(" && {w}")).unwrap_or_default();
-        let condition = format!("${{{{ !cancelled() && !failure(){when} }}}}");
-        let mut j = custom_job(p, cj, Stage::AfterRelease, released.clone(), Some(condition));
-        j.condition_why =
-            Some("Once every job before succeeded or was skipped (a promotion publishes no image).".into());
-        jobs.push(j);
+/// The artifacts the GitHub release job downloads.
+fn release_downloads(p: &Plan, release_assets: bool) -> Vec<Download> {
+    let mut downloads = Vec::new();
+    if p.build.is_some() {
+        downloads.push(Download {
+            name: "Download the binaries".into(),
+            pattern: "bin-*".into(),
+        });
     }
-
-    if let Some(secret) = &r.slack_webhook_secret {
-        let mut j = job(
-            jobids::NOTIFY,
-            "Tell Slack".into(),
-            Stage::Notify,
-            jobs.iter().map(|j| j.id.clone()).collect(),
-            ReleaseBody::Notify {
-                slack_webhook_secret: secret.clone(),
-            },
-        );
-        j.timeout = Some(5);
-        j.condition = Some("always()".into());
-        jobs.push(j);
+    if !p.python.is_empty() {
+        downloads.push(Download {
+            name: "Download the wheels".into(),
+            pattern: "wheels-*".into(),
+        });
+        downloads.push(Download {
+            name: "Download the sdists".into(),
+            pattern: "sdist-*".into(),
+        });
     }
-
-    ReleaseWorkflow {
-        tag_expr,
-        promotion,
-        local: local_prefix(p).into(),
-        local_comment: local_comment(p),
-        tag_globs: p.tag_globs.clone(),
-        dispatch: p.dispatch,
-        tag_prefix: p.grammar.prefix.clone(),
-        release_tag_output: if promotion { super::RELEASE_TAG_OUTPUT } else { "tag" },
-        scheme: p.grammar.scheme,
-        version_files: p.version_files.clone(),
-        version_files_script: super::versionfiles::script(),
-        jobs: Graph { jobs },
+    if release_assets {
+        downloads.push(Download {
+            name: "Download the release assets".into(),
+            pattern: RELEASE_ASSETS_ARTIFACT.into(),
+        });
     }
+    downloads
 }
 
 #[cfg(test)]

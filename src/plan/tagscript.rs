@@ -293,38 +293,7 @@ pub fn script(plan: &Plan) -> String {
     }
 
     docker_checks(&mut s, plan);
-    s.push_str("\n# The outputs.\n");
-    for (name, value) in [
-        ("tag", "$tag"),
-        ("valid", "true"),
-        ("version", "$version"),
-        ("major", "$major"),
-        ("minor", "$minor"),
-        ("patch", "$patch"),
-        ("prerelease", "$prerelease"),
-        ("is-prerelease", "$is_prerelease"),
-        ("promotion", "$promotion"),
-        ("github-release", "$github_release"),
-        ("latest", "$latest"),
-    ] {
-        let value = if value.starts_with('$') {
-            format!("\"{value}\"")
-        } else {
-            value.to_string()
-        };
-        line(&mut s, format!("put {name} {value}"));
-    }
-    if g.stable_suffix.is_some() {
-        // The GitHub release's own tag: a promotion releases its plain tag.
-        line(
-            &mut s,
-            "if [[ $promotion == true ]]; then release_tag=$prefix$version; else release_tag=$tag; fi",
-        );
-        line(&mut s, "put release-tag \"$release_tag\"");
-    }
-    if !plan.python.is_empty() {
-        line(&mut s, "put python-version \"$python_version\"");
-    }
+    core_outputs(&mut s, plan);
     docker_outputs(&mut s, plan);
     helm_outputs(&mut s, plan);
     release_outputs(&mut s, plan);
@@ -717,6 +686,44 @@ fn helm_outputs(s: &mut String, plan: &Plan) {
                 c.chart
             ),
         );
+    }
+}
+
+/// The outputs every tag has: the version's parts, the release's flags, the
+/// GitHub release's own tag (with promotions) and the Python version.
+fn core_outputs(s: &mut String, plan: &Plan) {
+    let g = &plan.grammar;
+    s.push_str("\n# The outputs.\n");
+    for (name, value) in [
+        ("tag", "$tag"),
+        ("valid", "true"),
+        ("version", "$version"),
+        ("major", "$major"),
+        ("minor", "$minor"),
+        ("patch", "$patch"),
+        ("prerelease", "$prerelease"),
+        ("is-prerelease", "$is_prerelease"),
+        ("promotion", "$promotion"),
+        ("github-release", "$github_release"),
+        ("latest", "$latest"),
+    ] {
+        let value = if value.starts_with('$') {
+            format!("\"{value}\"")
+        } else {
+            value.to_string()
+        };
+        line(s, format!("put {name} {value}"));
+    }
+    if g.stable_suffix.is_some() {
+        // The GitHub release's own tag: a promotion releases its plain tag.
+        line(
+            s,
+            "if [[ $promotion == true ]]; then release_tag=$prefix$version; else release_tag=$tag; fi",
+        );
+        line(s, "put release-tag \"$release_tag\"");
+    }
+    if !plan.python.is_empty() {
+        line(s, "put python-version \"$python_version\"");
     }
 }
 
