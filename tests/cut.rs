@@ -816,19 +816,7 @@ fn the_cut_version_writer_agrees_with_wfgen_bump() {
                 let rust_lines = match &rust {
                     Ok(b) => {
                         wfgen::cut::bump::write(rust_dir.path(), b).unwrap();
-                        let mut lines: Vec<String> = b
-                            .changes
-                            .iter()
-                            .map(|c| {
-                                if c.from == c.to {
-                                    format!("{}: {} {} (unchanged)", c.file, c.what, c.to)
-                                } else {
-                                    format!("{}: {} {} -> {}", c.file, c.what, c.from, c.to)
-                                }
-                            })
-                            .collect();
-                        lines.extend(b.skipped.iter().map(|s| format!("{}: skipped: {}", s.file, s.reason)));
-                        Some(lines)
+                        Some(b.lines())
                     }
                     Err(_) => None,
                 };

@@ -209,23 +209,6 @@ fn bump_name(b: BumpKind) -> &'static str {
     Bump::from(b).name()
 }
 
-/// What `wfgen bump` would change, as lines.
-fn bump_lines(b: &crate::cut::bump::Bump) -> Vec<String> {
-    let mut lines: Vec<String> = b
-        .changes
-        .iter()
-        .map(|c| {
-            if c.from == c.to {
-                format!("{}: {} {} (unchanged)", c.file, c.what, c.to)
-            } else {
-                format!("{}: {} {} -> {}", c.file, c.what, c.from, c.to)
-            }
-        })
-        .collect();
-    lines.extend(b.skipped.iter().map(|s| format!("{}: skipped: {}", s.file, s.reason)));
-    lines
-}
-
 /// `wfgen bump VERSION [--check]`.
 pub fn bump_cmd(spec: &LoadedSpec, version: &str, check: bool) -> i32 {
     let plan = Plan::new(&spec.spec);
@@ -251,7 +234,7 @@ pub fn bump_cmd(spec: &LoadedSpec, version: &str, check: bool) -> i32 {
             return exit::FATAL;
         }
     };
-    for line in bump_lines(&b) {
+    for line in b.lines() {
         outln!("{line}");
     }
     if check {
@@ -316,7 +299,7 @@ pub fn plan_cut(
             {
                 Ok(b) => {
                     outln!("  version files (`wfgen bump {}`):", n.tag);
-                    for line in bump_lines(&b) {
+                    for line in b.lines() {
                         outln!("    {line}");
                     }
                 }

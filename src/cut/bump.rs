@@ -83,6 +83,28 @@ impl Bump {
     pub fn differs(&self) -> bool {
         self.changes.iter().any(|c| c.from != c.to)
     }
+
+    /// What `wfgen bump` prints: one line per value, then the files left
+    /// alone (cut.yml's writer prints the same lines).
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines: Vec<String> = self
+            .changes
+            .iter()
+            .map(|c| {
+                if c.from == c.to {
+                    format!("{}: {} {} (unchanged)", c.file, c.what, c.to)
+                } else {
+                    format!("{}: {} {} -> {}", c.file, c.what, c.from, c.to)
+                }
+            })
+            .collect();
+        lines.extend(
+            self.skipped
+                .iter()
+                .map(|s| format!("{}: skipped: {}", s.file, s.reason)),
+        );
+        lines
+    }
 }
 
 /// The files being edited: read once, edited in memory.
